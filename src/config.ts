@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const urlWithScheme = (schemes: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return schemes.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${schemes.join(' or ')}//`);
+
+const envSchema = z.object({
+  DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/scrubwatch'),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  SCRUBWATCH_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+    .default('scrubwatch'),
+  CHROMIUM_PATH: z.string().min(1).optional(),
+  SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: booleanFlag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SCRUBWATCH_CONCURRENCY: positiveInt(2).refine((n) => n <= 32, 'must be at most 32'),
+  SCRUBWATCH_CAPTURE_TIMEOUT: positiveInt(45_000),
+  SCRUBWATCH_DEFAULT_EVERY: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 30m or 6h').default('6h'),
+  SCRUBWATCH_SCREENSHOT_MAX_HEIGHT: positiveInt(8_000),
+  SCRUBWATCH_MAX_PAGE_BYTES: positiveInt(15 * 1024 * 1024),
+  SCRUBWATCH_MAX_MEDIA_BYTES: positiveInt(8 * 1024 * 1024),
+});
+
+/** Everything scrubwatch reads from its environment, validated once at start. */
+export interface Config {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  chromiumPath: string | undefined;
+  allowPrivateNetworks: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Captures one worker process runs at once (each in its own browser context). */
+  concurrency: number;
+  /** Default hard limit on one capture, in milliseconds; a target may ask for its own. */
+  captureTimeoutMs: number;
+  /** Schedule given to targets added without --every or --cron. */
+  defaultEvery: string;
+  screenshotMaxHeight: number;
+  /** Largest main document read, in bytes; a larger page ends as a capture error. */
+  maxPageBytes: number;
+  /** Largest single photo or video file kept as evidence, in bytes. */
+  maxMediaBytes: number;
+}
+
+/**
+ * Parses the environment into a Config. Empty strings count as unset, so `FOO=` in a compose file falls back to
+ * the default. Throws a ConfigError naming every bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}\nfix these environment variables (see .env.example)`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.SCRUBWATCH_QUEUE_PREFIX,
+    chromiumPath: e.CHROMIUM_PATH,
+    allowPrivateNetworks: e.SCRUBWATCH_ALLOW_PRIVATE_NETWORKS,
+    logLevel: e.LOG_LEVEL,
+    concurrency: e.SCRUBWATCH_CONCURRENCY,
+    captureTimeoutMs: e.SCRUBWATCH_CAPTURE_TIMEOUT,
+    defaultEvery: e.SCRUBWATCH_DEFAULT_EVERY,
+    screenshotMaxHeight: e.SCRUBWATCH_SCREENSHOT_MAX_HEIGHT,
+    maxPageBytes: e.SCRUBWATCH_MAX_PAGE_BYTES,
+    maxMediaBytes: e.SCRUBWATCH_MAX_MEDIA_BYTES,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Every error scrubwatch raises on purpose is an AppError: a stable `code` that logs, the CLI and stored
+ * snapshots can rely on, a message that says what to do next, and the underlying `cause` when there is one.
+ */
+export class AppError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A configuration variable is missing or malformed; the message names every bad variable. */
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('config_invalid', message);
+  }
+}
+
+/** Input from a person or a file (a URL, a flag, a field) is not acceptable; the message names the field. */
+export class InvalidInputError extends AppError {
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super('invalid_input', message);
+    this.field = field;
+  }
+}
+
+/** A target URL or one of its hops resolves to an address scrubwatch is not allowed to visit. */
+export class BlockedUrlError extends AppError {
+  constructor(message: string) {
+    super('blocked_url', message);
+  }
+}
+
+/** A target with the same normalised URL already exists. */
+export class DuplicateTargetError extends AppError {
+  readonly existingId: number;
+
+  constructor(url: string, existingId: number) {
+    super('duplicate_target', `a target for ${url} already exists (id ${existingId}); use \`scrubwatch targets show ${existingId}\``);
+    this.existingId = existingId;
+  }
+}
+
+/** An id given on the command line or in a job names nothing. */
+export class NotFoundError extends AppError {
+  constructor(what: string, id: number | string) {
+    super('not_found', `${what} ${id} does not exist; list them with \`scrubwatch ${what}s list\``);
+  }
+}
+
+/** A service scrubwatch depends on (Postgres, Redis, Chromium) cannot be reached or started. */
+export class ServiceUnavailableError extends AppError {
+  constructor(service: string, message: string, options?: { cause?: unknown }) {
+    super(`${service}_unavailable`, message, options);
+  }
+}
+
+/**
+ * The shared Chromium process disconnected or died during a capture. Transient: the job should retry, and the
+ * browser host launches a fresh browser on its next use.
+ */
+export class BrowserCrashedError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('browser_crashed', message, options);
+  }
+}
+
+/** Describes any thrown value in one line, for logs and the CLI. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
