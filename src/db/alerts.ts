@@ -1,0 +1,76 @@
+import type { Queryable } from './pool.ts';
+import type { AlertDraft, Severity } from '../detect/classify.ts';
+
+export type AlertState = 'open' | 'confirmed' | 'dismissed';
+
+/** A removal raised to people, with the evidence for it. */
+export interface Alert {
+  id: number;
+  targetId: number;
+  kind: string;
+  severity: Severity;
+  state: AlertState;
+  snapshotId: number;
+  changeId: number | null;
+  createdAt: string;
+  summary: string;
+  evidence: Record<string, unknown>;
+}
+
+interface AlertRow {
+  id: number;
+  target_id: number;
+  snapshot_id: number;
+  change_id: number | null;
+  kind: string;
+  severity: Severity;
+  state: AlertState;
+  summary: string;
+  evidence: Record<string, unknown>;
+  created_at: Date;
+}
+
+function toAlert(r: AlertRow): Alert {
+  return {
+    id: r.id,
+    targetId: r.target_id,
+    kind: r.kind,
+    severity: r.severity,
+    state: r.state,
+    snapshotId: r.snapshot_id,
+    changeId: r.change_id,
+    createdAt: r.created_at.toISOString(),
+    summary: r.summary,
+    evidence: r.evidence,
+  };
+}
+
+/** Stores an alert; raising the same kind twice for one snapshot returns the first. */
+export async function insertAlert(
+  db: Queryable,
+  a: AlertDraft & { targetId: number; snapshotId: number; changeId: number | null },
+): Promise<Alert> {
+  const { rows } = await db.query<AlertRow>(
+    `insert into alerts (target_id, snapshot_id, change_id, kind, severity, summary, evidence)
+     values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (snapshot_id, kind) do update set kind = excluded.kind
+     returning *`,
+    [a.targetId, a.snapshotId, a.changeId, a.kind, a.severity, a.summary, JSON.stringify(a.evidence)],
+  );
+  return toAlert(rows[0]!);
+}
+
+export async function listAlerts(
+  db: Queryable,
+  filter: { targetId?: number | undefined; kind?: string | undefined; snapshotId?: number | undefined; limit?: number } = {},
+): Promise<Alert[]> {
+  const { rows } = await db.query<AlertRow>(
+    `select * from alerts
+     where ($1::bigint is null or target_id = $1)
+       and ($2::text is null or kind = $2)
+       and ($3::bigint is null or snapshot_id = $3)
+     order by id desc limit $4`,
+    [filter.targetId ?? null, filter.kind ?? null, filter.snapshotId ?? null, filter.limit ?? 500],
+  );
+  return rows.map(toAlert);
+}

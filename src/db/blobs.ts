@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import type { Queryable } from './pool.ts';
+
+export interface BlobInput {
+  data: Buffer;
+  mediaType: string;
+}
+
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Stores bytes once under their SHA-256 and returns the hash; storing the same bytes again writes nothing. */
+export async function putBlob(db: Queryable, blob: BlobInput): Promise<string> {
+  const sha = sha256Hex(blob.data);
+  await db.query(
+    `insert into blobs (sha256, media_type, size, data) values ($1, $2, $3, $4)
+     on conflict (sha256) do nothing`,
+    [sha, blob.mediaType, blob.data.length, blob.data],
+  );
+  return sha;
+}
+
+export async function getBlob(db: Queryable, sha: string): Promise<(BlobInput & { sha256: string }) | null> {
+  const { rows } = await db.query<{ data: Buffer; media_type: string }>(
+    'select data, media_type from blobs where sha256 = $1',
+    [sha],
+  );
+  const row = rows[0];
+  return row ? { sha256: sha, data: row.data, mediaType: row.media_type } : null;
+}
+
+export async function countBlobs(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from blobs');
+  return rows[0]?.n ?? 0;
+}

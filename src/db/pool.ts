@@ -1,0 +1,65 @@
+import pg from 'pg';
+import { ServiceUnavailableError } from '../errors.ts';
+
+// bigint ids and counts come back as JS numbers: they stay far below 2^53 for this data.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type Pool = pg.Pool;
+/** Anything a query can run on: the pool, or a client inside a transaction. */
+export type Queryable = pg.Pool | pg.PoolClient;
+
+/** A pool with bounded waits, so a Postgres that stops answering fails a job instead of wedging it. */
+export function createPool(databaseUrl: string, options: { max?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 60_000,
+    application_name: 'scrubwatch',
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Fails fast with a message that says what to check when Postgres cannot be reached. */
+export async function assertDatabaseReachable(pool: pg.Pool, databaseUrl: string): Promise<void> {
+  try {
+    await pool.query('select 1');
+  } catch (err) {
+    const where = redactUrl(databaseUrl);
+    throw new ServiceUnavailableError(
+      'postgres',
+      `cannot reach Postgres at ${where}: ${(err as Error).message}; check DATABASE_URL and that the server is running (and the database exists)`,
+      { cause: err },
+    );
+  }
+}
+
+/** Runs `fn` in one transaction, committing on success and rolling back on any error. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** A connection URL with its password hidden, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

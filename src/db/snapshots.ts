@@ -1,0 +1,128 @@
+import type { Queryable } from './pool.ts';
+import type { CaptureErrorCode, FetcherKind, RedirectHop } from '../capture/types.ts';
+
+/** A stored capture's metadata; its large parts are blobs named by `parts`. */
+export interface Snapshot {
+  id: number;
+  targetId: number;
+  jobId: string;
+  fetcher: FetcherKind;
+  requestedUrl: string;
+  finalUrl: string;
+  redirects: RedirectHop[];
+  status: number | null;
+  headers: Record<string, string>;
+  error: { code: CaptureErrorCode; message: string } | null;
+  title: string | null;
+  canonicalUrl: string | null;
+  startedAt: string;
+  durationMs: number;
+  fingerprint: string;
+  parts: { facts: string | null; html: string | null; text: string | null; screenshot: string | null };
+  counts: { blocks: number; media: number; links: number; embeds: number };
+  createdAt: string;
+}
+
+export type NewSnapshot = Omit<Snapshot, 'id' | 'createdAt' | 'startedAt'> & { startedAt: Date };
+
+interface SnapshotRow {
+  id: number;
+  target_id: number;
+  job_id: string;
+  fetcher: FetcherKind;
+  requested_url: string;
+  final_url: string;
+  redirects: RedirectHop[];
+  status: number | null;
+  headers: Record<string, string>;
+  error_code: CaptureErrorCode | null;
+  error_message: string | null;
+  title: string | null;
+  canonical_url: string | null;
+  started_at: Date;
+  duration_ms: number;
+  fingerprint: string;
+  facts_sha256: string | null;
+  html_sha256: string | null;
+  text_sha256: string | null;
+  screenshot_sha256: string | null;
+  block_count: number;
+  media_count: number;
+  link_count: number;
+  embed_count: number;
+  created_at: Date;
+}
+
+function toSnapshot(r: SnapshotRow): Snapshot {
+  return {
+    id: r.id,
+    targetId: r.target_id,
+    jobId: r.job_id,
+    fetcher: r.fetcher,
+    requestedUrl: r.requested_url,
+    finalUrl: r.final_url,
+    redirects: r.redirects,
+    status: r.status,
+    headers: r.headers,
+    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    title: r.title,
+    canonicalUrl: r.canonical_url,
+    startedAt: r.started_at.toISOString(),
+    durationMs: r.duration_ms,
+    fingerprint: r.fingerprint,
+    parts: { facts: r.facts_sha256, html: r.html_sha256, text: r.text_sha256, screenshot: r.screenshot_sha256 },
+    counts: { blocks: r.block_count, media: r.media_count, links: r.link_count, embeds: r.embed_count },
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+export async function insertSnapshot(db: Queryable, s: NewSnapshot): Promise<Snapshot> {
+  const { rows } = await db.query<SnapshotRow>(
+    `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, redirects, status, headers,
+       error_code, error_message, title, canonical_url, started_at, duration_ms, fingerprint,
+       facts_sha256, html_sha256, text_sha256, screenshot_sha256, block_count, media_count, link_count, embed_count)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+     returning *`,
+    [
+      s.targetId, s.jobId, s.fetcher, s.requestedUrl, s.finalUrl, JSON.stringify(s.redirects), s.status,
+      JSON.stringify(s.headers), s.error?.code ?? null, s.error?.message ?? null, s.title, s.canonicalUrl,
+      s.startedAt, s.durationMs, s.fingerprint, s.parts.facts, s.parts.html, s.parts.text, s.parts.screenshot,
+      s.counts.blocks, s.counts.media, s.counts.links, s.counts.embeds,
+    ],
+  );
+  return toSnapshot(rows[0]!);
+}
+
+export async function getSnapshot(db: Queryable, id: number): Promise<Snapshot | null> {
+  const { rows } = await db.query<SnapshotRow>('select * from snapshots where id = $1', [id]);
+  return rows[0] ? toSnapshot(rows[0]) : null;
+}
+
+/** The snapshot a queue job already wrote, if any: how a retried job stays idempotent. */
+export async function findSnapshotByJob(db: Queryable, targetId: number, jobId: string): Promise<Snapshot | null> {
+  const { rows } = await db.query<SnapshotRow>('select * from snapshots where target_id = $1 and job_id = $2', [targetId, jobId]);
+  return rows[0] ? toSnapshot(rows[0]) : null;
+}
+
+/**
+ * The snapshot a new capture is compared with: the latest one in which the site answered (it has a status), or
+ * failing that the latest one. A timeout between two answers must not hide a removal, nor be one.
+ */
+export async function findBaselineSnapshot(db: Queryable, targetId: number): Promise<Snapshot | null> {
+  const { rows } = await db.query<SnapshotRow>(
+    `select * from snapshots where id = coalesce(
+       (select id from snapshots where target_id = $1 and status is not null order by id desc limit 1),
+       (select id from snapshots where target_id = $1 order by id desc limit 1))`,
+    [targetId],
+  );
+  return rows[0] ? toSnapshot(rows[0]) : null;
+}
+
+/** A target's snapshots, newest first. */
+export async function listSnapshots(db: Queryable, targetId: number, limit = 100): Promise<Snapshot[]> {
+  const { rows } = await db.query<SnapshotRow>(
+    'select * from snapshots where target_id = $1 order by id desc limit $2',
+    [targetId, limit],
+  );
+  return rows.map(toSnapshot);
+}

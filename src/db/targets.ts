@@ -1,0 +1,106 @@
+import type { Queryable } from './pool.ts';
+import type { Schedule } from '../targets/schedule.ts';
+import { targetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';
+
+export type TargetState = 'active' | 'paused';
+
+/** A watched URL, as the CLI and (later) the API show it. */
+export interface Target {
+  id: number;
+  url: string;
+  kind: 'page';
+  name: string | null;
+  tags: string[];
+  schedule: Schedule;
+  fetcher: 'browser' | 'http';
+  options: TargetOptions;
+  state: TargetState;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface TargetRow {
+  id: number;
+  url: string;
+  kind: 'page';
+  name: string | null;
+  tags: string[];
+  schedule_every: string | null;
+  schedule_cron: string | null;
+  fetcher: 'browser' | 'http';
+  options: unknown;
+  paused: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toTarget(row: TargetRow): Target {
+  return {
+    id: row.id,
+    url: row.url,
+    kind: row.kind,
+    name: row.name,
+    tags: row.tags,
+    schedule: row.schedule_cron !== null ? { cron: row.schedule_cron } : { every: row.schedule_every ?? '' },
+    fetcher: row.fetcher,
+    options: targetOptionsSchema.parse(row.options),
+    state: row.paused ? 'paused' : 'active',
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Inserts a target; returns null when the URL is already watched (the caller names the existing one). */
+export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target | null> {
+  const { rows } = await db.query<TargetRow>(
+    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options)
+     values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (url) do nothing
+     returning *`,
+    [
+      t.url,
+      t.name,
+      t.tags,
+      'every' in t.schedule ? t.schedule.every : null,
+      'cron' in t.schedule ? t.schedule.cron : null,
+      t.fetcher,
+      JSON.stringify(t.options),
+    ],
+  );
+  return rows[0] ? toTarget(rows[0]) : null;
+}
+
+export async function findTargetByUrl(db: Queryable, url: string): Promise<Target | null> {
+  const { rows } = await db.query<TargetRow>('select * from targets where url = $1', [url]);
+  return rows[0] ? toTarget(rows[0]) : null;
+}
+
+export async function getTarget(db: Queryable, id: number): Promise<Target | null> {
+  const { rows } = await db.query<TargetRow>('select * from targets where id = $1', [id]);
+  return rows[0] ? toTarget(rows[0]) : null;
+}
+
+/** Targets in id order, optionally only those carrying `tag` and/or only active ones. */
+export async function listTargets(db: Queryable, filter: { tag?: string | undefined; activeOnly?: boolean } = {}): Promise<Target[]> {
+  const { rows } = await db.query<TargetRow>(
+    `select * from targets
+     where ($1::text is null or $1 = any(tags)) and (not $2 or not paused)
+     order by id`,
+    [filter.tag ?? null, filter.activeOnly ?? false],
+  );
+  return rows.map(toTarget);
+}
+
+export async function setTargetPaused(db: Queryable, id: number, paused: boolean): Promise<Target | null> {
+  const { rows } = await db.query<TargetRow>(
+    'update targets set paused = $2, updated_at = now() where id = $1 returning *',
+    [id, paused],
+  );
+  return rows[0] ? toTarget(rows[0]) : null;
+}
+
+/** Deletes a target with its snapshots, changes and alerts; stored blobs stay (they may be shared). */
+export async function deleteTarget(db: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await db.query('delete from targets where id = $1', [id]);
+  return (rowCount ?? 0) > 0;
+}
