@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { BrowserHost } from './browser.ts';
+import { capturePage } from './capture-page.ts';
+import { fetchHttp } from './fetch-http.ts';
+import type { CaptureLimits, CaptureRequest, CaptureResult } from './types.ts';
+
+/**
+ * Captures one target with the fetcher it asks for: the shared browser (launched on first use) or plain HTTP.
+ * The single entry point of capturing. Failures of the page end up in `result.error`; it throws only when the
+ * browser cannot be started or died (ServiceUnavailableError, BrowserCrashedError) or the URL is malformed
+ * (InvalidInputError).
+ */
+export async function captureTarget(
+  host: BrowserHost,
+  req: CaptureRequest,
+  limits: CaptureLimits,
+  logger: Logger,
+): Promise<CaptureResult> {
+  if (req.fetcher === 'http') return fetchHttp(req, limits, logger);
+  return capturePage(await host.get(), req, limits, logger);
+}

@@ -1,0 +1,25 @@
+import type { Config } from '../config.ts';
+import type { TargetOptions } from '../targets/target-input.ts';
+import type { CaptureLimits, CaptureRequest } from './types.ts';
+
+/** The capture request and limits for a target, from its options and the process configuration. */
+export function captureRequestFor(
+  target: { url: string; fetcher: CaptureRequest['fetcher']; options: TargetOptions },
+  config: Config,
+): { request: CaptureRequest; limits: CaptureLimits } {
+  return {
+    request: {
+      url: target.url,
+      fetcher: target.fetcher,
+      timeoutMs: target.options.timeoutMs ?? config.captureTimeoutMs,
+      waitFor: target.options.waitFor,
+      ignore: target.options.ignore,
+    },
+    limits: {
+      allowPrivateNetworks: config.allowPrivateNetworks,
+      maxPageBytes: config.maxPageBytes,
+      maxMediaBytes: config.maxMediaBytes,
+      screenshotMaxHeight: config.screenshotMaxHeight,
+    },
+  };
+}

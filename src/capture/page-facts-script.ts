@@ -1,0 +1,25 @@
+import { extractPageFacts, type PageFactsOptions } from '../extract/page-facts.ts';
+import type { PageFacts } from './types.ts';
+
+/** What the one in-page evaluation returns: the facts, and the page height the screenshot needs. */
+export interface PageReading {
+  facts: PageFacts;
+  /** Full scrollable height of the document, in CSS pixels. */
+  height: number;
+}
+
+/**
+ * The JavaScript expression page.evaluate runs to read a page: extractPageFacts' own source, called on `document`.
+ *
+ * Sent as a string, with a local `__name`, because tsx and vitest compile with esbuild's keepNames, which wraps
+ * inner functions in `__name(fn, "name")` calls to a helper that exists in Node but not in the page.
+ */
+export function pageFactsExpression(options: PageFactsOptions): string {
+  return `(() => {
+  const __name = (fn) => fn;
+  const facts = (${extractPageFacts.toString()})(document, ${JSON.stringify(options)});
+  const root = document.documentElement;
+  const height = Math.max(root ? root.scrollHeight : 0, document.body ? document.body.scrollHeight : 0);
+  return { facts, height };
+})()`;
+}

@@ -1,0 +1,139 @@
+/**
+ * The capture contract: what loading one target produces, whichever fetcher loaded it. Everything here is plain
+ * data (JSON-safe but for Buffers) so the store, the detector and the tests can use it without a browser.
+ */
+
+export type FetcherKind = 'browser' | 'http';
+
+export interface CaptureRequest {
+  url: string;
+  fetcher: FetcherKind;
+  /** Hard limit on the whole capture, in milliseconds. */
+  timeoutMs: number;
+  /** CSS selector to wait for (bounded by the timeout) before reading the page. */
+  waitFor?: string | undefined;
+  /** CSS selectors whose elements are dropped before text, media, links and embeds are read. */
+  ignore: string[];
+}
+
+export interface RedirectHop {
+  url: string;
+  status: number;
+}
+
+export type TextBlockKind = 'heading' | 'paragraph' | 'caption' | 'list-item' | 'quote' | 'preformatted';
+
+export interface TextBlock {
+  kind: TextBlockKind;
+  /** Whitespace-collapsed visible text. */
+  text: string;
+}
+
+export interface MediaItem {
+  kind: 'image' | 'video';
+  /** Absolute URL of the file (for images, the source the browser chose). */
+  url: string;
+  alt: string | null;
+  caption: string | null;
+  /** Whether the file loaded and decoded (images: naturalWidth > 0); null when unknown (http fetcher). */
+  loaded: boolean | null;
+  /** HTTP status of the file's response, when it was requested. */
+  status: number | null;
+  /** SHA-256 of the stored file, set by the store when the file was kept as evidence. */
+  sha256?: string | null;
+}
+
+export interface LinkItem {
+  url: string;
+  text: string;
+}
+
+export interface EmbeddedTweet {
+  /** The tweet's numeric status id, as a string. */
+  statusId: string;
+  /** Author handle without the @, when the link names one. */
+  author: string | null;
+  url: string;
+  /** The blockquote's fallback text. */
+  text: string | null;
+  /** The date line of the blockquote, as written. */
+  date: string | null;
+  /** Whether the embed script turned it into a rendered iframe. */
+  rendered: boolean;
+}
+
+/** What a page says, read from its DOM: the facts the change record compares. */
+export interface PageFacts {
+  title: string | null;
+  canonicalUrl: string | null;
+  /** Main-content blocks, in document order. */
+  blocks: TextBlock[];
+  media: MediaItem[];
+  links: LinkItem[];
+  embeds: EmbeddedTweet[];
+}
+
+/** Why a capture produced no usable page. Network failures are recorded as such, never as removals. */
+export type CaptureErrorCode =
+  | 'dns'
+  | 'refused'
+  | 'reset'
+  | 'tls'
+  | 'timeout'
+  | 'too_large'
+  | 'too_many_redirects'
+  | 'blocked_url'
+  | 'download'
+  | 'crashed'
+  | 'network'
+  | 'browser';
+
+export interface CaptureFailure {
+  code: CaptureErrorCode;
+  message: string;
+}
+
+export interface MediaFile {
+  url: string;
+  contentType: string | null;
+  data: Buffer;
+}
+
+export interface CaptureResult {
+  fetcher: FetcherKind;
+  requestedUrl: string;
+  /** URL of the main document after redirects (the requested URL when nothing answered). */
+  finalUrl: string;
+  /** Every hop before the final document, in order, with the status that sent it on. */
+  redirects: RedirectHop[];
+  /** HTTP status of the main document; null when no response arrived. */
+  status: number | null;
+  /** Selected response headers of the main document, lower-cased names. */
+  headers: Record<string, string>;
+  startedAt: Date;
+  durationMs: number;
+  /** Set when the capture failed; the fields below then hold whatever was read before the failure. */
+  error: CaptureFailure | null;
+  /** Null when no document was read. */
+  facts: PageFacts | null;
+  /** The rendered DOM (browser) or the response body (http), as HTML. */
+  html: string | null;
+  /** The main text: the blocks' text joined by blank lines. */
+  text: string | null;
+  /** Full-page PNG, height-capped; null for the http fetcher or when none could be taken. */
+  screenshot: Buffer | null;
+  /** Photo and video files of the main content, each within the size cap, to keep as evidence. */
+  mediaFiles: MediaFile[];
+}
+
+/** Bounds every capture respects, taken from the Config; the fetchers never read the Config themselves. */
+export interface CaptureLimits {
+  /** Whether targets and their redirect hops may resolve to loopback, private or link-local addresses. */
+  allowPrivateNetworks: boolean;
+  /** Largest main document accepted, in bytes; a larger one ends the capture with `too_large`. */
+  maxPageBytes: number;
+  /** Largest single photo or video file kept in `mediaFiles`, in bytes. */
+  maxMediaBytes: number;
+  /** Screenshots taller than this, in CSS pixels, are cut at this height. */
+  screenshotMaxHeight: number;
+}

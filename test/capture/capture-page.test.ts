@@ -1,0 +1,270 @@
+import { createServer } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrowserHost, type BrowserHost } from '../../src/capture/browser.ts';
+import { captureTarget } from '../../src/capture/capture.ts';
+import { KEPT_HEADERS } from '../../src/capture/headers.ts';
+import type { CaptureLimits, CaptureRequest, CaptureResult } from '../../src/capture/types.ts';
+import { solidPng } from '../fixtures/png.ts';
+import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../fixtures/site.ts';
+
+const logger = pino({ level: 'silent' });
+const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };
+
+let site: FixtureSite;
+let host: BrowserHost;
+
+beforeAll(async () => {
+  site = await startFixtureSite();
+  host = createBrowserHost({ chromiumPath: undefined }, logger);
+});
+
+afterAll(async () => {
+  await host?.close();
+  await site?.close();
+});
+
+function capture(path: string, extra: Partial<CaptureRequest> = {}, overrides: Partial<CaptureLimits> = {}): Promise<CaptureResult> {
+  const req: CaptureRequest = { url: site.url(path), fetcher: 'browser', timeoutMs: 20_000, ignore: [], ...extra };
+  return captureTarget(host, req, { ...limits, ...overrides }, logger);
+}
+
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('capturePage of a news article', () => {
+  let result: CaptureResult;
+  let elapsed: number;
+
+  beforeAll(async () => {
+    site.article('/news/flintlock-2019', flintlockArticle);
+    site.redirect('/news/article/1757251', '/news/flintlock-2019', 301);
+    const started = Date.now();
+    result = await capture('/news/article/1757251');
+    elapsed = Date.now() - started;
+  });
+
+  it('follows the 301 and records the hop, final URL, status, timing and no error', () => {
+    expect(result.error).toBeNull();
+    expect(result.fetcher).toBe('browser');
+    expect(result.requestedUrl).toBe(site.url('/news/article/1757251'));
+    expect(result.finalUrl).toBe(site.url('/news/flintlock-2019'));
+    expect(result.redirects).toEqual([{ url: site.url('/news/article/1757251'), status: 301 }]);
+    expect(result.status).toBe(200);
+    expect(result.startedAt).toBeInstanceOf(Date);
+    expect(result.durationMs).toBeGreaterThan(0);
+    expect(result.durationMs).toBeLessThanOrEqual(elapsed + 50);
+  });
+
+  it('keeps only the allow-listed headers, and cookie names without values', () => {
+    expect(result.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(Number(result.headers['content-length'])).toBeGreaterThan(1000);
+    expect(result.headers['last-modified']).toBe('Mon, 18 Feb 2019 12:00:00 GMT');
+    expect(result.headers['set-cookie']).toBe('session');
+    expect(result.headers.date).toMatch(/GMT$/);
+    expect(Object.keys(result.headers).every((h) => KEPT_HEADERS.has(h))).toBe(true);
+    expect(JSON.stringify(result.headers)).not.toContain('secret-value');
+  });
+
+  it('reads title, canonical URL and the article blocks without site chrome', () => {
+    const facts = result.facts;
+    expect(facts?.title).toBe(`${flintlockArticle.title} > U.S. Africa Command > Article`);
+    expect(facts?.canonicalUrl).toBe(site.url(`/news/${slugOf(flintlockArticle.title)}`));
+    expect(facts?.blocks[0]).toEqual({ kind: 'heading', text: flintlockArticle.title });
+    const paragraphs = facts?.blocks.filter((b) => b.kind === 'paragraph').map((b) => b.text);
+    expect(paragraphs).toEqual([flintlockArticle.byline, flintlockArticle.date, ...flintlockArticle.paragraphs]);
+    expect(paragraphs).toContain(
+      'Col. Assimi Goita, commander of Mali’s special forces, said the exercise allowed his soldiers to rehearse the cross-border cooperation that the fight against violent extremist organizations requires.',
+    );
+    expect(facts?.blocks.filter((b) => b.kind === 'caption').map((b) => b.text)).toEqual(flintlockArticle.photos.map((p) => p.caption));
+    expect(result.text).toBe(facts?.blocks.map((b) => b.text).join('\n\n'));
+    for (const chrome of ['Press Releases', 'United States Africa Command', 'Related stories', 'Kelley Barracks', 'Share this article']) {
+      expect(result.text).not.toContain(chrome);
+    }
+  });
+
+  it('lists the article photos as loaded, with status 200, and keeps their exact bytes', () => {
+    expect(result.facts?.media).toEqual(
+      flintlockArticle.photos.map((p) => ({
+        kind: 'image',
+        url: site.url(`/images/${p.file}`),
+        alt: p.alt,
+        caption: p.caption,
+        loaded: true,
+        status: 200,
+      })),
+    );
+    expect(result.mediaFiles.map((f) => f.url)).toEqual(flintlockArticle.photos.map((p) => site.url(`/images/${p.file}`)));
+    for (const [i, file] of result.mediaFiles.entries()) {
+      expect(file.contentType).toBe('image/png');
+      expect(file.data.equals(solidPng(flintlockArticle.photos[i]?.file ?? ''))).toBe(true);
+    }
+    // The header logo is an image of the page, not of the article.
+    expect(result.mediaFiles.some((f) => f.url.includes('africom-seal'))).toBe(false);
+  });
+
+  it('lists the links of the whole page, and the embedded tweet', () => {
+    const links = result.facts?.links ?? [];
+    expect(links).toContainEqual({ url: site.url('/leadership'), text: 'Leadership' });
+    expect(links).toContainEqual({ url: site.url(`/news/${slugOf(flintlockArticle.related[0] ?? '')}`), text: flintlockArticle.related[0] });
+    expect(links).toContainEqual({ url: 'https://www.defense.gov/', text: 'Department of Defense' });
+    expect(new Set(links.map((l) => l.url)).size).toBe(links.length);
+    const tweet = flintlockArticle.tweet;
+    expect(result.facts?.embeds).toEqual([
+      {
+        statusId: tweet?.statusId,
+        author: tweet?.author,
+        url: `https://twitter.com/${tweet?.author}/status/${tweet?.statusId}`,
+        text: tweet?.text,
+        date: tweet?.date,
+        rendered: false,
+      },
+    ]);
+  });
+
+  it('takes a PNG screenshot cut at the height cap, and keeps the rendered HTML', () => {
+    expect(result.screenshot).not.toBeNull();
+    expect(pngSize(result.screenshot ?? Buffer.alloc(0))).toEqual({ width: 1280, height: 600 });
+    expect(result.html).toContain('<article class="news-article">');
+    expect(result.html).toContain('Col. Assimi Goita');
+  });
+});
+
+describe('capturePage of pages that changed or failed', () => {
+  it('reports a removed photo as not loaded, with its 404', async () => {
+    site.article('/news/removed-photo', flintlockArticle);
+    site.gone('/images/goita-flintlock.png');
+    const result = await capture('/news/removed-photo');
+    expect(result.error).toBeNull();
+    const goita = result.facts?.media.find((m) => m.url.endsWith('/goita-flintlock.png'));
+    const range = result.facts?.media.find((m) => m.url.endsWith('/flintlock-range.png'));
+    expect(goita).toMatchObject({ loaded: false, status: 404, alt: flintlockArticle.photos[0]?.alt });
+    expect(range).toMatchObject({ loaded: true, status: 200 });
+    expect(result.mediaFiles.map((f) => f.url)).toEqual([site.url('/images/flintlock-range.png')]);
+    site.article('/news/flintlock-2019', flintlockArticle); // serves the photo again for other tests
+  });
+
+  it('captures a 404 page as a normal result with that status', async () => {
+    site.gone('/news/withdrawn-story');
+    const result = await capture('/news/withdrawn-story');
+    expect(result.error).toBeNull();
+    expect(result.status).toBe(404);
+    expect(result.facts?.title).toBe('Page not found');
+    expect(result.facts?.blocks[0]).toEqual({ kind: 'heading', text: 'Page not found' });
+    expect(result.screenshot).not.toBeNull();
+  });
+
+  it('gives up on a page that never answers at the deadline, with a timeout error', async () => {
+    site.hang('/news/slow');
+    const started = Date.now();
+    const result = await capture('/news/slow', { timeoutMs: 3_000 });
+    const elapsed = Date.now() - started;
+    expect(result.error?.code).toBe('timeout');
+    expect(result.error?.message).toMatch(/^capture exceeded 3000 ms while loading the page/);
+    expect(result.status).toBeNull();
+    expect(result.facts).toBeNull();
+    expect(elapsed).toBeGreaterThanOrEqual(2_900);
+    expect(elapsed).toBeLessThan(5_000);
+    expect(site.hits('/news/slow')).toBe(1);
+  });
+
+  it('records a refused connection as refused', async () => {
+    const port = await closedPort();
+    const result = await captureTarget(
+      host,
+      { url: `http://127.0.0.1:${port}/news`, fetcher: 'browser', timeoutMs: 10_000, ignore: [] },
+      limits,
+      logger,
+    );
+    expect(result.error?.code).toBe('refused');
+    expect(result.error?.message).toContain('net::ERR_CONNECTION_REFUSED');
+    expect(result.status).toBeNull();
+    expect(result.facts).toBeNull();
+  });
+
+  it('records an unknown host as dns, not as a blocked URL', async () => {
+    const result = await captureTarget(
+      host,
+      { url: 'http://no-such-host.invalid/news', fetcher: 'browser', timeoutMs: 10_000, ignore: [] },
+      { ...limits, allowPrivateNetworks: false },
+      logger,
+    );
+    expect(result.error?.code).toBe('dns');
+    expect(result.error?.message).toContain('net::ERR_NAME_NOT_RESOLVED');
+  });
+
+  it('reads the page even when one of its images never answers', async () => {
+    site.html(
+      '/news/stuck-image',
+      `<html><head><title>Stuck</title></head><body><article><h1>Stuck image</h1><p>The text is here.</p>
+      <figure><img src="/images/stuck.png" alt="Stuck" width="200" height="120"><figcaption>Never arrives</figcaption></figure>
+      </article></body></html>`,
+    );
+    site.hang('/images/stuck.png');
+    const started = Date.now();
+    const result = await capture('/news/stuck-image', { timeoutMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.error).toBeNull();
+    expect(result.facts?.blocks.map((b) => b.text)).toEqual(['Stuck image', 'The text is here.', 'Never arrives']);
+    expect(result.facts?.media).toEqual([
+      { kind: 'image', url: site.url('/images/stuck.png'), alt: 'Stuck', caption: 'Never arrives', loaded: false, status: null },
+    ]);
+    expect(result.screenshot).not.toBeNull();
+  });
+
+  it('refuses a private address unless allowed, without visiting it', async () => {
+    site.article('/news/private', flintlockArticle);
+    const result = await capture('/news/private', {}, { allowPrivateNetworks: false });
+    expect(result.error?.code).toBe('blocked_url');
+    expect(result.error?.message).toContain('SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true');
+    expect(result.facts).toBeNull();
+    expect(site.hits('/news/private')).toBe(0);
+  });
+
+  it('drops the blocks of ignored selectors', async () => {
+    const result = await capture('/news/flintlock-2019', { ignore: ['figure', '.byline', '.date'] });
+    expect(result.error).toBeNull();
+    const kinds = new Set(result.facts?.blocks.map((b) => b.kind));
+    expect(kinds.has('caption')).toBe(false);
+    expect(result.text).not.toContain(flintlockArticle.byline);
+    expect(result.facts?.blocks.filter((b) => b.kind === 'paragraph').map((b) => b.text)).toEqual(flintlockArticle.paragraphs);
+    expect(result.facts?.media).toEqual([]);
+    expect(result.mediaFiles).toEqual([]);
+  });
+
+  it('reports a file download as download', async () => {
+    site.html('/files/report.pdf', '%PDF-1.4 not really', 200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="report.pdf"' });
+    const result = await capture('/files/report.pdf', { timeoutMs: 10_000 });
+    expect(result.error?.code).toBe('download');
+  });
+
+  it('ends a page over the size cap as too_large', async () => {
+    const result = await capture('/news/flintlock-2019', {}, { maxPageBytes: 1_000 });
+    expect(result.error?.code).toBe('too_large');
+    expect(result.facts).toBeNull();
+  });
+
+  it('gets past dialogs and a popup, waits for a selector, and reads the page', async () => {
+    site.html(
+      '/news/pushy',
+      `<html><head><title>Pushy</title></head><body><article><h1>Pushy page</h1><p>Static text.</p></article>
+      <script>alert('Subscribe!'); confirm('Really?'); window.open('/popup');
+        setTimeout(() => { const p = document.createElement('p'); p.id = 'late'; p.textContent = 'Loaded late.'; document.querySelector('article').append(p); }, 300);
+      </script></body></html>`,
+    );
+    const result = await capture('/news/pushy', { waitFor: '#late', timeoutMs: 15_000 });
+    expect(result.error).toBeNull();
+    expect(result.facts?.blocks.map((b) => b.text)).toEqual(['Pushy page', 'Static text.', 'Loaded late.']);
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}

@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { parseHTML } from 'linkedom';
+import { describe, expect, it } from 'vitest';
+import type { PageFacts } from '../../src/capture/types.ts';
+import { extractPageFacts } from '../../src/extract/page-facts.ts';
+import { articleHtml, flintlockArticle } from '../fixtures/article-html.ts';
+
+const REAL_PAGES = '/work/shared/fixtures/real-pages';
+
+function factsOf(html: string, ignore: string[] = [], baseUrl = 'https://www.africom.mil/news/flintlock'): PageFacts {
+  const { document } = parseHTML(html);
+  return extractPageFacts(document as unknown as Document, { baseUrl, ignore });
+}
+
+function realPage(name: string, baseUrl: string): PageFacts {
+  return factsOf(readFileSync(`${REAL_PAGES}/${name}.html`, 'utf8'), [], baseUrl);
+}
+
+const texts = (facts: PageFacts): string[] => facts.blocks.map((b) => b.text);
+
+describe('extractPageFacts on the fixture article', () => {
+  const facts = factsOf(articleHtml(flintlockArticle));
+
+  it('reads the title and resolves the canonical URL', () => {
+    expect(facts.title).toBe('Flintlock 2019 begins in Burkina Faso and Mauritania > U.S. Africa Command > Article');
+    expect(facts.canonicalUrl).toBe('https://www.africom.mil/news/flintlock-2019-begins-in-burkina-faso-and-mauritania');
+  });
+
+  it('keeps the article text in order and leaves out nav, header, aside, footer and hidden parts', () => {
+    expect(facts.blocks[0]).toEqual({ kind: 'heading', text: flintlockArticle.title });
+    const paragraphs = facts.blocks.filter((b) => b.kind === 'paragraph').map((b) => b.text);
+    expect(paragraphs).toEqual([flintlockArticle.byline, flintlockArticle.date, ...flintlockArticle.paragraphs]);
+    expect(facts.blocks.filter((b) => b.kind === 'caption').map((b) => b.text)).toEqual(flintlockArticle.photos.map((p) => p.caption));
+    const all = texts(facts).join('\n');
+    expect(all).toContain('Col. Assimi Goita, commander of Mali’s special forces');
+    for (const chrome of ['About the Command', 'United States Africa Command', 'Related stories', 'Kelley Barracks', 'Share this article', 'kicks off']) {
+      expect(all).not.toContain(chrome);
+    }
+  });
+
+  it('lists the article photos with absolute URLs, alt and caption, and loaded unknown', () => {
+    expect(facts.media).toEqual(
+      flintlockArticle.photos.map((p) => ({
+        kind: 'image',
+        url: `https://www.africom.mil/images/${p.file}`,
+        alt: p.alt,
+        caption: p.caption,
+        loaded: null,
+        status: null,
+      })),
+    );
+  });
+
+  it('lists every link of the page once, absolute, without in-page anchors', () => {
+    const urls = facts.links.map((l) => l.url);
+    expect(new Set(urls).size).toBe(urls.length);
+    expect(facts.links).toContainEqual({ url: 'https://www.africom.mil/leadership', text: 'Leadership' });
+    expect(facts.links).toContainEqual({ url: 'https://www.defense.gov/', text: 'Department of Defense' });
+    expect(facts.links).toContainEqual({ url: 'https://www.africom.mil/', text: 'U.S. Africa Command seal' });
+    expect(urls.every((u) => u.startsWith('https://'))).toBe(true);
+    expect(urls.some((u) => u.includes('#'))).toBe(false);
+  });
+
+  it('reads the embedded tweet from its blockquote', () => {
+    const tweet = flintlockArticle.tweet;
+    expect(facts.embeds).toEqual([
+      {
+        statusId: tweet?.statusId,
+        author: tweet?.author,
+        url: `https://twitter.com/${tweet?.author}/status/${tweet?.statusId}`,
+        text: tweet?.text,
+        date: tweet?.date,
+        rendered: false,
+      },
+    ]);
+  });
+
+  it('drops blocks, media and links under ignored selectors, and survives an invalid selector', () => {
+    const ignoring = factsOf(articleHtml(flintlockArticle), ['figure', 'p.byline', 'p[', '.site-nav']);
+    expect(ignoring.blocks.some((b) => b.kind === 'caption')).toBe(false);
+    expect(texts(ignoring)).not.toContain(flintlockArticle.byline);
+    expect(ignoring.media).toEqual([]);
+    expect(ignoring.links.some((l) => l.text === 'Leadership')).toBe(false);
+    expect(texts(ignoring)).toContain(flintlockArticle.paragraphs[2]);
+  });
+});
+
+describe('extractPageFacts rules', () => {
+  it('picks the candidate root holding the article text, not a teaser article', () => {
+    const html = `<html><body><article class="teaser"><p>Short teaser.</p></article>
+      <div id="content"><h2>Real story</h2><p>${'Long paragraph of the real story. '.repeat(10)}</p></div></body></html>`;
+    const facts = factsOf(html);
+    expect(texts(facts)).toEqual(['Real story', 'Long paragraph of the real story. '.repeat(10).trim()]);
+  });
+
+  it('counts nested blocks once, collapses whitespace, drops empty and repeated blocks, maps every kind', () => {
+    const html = `<html><body><main>
+      <h3>  Mission
+        update </h3><p></p><p>Same</p><p>Same</p>
+      <ul><li><p>Item with <b>bold</b><br>and break</p></li></ul>
+      <blockquote><p>A quote</p></blockquote><pre>code  here</pre>
+      <figure><img src="/a.png" width="300" height="200"><figcaption>Caption</figcaption></figure>
+    </main></body></html>`;
+    expect(factsOf(html).blocks).toEqual([
+      { kind: 'heading', text: 'Mission update' },
+      { kind: 'paragraph', text: 'Same' },
+      { kind: 'list-item', text: 'Item with bold and break' },
+      { kind: 'quote', text: 'A quote' },
+      { kind: 'preformatted', text: 'code here' },
+      { kind: 'caption', text: 'Caption' },
+    ]);
+  });
+
+  it('skips data URIs and tracking pixels, uses lazy sources, and reads videos', () => {
+    const html = `<html><body><article><p>Text</p>
+      <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/lazy.jpg" width="640" height="480" alt="Lazy">
+      <img src="https://stats.example.com/pixel.gif" width="1" height="1">
+      <video poster="/p.jpg"><source src="/clip.mp4" type="video/mp4"></video>
+    </article></body></html>`;
+    expect(factsOf(html).media).toEqual([
+      { kind: 'image', url: 'https://www.africom.mil/lazy.jpg', alt: 'Lazy', caption: null, loaded: null, status: null },
+      { kind: 'video', url: 'https://www.africom.mil/clip.mp4', alt: null, caption: null, loaded: null, status: null },
+    ]);
+  });
+
+  it('reads tweets in every link form and prefers the rendered iframe, keeping the blockquote words', () => {
+    const html = `<html><body><article><p>Text</p>
+      <blockquote class="twitter-tweet"><p>One</p>&mdash; A (@a) <a href="https://x.com/DeptofDefense/status/111">May 1, 2020</a></blockquote>
+      <blockquote class="twitter-tweet-error"><p>Two</p><a href="https://mobile.twitter.com/i/web/status/222">June 2, 2020</a></blockquote>
+      <blockquote class="twitter-tweet"><p>Three</p><a href="https://twitter.com/USArmy/status/333">July 3, 2020</a></blockquote>
+      <iframe src="https://platform.twitter.com/embed/Tweet.html?dnt=false&amp;id=333"></iframe>
+      <div class="twitter-tweet-rendered"><iframe data-tweet-id="444"></iframe></div>
+      <blockquote class="twitter-tweet"><p>No status link</p><a href="https://twitter.com/USArmy">profile</a></blockquote>
+    </article></body></html>`;
+    expect(factsOf(html).embeds).toEqual([
+      { statusId: '111', author: 'DeptofDefense', url: 'https://twitter.com/DeptofDefense/status/111', text: 'One', date: 'May 1, 2020', rendered: false },
+      { statusId: '222', author: null, url: 'https://twitter.com/i/web/status/222', text: 'Two', date: 'June 2, 2020', rendered: false },
+      { statusId: '333', author: 'USArmy', url: 'https://twitter.com/USArmy/status/333', text: 'Three', date: 'July 3, 2020', rendered: true },
+      { statusId: '444', author: null, url: 'https://twitter.com/i/web/status/444', text: null, date: null, rendered: true },
+    ]);
+  });
+
+  it('returns empty facts for an empty document rather than failing', () => {
+    expect(factsOf('<html><head></head><body></body></html>')).toEqual({
+      title: null,
+      canonicalUrl: null,
+      blocks: [],
+      media: [],
+      links: [],
+      embeds: [],
+    });
+  });
+});
+
+describe('extractPageFacts on real government pages', () => {
+  it('finds the EPA page content, and fewer blocks and links after the reorganisation', () => {
+    const before = realPage('truepos-major-changes-a', 'https://www.epa.gov/climatechange/federal-partner-collaboration');
+    const after = realPage('truepos-major-changes-b', 'https://www.epa.gov/climatechange/epa-adaptation-collaboration');
+    expect(before.title).toBe('Federal Partner Collaboration | Climate Change | US EPA');
+    expect(before.canonicalUrl).toBe('https://www.epa.gov/climatechange/federal-partner-collaboration');
+    expect(texts(before)).toContain('Federal Partner Collaboration');
+    expect(texts(before)).toContain('Interagency Council on Climate Preparedness and Resilience');
+    expect(texts(after)).toContain('EPA Adaptation Collaboration');
+    expect(texts(after)).not.toContain('Interagency Council on Climate Preparedness and Resilience');
+    expect(before.blocks.length).toBeGreaterThan(30);
+    expect(after.blocks.length).toBeLessThan(before.blocks.length - 10);
+    expect(after.links.length).toBeLessThan(before.links.length);
+    // The site's header and main navigation stay out of the main content.
+    const all = texts(before).join('\n');
+    expect(all).not.toContain('Learn the Issues');
+    expect(all).not.toContain('Environmental Information by Location');
+  });
+
+  it('finds the NOAA article inside the ASP.NET page form; only the view counter differs', () => {
+    const before = realPage('falsepos-num-views-a', 'http://cpo.noaa.gov/AboutCPO/AllNews');
+    const after = realPage('falsepos-num-views-b', 'http://cpo.noaa.gov/AboutCPO/AllNews');
+    expect(before.blocks[0]?.kind).toBe('heading');
+    expect(before.blocks[0]?.text).toMatch(/^Comparing Two Generations of Climate Model Simulations/);
+    expect(texts(before).join('\n')).toContain('Justin Sheffield led authorship of the report');
+    expect(texts(before).join('\n')).not.toContain('About the Climate Program Office');
+    expect(before.media.map((m) => m.url)).toContain('http://cpo.noaa.gov/sites/cpo/Fig8.JPG');
+    const changed = before.blocks.filter((b, i) => after.blocks[i]?.text !== b.text).map((b) => b.text);
+    expect(changed).toEqual(['Number of views (4099)/Comments (0)']);
+  });
+
+  it('finds the NREL page content without its side navigation', () => {
+    const facts = realPage('falsepos-small-changes-a', 'https://www.nrel.gov/technologytransfer/commercialization_assistance.html');
+    expect(facts.blocks[0]).toEqual({ kind: 'heading', text: 'Commercialization Assistance Program' });
+    expect(texts(facts)).toContain('Eligibility Requirements');
+    expect(facts.links.length).toBeGreaterThan(20);
+    const sideNav = realPageSideNavText();
+    expect(sideNav.length).toBeGreaterThan(0);
+    for (const item of sideNav) expect(texts(facts)).not.toContain(item);
+  });
+});
+
+/** The link texts of the NREL page's side navigation, read independently of the extractor. */
+function realPageSideNavText(): string[] {
+  const { document } = parseHTML(readFileSync(`${REAL_PAGES}/falsepos-small-changes-a.html`, 'utf8'));
+  return Array.from(document.querySelectorAll('nav.sidenav li'))
+    .map((li) => (li.textContent ?? '').replace(/\s+/g, ' ').trim())
+    .filter((t) => t !== '');
+}
