@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { CaptureErrorCode, PageFacts } from '../capture/types.ts';
+
+/** What the detector compares of a snapshot: its outcome and what the page said. */
+export interface SnapshotContent {
+  status: number | null;
+  finalUrl: string;
+  errorCode: CaptureErrorCode | null;
+  facts: PageFacts | null;
+}
+
+/**
+ * A hash over what the page says, not how it was fetched: equal fingerprints mean nothing the change record would
+ * report has changed, so "unchanged since the last snapshot" is one string comparison. Timing, headers and the
+ * screenshot's bytes are left out on purpose: they vary between identical pages.
+ */
+export function fingerprint(content: SnapshotContent): string {
+  const f = content.facts;
+  const canonical = {
+    status: content.status,
+    finalUrl: content.finalUrl,
+    errorCode: content.errorCode,
+    title: f?.title ?? null,
+    blocks: f?.blocks.map((b) => [b.kind, b.text]) ?? [],
+    media: f?.media.map((m) => [m.kind, m.url, m.loaded, m.status]) ?? [],
+    links: f?.links.map((l) => l.url) ?? [],
+    embeds: f?.embeds.map((e) => [e.statusId, e.rendered]) ?? [],
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
