@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { assertDatabaseReachable, createPool, type Pool } from './db/pool.ts';
+import { createBrowserHost, type BrowserHost } from './capture/browser.ts';
+import { assertRedisReachable, createCaptureQueue, createRedis, type CaptureQueue } from './queue/queues.ts';
+
+/** What every command and job is handed: built once by the entry point, closed once on the way out. */
+export interface Context {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  redis: Redis;
+  captureQueue: CaptureQueue;
+  /** One browser per process, launched on first use. */
+  browser: BrowserHost;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Postgres and Redis (failing at once, with what to check, when either is down) and prepares the
+ * browser. Closing releases everything in reverse order of creation.
+ */
+export async function createContext(config: Config, logger: Logger): Promise<Context> {
+  const pool = createPool(config.databaseUrl, { max: config.concurrency + 4 });
+  try {
+    await assertDatabaseReachable(pool, config.databaseUrl);
+    await assertRedisReachable(config);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const redis = createRedis(config);
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const captureQueue = createCaptureQueue(config, redis);
+  const browser = createBrowserHost(config, logger);
+  let closed = false;
+  return {
+    config,
+    logger,
+    pool,
+    redis,
+    captureQueue,
+    browser,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await browser.close();
+      await captureQueue.close();
+      await pool.end();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { Queue, QueueEvents, Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import { ServiceUnavailableError } from '../errors.ts';
+
+/**
+ * The one place BullMQ queues, workers and event listeners are built, so the backend behind them (Redis today,
+ * BullMQ's Postgres backend for the zero-setup mode) can change here and nowhere else.
+ */
+
+export const CAPTURE_QUEUE = 'capture';
+
+export interface CaptureJobData {
+  targetId: number;
+  /** Why it runs: a schedule firing, or someone asking (`check`). */
+  reason: 'schedule' | 'manual';
+}
+
+export interface CaptureJobResult {
+  snapshotId: number;
+  changeId: number | null;
+  alertIds: number[];
+  /** Set when the job ran but captured nothing on purpose (the target is paused). */
+  skipped?: string;
+}
+
+export type CaptureQueue = Queue<CaptureJobData, CaptureJobResult, string>;
+
+/** Retries with backoff for transient failures (Redis, Postgres, a browser crash); a capture error is not one. */
+export const CAPTURE_JOB_OPTIONS = {
+  attempts: 4,
+  backoff: { type: 'exponential', delay: 15_000 },
+  removeOnComplete: { age: 24 * 3600, count: 5_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+/** A Redis connection as BullMQ wants it: commands never give up while Redis restarts. */
+export function createRedis(config: Config): Redis {
+  return new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, connectTimeout: 10_000 });
+}
+
+/** Fails fast, with what to check, when Redis does not answer. */
+export async function assertRedisReachable(config: Config, timeoutMs = 5_000): Promise<void> {
+  const probe = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (err) {
+    throw new ServiceUnavailableError('redis', `cannot reach Redis at ${config.redisUrl}: ${(err as Error).message}; check REDIS_URL and that Redis is running`, { cause: err });
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export function createCaptureQueue(config: Config, connection: ConnectionOptions): CaptureQueue {
+  return new Queue<CaptureJobData, CaptureJobResult, string>(CAPTURE_QUEUE, {
+    connection,
+    prefix: config.queuePrefix,
+    defaultJobOptions: CAPTURE_JOB_OPTIONS,
+  });
+}
+
+export function createCaptureEvents(config: Config, connection: ConnectionOptions): QueueEvents {
+  return new QueueEvents(CAPTURE_QUEUE, { connection, prefix: config.queuePrefix });
+}
+
+export function createCaptureWorker(
+  config: Config,
+  connection: ConnectionOptions,
+  processor: Processor<CaptureJobData, CaptureJobResult, string>,
+  options: { lockDurationMs: number },
+): Worker<CaptureJobData, CaptureJobResult, string> {
+  return new Worker<CaptureJobData, CaptureJobResult, string>(CAPTURE_QUEUE, processor, {
+    connection,
+    prefix: config.queuePrefix,
+    concurrency: config.concurrency,
+    lockDuration: options.lockDurationMs,
+    autorun: true,
+  });
+}

@@ -1,0 +1,54 @@
+import type { Config } from '../config.ts';
+import type { Pool } from '../db/pool.ts';
+import { DuplicateTargetError, NotFoundError } from '../errors.ts';
+import { assertUrlAllowed } from '../capture/url-policy.ts';
+import { deleteTarget, findTargetByUrl, getTarget, insertTarget, setTargetPaused, type Target } from '../db/targets.ts';
+import type { CaptureQueue } from '../queue/queues.ts';
+import { queueFirstCapture, removeTargetSchedule, syncTargetSchedule } from '../queue/schedules.ts';
+import { parseNewTarget, type NewTargetInput } from './target-input.ts';
+
+/** What managing targets needs: the store, the queue that schedules them, and the policy. */
+export interface TargetDeps {
+  pool: Pool;
+  captureQueue: CaptureQueue;
+  config: Config;
+}
+
+/**
+ * Validates and stores a new target, schedules it, and queues its first capture. Postgres is written first: should the queue be
+ * unreachable, the next worker start reconciles the schedule from the stored target.
+ */
+export async function addTarget(deps: TargetDeps, input: NewTargetInput): Promise<Target> {
+  const spec = parseNewTarget(input, deps.config.defaultEvery);
+  await assertUrlAllowed(spec.url, deps.config.allowPrivateNetworks);
+  const target = await insertTarget(deps.pool, spec);
+  if (!target) {
+    const existing = await findTargetByUrl(deps.pool, spec.url);
+    throw new DuplicateTargetError(spec.url, existing?.id ?? 0);
+  }
+  await syncTargetSchedule(deps.captureQueue, target);
+  await queueFirstCapture(deps.captureQueue, target);
+  return target;
+}
+
+export async function requireTarget(pool: Pool, id: number): Promise<Target> {
+  const target = await getTarget(pool, id);
+  if (!target) throw new NotFoundError('target', id);
+  return target;
+}
+
+/** Pauses (no scheduled captures) or resumes a target, and updates its schedule to match. */
+export async function setPaused(deps: TargetDeps, id: number, paused: boolean): Promise<Target> {
+  const target = await setTargetPaused(deps.pool, id, paused);
+  if (!target) throw new NotFoundError('target', id);
+  await syncTargetSchedule(deps.captureQueue, target);
+  return target;
+}
+
+/** Removes a target, its schedule, and its snapshots, changes and alerts (blobs may be shared, so they stay). */
+export async function removeTarget(deps: TargetDeps, id: number): Promise<Target> {
+  const target = await requireTarget(deps.pool, id);
+  await removeTargetSchedule(deps.captureQueue, id);
+  await deleteTarget(deps.pool, id);
+  return target;
+}

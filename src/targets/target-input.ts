@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../errors.ts';
+import { normalizeUrl } from '../capture/url-policy.ts';
+import { validateSchedule, type Schedule } from './schedule.ts';
+
+/** Per-target capture and detection options, stored as JSON on the target. */
+export const targetOptionsSchema = z.object({
+  /** CSS selector to wait for before reading the page. */
+  waitFor: z.string().trim().min(1).max(500).optional(),
+  /** CSS selectors whose elements are left out of every comparison (ads, view counters, clocks). */
+  ignore: z.array(z.string().trim().min(1).max(500)).max(50).default([]),
+  /** Phrases (a person's name, a unit) whose disappearance from the main text matters. */
+  phrases: z.array(z.string().trim().min(1).max(500)).max(100).default([]),
+  /** Consecutive captures that must agree before a removal is raised. */
+  confirm: z.number().int().min(1).max(10).default(1),
+  /** Hard limit on one capture of this target, in milliseconds. */
+  timeoutMs: z.number().int().min(1_000).max(300_000).optional(),
+});
+export type TargetOptions = z.infer<typeof targetOptionsSchema>;
+
+const newTargetSchema = z.object({
+  url: z.string().min(1, 'url is required'),
+  name: z.string().trim().min(1).max(300).optional(),
+  tags: z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'tags are 1-64 letters, digits or _ . : / -')).max(50).default([]),
+  every: z.string().optional(),
+  cron: z.string().optional(),
+  fetcher: z.enum(['browser', 'http']).default('browser'),
+  options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 1 }),
+});
+export type NewTargetInput = z.input<typeof newTargetSchema>;
+
+/** A validated, normalised target ready to insert. */
+export interface NewTarget {
+  url: string;
+  name: string | null;
+  tags: string[];
+  schedule: Schedule;
+  fetcher: 'browser' | 'http';
+  options: TargetOptions;
+}
+
+/**
+ * Validates what an operator typed (or a file held) into a NewTarget. Throws InvalidInputError naming the field,
+ * with the reason and what to write instead. Address policy (private networks) is checked separately, since it
+ * needs DNS.
+ */
+export function parseNewTarget(input: NewTargetInput, defaultEvery: string): NewTarget {
+  const parsed = newTargetSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || 'input';
+    throw new InvalidInputError(field, `${field}: ${issue.message}`);
+  }
+  const v = parsed.data;
+  if (v.every !== undefined && v.cron !== undefined) {
+    throw new InvalidInputError('schedule', 'give either --every or --cron, not both');
+  }
+  const schedule = validateSchedule(v.cron !== undefined ? { cron: v.cron } : { every: v.every ?? defaultEvery });
+  return {
+    url: normalizeUrl(v.url),
+    name: v.name ?? null,
+    tags: [...new Set(v.tags)],
+    schedule,
+    fetcher: v.fetcher,
+    options: v.options,
+  };
+}
