@@ -1,0 +1,53 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Context } from '../src/context.ts';
+import { getTarget } from '../src/db/targets.ts';
+import { captureTarget } from '../src/capture/capture.ts';
+import { captureRequestFor } from '../src/capture/limits.ts';
+import { findSavedCapture, saveCapture, type SavedCapture } from '../src/store/save-capture.ts';
+import { NotFoundError } from '../src/errors.ts';
+import type { CaptureJobData, CaptureJobResult } from '../src/queue/queues.ts';
+
+/**
+ * Captures one target and saves the snapshot, its change and alerts. Idempotent per job id: a job that already
+ * saved its snapshot (and then lost its lock or its Redis) returns that snapshot without capturing again.
+ */
+export async function runCapture(ctx: Context, targetId: number, jobId: string): Promise<SavedCapture> {
+  const log = ctx.logger.child({ jobId, targetId });
+  const target = await getTarget(ctx.pool, targetId);
+  if (!target) throw new NotFoundError('target', targetId);
+  const already = await findSavedCapture(ctx.pool, targetId, jobId);
+  if (already) return already;
+  const { request, limits } = captureRequestFor(target, ctx.config);
+  const result = await captureTarget(ctx.browser, request, limits, log);
+  const saved = await saveCapture(ctx.pool, targetId, jobId, result);
+  log.info(
+    {
+      snapshotId: saved.snapshot.id,
+      status: saved.snapshot.status,
+      error: saved.snapshot.error?.code,
+      unchanged: saved.change?.unchanged ?? null,
+      alerts: saved.alerts.length,
+      durationMs: saved.snapshot.durationMs,
+    },
+    'capture saved',
+  );
+  return saved;
+}
+
+export function summarise(saved: SavedCapture): CaptureJobResult {
+  return { snapshotId: saved.snapshot.id, changeId: saved.change?.id ?? null, alertIds: saved.alerts.map((a) => a.id) };
+}
+
+/** The BullMQ processor of the `capture` queue. */
+export function captureTargetProcessor(ctx: Context) {
+  return async (job: Job<CaptureJobData, CaptureJobResult, string>): Promise<CaptureJobResult> => {
+    const { targetId, reason } = job.data;
+    if (!Number.isSafeInteger(targetId) || targetId <= 0) throw new UnrecoverableError(`bad targetId in job ${job.id}`);
+    const target = await getTarget(ctx.pool, targetId);
+    if (!target) throw new UnrecoverableError(`target ${targetId} no longer exists`);
+    if (target.state === 'paused' && reason === 'schedule') {
+      return { snapshotId: 0, changeId: null, alertIds: [], skipped: 'paused' };
+    }
+    return summarise(await runCapture(ctx, targetId, job.id ?? `job:${Date.now()}`));
+  };
+}

@@ -1,0 +1,190 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTarget } from '../../src/targets/manage-targets.ts';
+import { checkInline, checkThroughQueue } from '../../src/checks/check-now.ts';
+import { countBlobs, getBlob } from '../../src/db/blobs.ts';
+import { listAlerts } from '../../src/db/alerts.ts';
+import type { PageFacts } from '../../src/capture/types.ts';
+import { runCapture } from '../../jobs/capture-target.ts';
+import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestContext } from '../helpers/context.ts';
+import { flintlockArticle, startFixtureSite, type FixtureSite } from '../fixtures/site.ts';
+
+const noop = () => undefined;
+
+/** A port nothing listens on: bound once by the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the watch loop: target → queue → worker → capture → snapshot → change → alert', () => {
+  let db: TestDatabase;
+  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let site: FixtureSite;
+  let worker: RunningWorker;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ctx = await createTestContext(db.url);
+    site = await startFixtureSite();
+    worker = await startWorker(ctx);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await ctx?.dispose();
+    await site?.close();
+    await db?.drop();
+  });
+
+  async function check(targetId: number) {
+    const [result] = await checkThroughQueue(ctx, [targetId], 60_000, noop);
+    return result!;
+  }
+
+  it('captures an article through the queue and stores its parts as blobs', async () => {
+    site.article('/news/flintlock-2019', flintlockArticle);
+    const target = await addTarget(ctx, { url: site.url('/news/flintlock-2019'), every: '6h' });
+    const { snapshot, change, alerts } = await check(target.id);
+
+    expect(snapshot).toMatchObject({ targetId: target.id, status: 200, error: null, finalUrl: site.url('/news/flintlock-2019'), fetcher: 'browser' });
+    expect(snapshot.title).toContain(flintlockArticle.title);
+    expect(snapshot.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(snapshot.counts.media).toBe(2);
+    expect(snapshot.counts.embeds).toBe(1);
+    expect(snapshot.counts.blocks).toBeGreaterThanOrEqual(flintlockArticle.paragraphs.length + 1);
+    expect(change).toBeNull();
+    expect(alerts).toEqual([]);
+
+    const text = await getBlob(ctx.pool, snapshot.parts.text!);
+    expect(text?.data.toString('utf8')).toContain('Col. Assimi Goita, commander of Mali’s special forces');
+    const screenshot = await getBlob(ctx.pool, snapshot.parts.screenshot!);
+    expect(screenshot?.mediaType).toBe('image/png');
+    expect(screenshot?.data.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const html = await getBlob(ctx.pool, snapshot.parts.html!);
+    expect(html?.data.toString('utf8')).toContain('twitter-tweet');
+
+    const facts = JSON.parse((await getBlob(ctx.pool, snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
+    for (const photo of facts.media) {
+      expect(photo.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const file = await getBlob(ctx.pool, photo.sha256!);
+      expect(file?.mediaType).toBe('image/png');
+      const served = await fetch(photo.url).then(async (r) => Buffer.from(await r.arrayBuffer()));
+      expect(file?.data.equals(served)).toBe(true);
+    }
+  });
+
+  it('re-captures an unchanged page without adding blob rows, and records it as unchanged', async () => {
+    const target = await addTarget(ctx, { url: site.url('/news/unchanged'), every: '6h' });
+    site.article('/news/unchanged', flintlockArticle);
+    const first = await check(target.id);
+    const blobsBefore = await countBlobs(ctx.pool);
+    const second = await check(target.id);
+    expect(await countBlobs(ctx.pool)).toBe(blobsBefore);
+    expect(second.snapshot.id).not.toBe(first.snapshot.id);
+    expect(second.snapshot.fingerprint).toBe(first.snapshot.fingerprint);
+    expect(second.change).toMatchObject({ unchanged: true, previousSnapshotId: first.snapshot.id });
+  });
+
+  it('records what was cut when a paragraph, a photo and the embedded tweet are removed', async () => {
+    const target = await addTarget(ctx, { url: site.url('/news/edited'), every: '6h' });
+    site.article('/news/edited', flintlockArticle);
+    await check(target.id);
+    const goita = flintlockArticle.paragraphs[2]!;
+    site.article('/news/edited', {
+      ...flintlockArticle,
+      paragraphs: flintlockArticle.paragraphs.filter((p) => p !== goita),
+      photos: flintlockArticle.photos.slice(1),
+      tweet: null,
+    });
+    const { change, alerts } = await check(target.id);
+    expect(change?.unchanged).toBe(false);
+    expect(change?.record.blocks.removed).toContainEqual({ kind: 'paragraph', text: goita });
+    expect(change?.record.blocks.added).toEqual([]);
+    expect(change?.record.media.removed.map((m) => m.url)).toEqual([site.url('/images/goita-flintlock.png')]);
+    expect(change?.record.embeds.removed.map((e) => e.statusId)).toEqual([flintlockArticle.tweet!.statusId]);
+    expect(change?.record.status).toBeNull();
+    expect(alerts).toEqual([]);
+  });
+
+  it.each([404, 410] as const)('raises page_removed when the article starts answering %i', async (status) => {
+    const path = `/news/deleted-${status}`;
+    site.article(path, flintlockArticle);
+    const target = await addTarget(ctx, { url: site.url(path), every: '6h' });
+    const before = await check(target.id);
+    site.gone(path, status);
+    const { snapshot, change, alerts } = await check(target.id);
+    expect(snapshot.status).toBe(status);
+    expect(change?.record.status).toEqual({ from: 200, to: status });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'page_removed', severity: 'high', state: 'open', targetId: target.id, snapshotId: snapshot.id });
+    expect(alerts[0]!.evidence).toMatchObject({ previousStatus: 200, status });
+    expect(await listAlerts(ctx.pool, { targetId: target.id })).toEqual(alerts);
+    // Still gone: the removal is not raised again.
+    const again = await check(target.id);
+    expect(again.alerts).toEqual([]);
+    expect(again.change?.previousSnapshotId).toBe(snapshot.id);
+    expect(before.snapshot.status).toBe(200);
+  });
+
+  it('compares across a timeout: 200, then a hang, then 404 still raises the removal', async () => {
+    const path = '/news/flaky-then-gone';
+    site.article(path, flintlockArticle);
+    const target = await addTarget(ctx, { url: site.url(path), every: '6h', options: { timeoutMs: 3_000 } });
+    const ok = await check(target.id);
+    site.hang(path);
+    const hung = await check(target.id);
+    expect(hung.snapshot.error?.code).toBe('timeout');
+    expect(hung.snapshot.status).toBeNull();
+    expect(hung.change?.record.blocks.removed).toEqual([]);
+    expect(hung.alerts).toEqual([]);
+    site.gone(path, 404);
+    const gone = await check(target.id);
+    expect(gone.change?.previousSnapshotId).toBe(ok.snapshot.id);
+    expect(gone.alerts.map((a) => a.kind)).toEqual(['page_removed']);
+  });
+
+  it('ends a hanging page as a timeout error within the cap, not a stuck job', async () => {
+    site.hang('/news/hangs');
+    const target = await addTarget(ctx, { url: site.url('/news/hangs'), every: '6h', options: { timeoutMs: 2_000 } });
+    const started = Date.now();
+    const { snapshot, alerts } = await check(target.id);
+    const elapsed = Date.now() - started;
+    expect(snapshot.error?.code).toBe('timeout');
+    expect(snapshot.durationMs).toBeLessThan(2_000 + 1_500);
+    expect(elapsed).toBeLessThan(2_000 + 5_000);
+    expect(alerts).toEqual([]);
+  });
+
+  it('records a refused connection as a network error, never as a removal', async () => {
+    const target = await addTarget(ctx, { url: `http://127.0.0.1:${await closedPort()}/closed-port`, every: '6h' });
+    const { snapshot, alerts } = await check(target.id);
+    expect(snapshot.error?.code).toBe('refused');
+    expect(snapshot.status).toBeNull();
+    expect(alerts).toEqual([]);
+  });
+
+  it('is idempotent per job: running the same job twice keeps one snapshot', async () => {
+    site.article('/news/idempotent', flintlockArticle);
+    const target = await addTarget(ctx, { url: site.url('/news/idempotent'), every: '6h' });
+    const first = await runCapture(ctx, target.id, 'job-replayed');
+    const hitsAfterFirst = site.hits('/news/idempotent');
+    const second = await runCapture(ctx, target.id, 'job-replayed');
+    expect(second.snapshot.id).toBe(first.snapshot.id);
+    expect(second.replayed).toBe(true);
+    expect(site.hits('/news/idempotent')).toBe(hitsAfterFirst);
+  });
+
+  it('captures with the plain-HTTP fetcher too, inline', async () => {
+    site.article('/news/plain', flintlockArticle);
+    const target = await addTarget(ctx, { url: site.url('/news/plain'), every: '6h', fetcher: 'http' });
+    const [result] = await checkInline(ctx, [target.id], noop);
+    expect(result!.snapshot).toMatchObject({ fetcher: 'http', status: 200, error: null });
+    expect(result!.snapshot.parts.screenshot).toBeNull();
+    expect(result!.snapshot.counts.embeds).toBe(1);
+  });
+});
