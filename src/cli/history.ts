@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { listSnapshots } from '../db/snapshots.ts';
+import { listAlerts } from '../db/alerts.ts';
+import { requireTarget } from '../targets/manage-targets.ts';
+import { alertLine, snapshotLine } from './format.ts';
+import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
+
+export function registerHistory(program: Command): void {
+  program
+    .command('snapshots <target-id>')
+    .description("list a target's snapshots, newest first")
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print an array of snapshots as JSON')
+    .action(async (id: string, flags: CommonFlags & { limit: string }) => {
+      await withPool(async (pool) => {
+        const target = await requireTarget(pool, parseId(id, 'target id'));
+        const list = await listSnapshots(pool, target.id, parseId(flags.limit, 'limit'));
+        output(flags, list, (l) => (l.length ? l.map(snapshotLine).join('\n') : `no snapshots of target #${target.id} yet`));
+      });
+    });
+
+  program
+    .command('alerts')
+    .description('list raised alerts, newest first')
+    .option('--target <id>', 'only alerts of this target')
+    .option('--kind <kind>', 'only alerts of this kind, e.g. page_removed')
+    .option('--json', 'print an array of alerts as JSON')
+    .action(async (flags: CommonFlags & { target?: string; kind?: string }) => {
+      await withPool(async (pool) => {
+        const targetId = flags.target === undefined ? undefined : parseId(flags.target, 'target id');
+        const list = await listAlerts(pool, { targetId, kind: flags.kind });
+        output(flags, list, (l) => (l.length ? l.map(alertLine).join('\n') : 'no alerts'));
+      });
+    });
+}

@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { AppError, describeError } from '../errors.ts';
+import { registerServe } from './serve.ts';
+import { registerTargets } from './targets.ts';
+import { registerCheck } from './check.ts';
+import { registerHistory } from './history.ts';
+
+/** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('scrubwatch')
+    .description('watch web pages for quiet removals: scheduled Chromium captures, every snapshot kept in Postgres')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerServe(program);
+  registerTargets(program);
+  registerCheck(program);
+  registerHistory(program);
+  return program;
+}
+
+/** Runs the CLI; every failure ends as one line on stderr and a non-zero exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const usage = err instanceof AppError && (err.code === 'invalid_input' || err.code === 'config_invalid');
+    process.stderr.write(`scrubwatch: ${describeError(err)}\n`);
+    return usage ? EXIT.usage : EXIT.failure;
+  }
+}

@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { assertDatabaseReachable, createPool, type Pool } from '../db/pool.ts';
+import { createContext, type Context } from '../context.ts';
+import { InvalidInputError } from '../errors.ts';
+
+/** Flags every command accepts. */
+export interface CommonFlags {
+  json?: boolean;
+}
+
+function setup(): { config: Config; logger: Logger } {
+  const config = loadConfig();
+  return { config, logger: createLogger(config.logLevel) };
+}
+
+/** Runs a command that needs Postgres alone (reads): it works while Redis is down. */
+export async function withPool<T>(fn: (pool: Pool, config: Config, logger: Logger) => Promise<T>): Promise<T> {
+  const { config, logger } = setup();
+  const pool = createPool(config.databaseUrl, { max: 2 });
+  try {
+    await assertDatabaseReachable(pool, config.databaseUrl);
+    return await fn(pool, config, logger);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Runs a command that needs the whole context (Postgres, Redis, the queue, the browser), closing it after. */
+export async function withContext<T>(fn: (ctx: Context) => Promise<T>): Promise<T> {
+  const { config, logger } = setup();
+  const ctx = await createContext(config, logger);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Prints a command's answer: exactly one JSON document with --json, else the human form. */
+export function output<T>(flags: CommonFlags, value: T, human: (v: T) => string): void {
+  process.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`);
+}
+
+/** Parses an id argument, with a clear error naming what was expected. */
+export function parseId(text: string, what = 'id'): number {
+  const n = Number(text);
+  if (!/^\d{1,15}$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new InvalidInputError(what, `${what} must be a positive whole number, got "${text}"`);
+  }
+  return n;
+}
+
+/** Commander helper for repeatable flags (`--tag a --tag b`). */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { listTargets } from '../db/targets.ts';
+import { addTarget, removeTarget, requireTarget, setPaused } from '../targets/manage-targets.ts';
+import { targetDetail, targetLine } from './format.ts';
+import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
+
+interface AddFlags extends CommonFlags {
+  name?: string;
+  every?: string;
+  cron?: string;
+  tag: string[];
+  phrase: string[];
+  ignore: string[];
+  waitFor?: string;
+  confirm?: string;
+  fetcher?: string;
+}
+
+function parseConfirm(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
+}
+
+export function registerTargets(program: Command): void {
+  const targets = program.command('targets').description('add, list and manage watched pages');
+
+  targets
+    .command('add <url>')
+    .description('watch a page: validates and stores it, then schedules its captures')
+    .option('--name <name>', 'a label for people')
+    .option('--every <duration>', 'capture interval, like 30m, 6h or 1d (default SCRUBWATCH_DEFAULT_EVERY)')
+    .option('--cron <pattern>', 'capture on a 5-field cron pattern (UTC) instead of an interval')
+    .option('--tag <tag>', 'a tag (repeatable)', collect, [])
+    .option('--phrase <text>', 'a phrase whose disappearance matters, e.g. a name (repeatable)', collect, [])
+    .option('--ignore <css>', 'a CSS selector left out of comparisons (repeatable)', collect, [])
+    .option('--wait-for <css>', 'a CSS selector to wait for before reading the page')
+    .option('--confirm <n>', 'captures that must agree before a removal is raised (1-10)')
+    .option('--fetcher <kind>', 'browser (default) or http (plain fetch, no JavaScript)')
+    .option('--json', 'print the target as JSON')
+    .action(async (url: string, flags: AddFlags) => {
+      await withContext(async (ctx) => {
+        const target = await addTarget(ctx, {
+          url,
+          name: flags.name,
+          tags: flags.tag,
+          every: flags.every,
+          cron: flags.cron,
+          fetcher: flags.fetcher as 'browser' | 'http' | undefined,
+          options: {
+            waitFor: flags.waitFor,
+            ignore: flags.ignore,
+            phrases: flags.phrase,
+            confirm: parseConfirm(flags.confirm) ?? 1,
+          },
+        });
+        output(flags, target, (t) => `added ${targetLine(t)}`);
+      });
+    });
+
+  targets
+    .command('list')
+    .description('list watched pages')
+    .option('--tag <tag>', 'only targets with this tag')
+    .option('--json', 'print an array of targets as JSON')
+    .action(async (flags: CommonFlags & { tag?: string }) => {
+      await withPool(async (pool) => {
+        const list = await listTargets(pool, { tag: flags.tag });
+        output(flags, list, (l) => (l.length ? l.map(targetLine).join('\n') : 'no targets yet: add one with `scrubwatch targets add <url>`'));
+      });
+    });
+
+  targets
+    .command('show <id>')
+    .description('show one target')
+    .option('--json', 'print the target as JSON')
+    .action(async (id: string, flags: CommonFlags) => {
+      await withPool(async (pool) => output(flags, await requireTarget(pool, parseId(id, 'target id')), targetDetail));
+    });
+
+  for (const [name, paused] of [['pause', true], ['resume', false]] as const) {
+    targets
+      .command(`${name} <id>`)
+      .description(paused ? 'stop scheduled captures of a target' : 'restart scheduled captures of a target')
+      .option('--json', 'print the target as JSON')
+      .action(async (id: string, flags: CommonFlags) => {
+        await withContext(async (ctx) => {
+          output(flags, await setPaused(ctx, parseId(id, 'target id'), paused), (t) => `${name}d ${targetLine(t)}`);
+        });
+      });
+  }
+
+  targets
+    .command('remove <id>')
+    .description('stop watching a target and delete its snapshots, changes and alerts')
+    .option('--json', 'print the removed target as JSON')
+    .action(async (id: string, flags: CommonFlags) => {
+      await withContext(async (ctx) => {
+        output(flags, await removeTarget(ctx, parseId(id, 'target id')), (t) => `removed ${targetLine(t)}`);
+      });
+    });
+}

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { testEnv } from '../helpers/context.ts';
+import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
+import { descendants, isAlive, runCli, startCli } from '../helpers/cli.ts';
+import { flintlockArticle, startFixtureSite, type FixtureSite } from '../fixtures/site.ts';
+
+function json<T = Record<string, unknown>>(stdout: string): T {
+  return JSON.parse(stdout) as T;
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+describe('the scrubwatch CLI, as an operator uses it', () => {
+  let db: TestDatabase;
+  let site: FixtureSite;
+  let env: Record<string, string>;
+  let prefix: string;
+  let worker: (ChildProcess & { logs(): string }) | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+    site = await startFixtureSite();
+    prefix = uniquePrefix();
+    env = testEnv(db.url, prefix);
+  });
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+    await site?.close();
+    await deletePrefixKeys(prefix);
+    await db?.drop();
+  });
+
+  it('migrates an empty database, then again with nothing to do', async () => {
+    const first = await runCli(['migrate', '--json'], env);
+    expect(first.code).toBe(0);
+    expect(json(first.stdout)).toMatchObject({ applied: ['001_init.sql'] });
+    const second = await runCli(['migrate'], env);
+    expect(second.stdout).toMatch(/up to date/);
+  });
+
+  it('refuses bad input with a one-line reason and exit code 2', async () => {
+    const bad = await runCli(['targets', 'add', 'not a url', '--json'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^scrubwatch: .*url/);
+    const badId = await runCli(['targets', 'show', 'abc'], env);
+    expect(badId.code).toBe(2);
+    const badConfig = await runCli(['targets', 'list'], { ...env, REDIS_URL: 'http://nope' });
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toMatch(/REDIS_URL/);
+  });
+
+  it('says to start a worker when none runs, instead of waiting forever', async () => {
+    site.article('/news/flintlock-2019', flintlockArticle);
+    const added = await runCli(['targets', 'add', site.url('/news/flintlock-2019'), '--name', 'Flintlock 2019', '--tag', 'mali', '--phrase', 'Assimi Goita', '--every', '6h', '--json'], env);
+    expect(added.code).toBe(0);
+    expect(json(added.stdout)).toMatchObject({ id: 1, kind: 'page', name: 'Flintlock 2019', tags: ['mali'], schedule: { every: '6h' }, state: 'active', options: { phrases: ['Assimi Goita'] } });
+    const check = await runCli(['check', '1', '--json'], env);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(/scrubwatch worker/);
+  });
+
+  it('checks through a running worker, and raises page_removed when the article is deleted', async () => {
+    worker = await startCli(['worker'], env, 'worker started');
+    const first = await runCli(['check', '1', '--json'], env);
+    expect(first.code).toBe(0);
+    const result = json<{ snapshot: Record<string, unknown>; change: unknown; alerts: unknown[] }>(first.stdout);
+    expect(result.snapshot).toMatchObject({ status: 200, finalUrl: site.url('/news/flintlock-2019'), error: null });
+    expect(result.snapshot.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.snapshot.counts).toMatchObject({ media: 2, embeds: 1 });
+    expect(result.change).toBeNull();
+    expect(result.alerts).toEqual([]);
+
+    site.gone('/news/flintlock-2019', 404);
+    const second = json<{ snapshot: { id: number; status: number }; change: { record: { status: unknown } }; alerts: Array<Record<string, unknown>> }>((await runCli(['check', '1', '--json'], env)).stdout);
+    expect(second.snapshot.status).toBe(404);
+    expect(second.change.record.status).toEqual({ from: 200, to: 404 });
+    expect(second.alerts).toHaveLength(1);
+
+    const alerts = await runCli(['alerts', '--json'], env);
+    const list = json<Array<Record<string, unknown>>>(alerts.stdout);
+    expect(list).toHaveLength(1);
+    expect(Object.keys(list[0]!)).toEqual(expect.arrayContaining(['id', 'targetId', 'kind', 'severity', 'state', 'snapshotId', 'createdAt', 'summary', 'evidence']));
+    expect(list[0]).toMatchObject({ targetId: 1, kind: 'page_removed', severity: 'high', state: 'open', snapshotId: second.snapshot.id });
+    expect(json<unknown[]>((await runCli(['alerts', '--kind', 'content_removed', '--json'], env)).stdout)).toEqual([]);
+
+    const snapshots = json<Array<{ status: number }>>((await runCli(['snapshots', '1', '--json'], env)).stdout);
+    expect(snapshots.map((s) => s.status)).toEqual([404, 200]);
+  });
+
+  it('checks every active target at once with check --all, quietly in --json', async () => {
+    site.article('/news/second', { ...flintlockArticle, title: 'Second story' });
+    await runCli(['targets', 'add', site.url('/news/second'), '--tag', 'other'], env);
+    const paused = await runCli(['targets', 'add', site.url('/news/paused'), '--json'], env);
+    await runCli(['targets', 'pause', String(json<{ id: number }>(paused.stdout).id)], env);
+    const all = await runCli(['check', '--all', '--json'], env);
+    expect(all.code).toBe(0);
+    const results = json<Array<{ targetId: number; snapshot: { status: number } }>>(all.stdout);
+    expect(results.map((r) => r.targetId).sort()).toEqual([1, 2]);
+    const tagged = json<unknown[]>((await runCli(['check', '--all', '--tag', 'other', '--json'], env)).stdout);
+    expect(tagged).toHaveLength(1);
+  });
+
+  it('shuts the worker down on SIGTERM, leaving no browser process behind', async () => {
+    const pid = worker!.pid!;
+    const browsers = descendants(pid).filter((p) => /chrom/i.test(commandOf(p)));
+    expect(browsers.length).toBeGreaterThan(0);
+    const exited = new Promise<number | null>((resolve) => worker!.on('exit', (code) => resolve(code)));
+    worker!.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(worker!.logs()).toContain('"msg":"shutdown complete"');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(browsers.filter(isAlive)).toEqual([]);
+  });
+});
