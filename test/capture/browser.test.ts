@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowserHost, findChromium, type BrowserHost } from '../../src/capture/browser.ts';
 import { capturePage } from '../../src/capture/capture-page.ts';
 import { BrowserCrashedError, ServiceUnavailableError } from '../../src/errors.ts';
-import { startFixtureSite } from '../fixtures/site.ts';
+import { startFixtureSite } from '../../src/demo/fixture-site.ts';
 
 /** Chromium processes descended from this test process, by pid. */
 function chromiumDescendants(): number[] {

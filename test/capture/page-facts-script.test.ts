@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowserHost, type BrowserHost } from '../../src/capture/browser.ts';
 import { pageFactsExpression, type PageReading } from '../../src/capture/page-facts-script.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
-import { articleHtml, flintlockArticle } from '../fixtures/article-html.ts';
+import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';
 
 const run = promisify(execFile);
 const options = { baseUrl: 'https://www.africom.mil/news/flintlock', ignore: ['.share'] };
