@@ -1,11 +1,13 @@
 import type { Browser, BrowserContext, Page, Request, Response } from 'playwright';
 import type { Logger } from 'pino';
 import { BlockedUrlError, BrowserCrashedError } from '../errors.ts';
+import { markMainContent } from '../extract/main-content.ts';
 import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
 import { selectHeaders } from './headers.ts';
 import { watchMediaResponses } from './media-responses.ts';
 import { chromiumErrorCode } from './net-errors.ts';
 import { pageFactsExpression, type PageReading } from './page-facts-script.ts';
+import { scrollThrough } from './scroll-page.ts';
 import { assertUrlAllowed, isPrivateHost } from './url-policy.ts';
 import type { CaptureFailure, CaptureLimits, CaptureRequest, CaptureResult, RedirectHop } from './types.ts';
 
@@ -152,9 +154,7 @@ async function loadAndRead(
     });
   }
   session.phase = 'scrolling the page';
-  await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
-  await page.waitForLoadState('networkidle', { timeout: waitBudget(SCROLL_SETTLE_MS) }).catch(() => undefined);
-  await page.evaluate('window.scrollTo(0, 0)');
+  await scrollThrough(page, waitBudget(Infinity), waitBudget(SCROLL_SETTLE_MS));
 
   session.phase = 'reading the page';
   const reading = await readPage(page, req.ignore, remaining);
@@ -162,6 +162,7 @@ async function loadAndRead(
   draft.facts = reading.facts;
   draft.text = mainText(reading.facts);
   draft.html = await page.content();
+  reading.facts.blocks = markMainContent(draft.html, page.url(), reading.facts.blocks, req.ignore);
 
   session.phase = 'taking the screenshot';
   const height = Math.max(1, Math.min(reading.height, limits.screenshotMaxHeight));

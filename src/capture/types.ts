@@ -27,6 +27,8 @@ export interface TextBlock {
   kind: TextBlockKind;
   /** Whitespace-collapsed visible text. */
   text: string;
+  /** Whether a readability pass counts the block as part of the article; absent on snapshots stored before this existed. */
+  main?: boolean;
 }
 
 export interface MediaItem {

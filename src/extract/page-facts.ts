@@ -30,6 +30,11 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
     'article', 'main', '[role=main]', '#content', '#main-content', '#main', '#article', '.article-body',
     '.article', '.article-content', '.entry-content', '.post-content', '.story-body', '[itemprop=articleBody]',
   ];
+  /** Players embedded as iframes; IFRAME stays a skipped tag for text, but these are the page's videos. */
+  const VIDEO_FRAMES = [
+    'iframe[src*="youtube.com/embed"]', 'iframe[src*="youtube-nocookie.com/embed"]', 'iframe[src*="player.vimeo.com/video"]',
+    'iframe[src*="dvidshub.net/video/embed"]',
+  ];
   const TWEET_HOSTS = ['twitter.com', 'www.twitter.com', 'mobile.twitter.com', 'x.com', 'www.x.com', 'mobile.x.com'];
   const view = doc.defaultView;
   const computeStyle = view && typeof view.getComputedStyle === 'function' ? view.getComputedStyle.bind(view) : null;
@@ -168,7 +173,17 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
     const srcset = el.getAttribute('data-srcset') ?? el.getAttribute('srcset');
     return el.getAttribute('data-src') ?? el.getAttribute('data-lazy-src') ?? (srcset ? srcset.trim().split(/\s+/)[0] ?? null : null);
   };
-  root.querySelectorAll('img, video').forEach((el) => {
+  root.querySelectorAll(['img', 'video', ...VIDEO_FRAMES].join(', ')).forEach((el) => {
+    if (tagOf(el) === 'IFRAME') {
+      // skippedSelf refuses every iframe, so the frame's own exclusions are checked here and its ancestors' below.
+      const hidden = el.hasAttribute('hidden') || (computeStyle !== null && computeStyle(el).display === 'none');
+      if (ignored.has(el) || hidden || (el.parentElement !== null && skippedWithin(el.parentElement, root))) return;
+      const url = absolute(el.getAttribute('src'));
+      if (!isHttp(url)) return;
+      const title = collapse(el.getAttribute('title'));
+      addMedia({ kind: 'video', url, alt: title || null, caption: captionOf(el), loaded: null, status: null });
+      return;
+    }
     if (skippedWithin(el, root)) return;
     if (tagOf(el) === 'VIDEO') {
       const video = el as HTMLVideoElement;

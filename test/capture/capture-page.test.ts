@@ -5,8 +5,8 @@ import { createBrowserHost, type BrowserHost } from '../../src/capture/browser.t
 import { captureTarget } from '../../src/capture/capture.ts';
 import { KEPT_HEADERS } from '../../src/capture/headers.ts';
 import type { CaptureLimits, CaptureRequest, CaptureResult } from '../../src/capture/types.ts';
-import { solidPng } from '../fixtures/png.ts';
-import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../fixtures/site.ts';
+import { solidPng } from '../../src/demo/png.ts';
+import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 
 const logger = pino({ level: 'silent' });
 const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };
@@ -72,7 +72,7 @@ describe('capturePage of a news article', () => {
     const facts = result.facts;
     expect(facts?.title).toBe(`${flintlockArticle.title} > U.S. Africa Command > Article`);
     expect(facts?.canonicalUrl).toBe(site.url(`/news/${slugOf(flintlockArticle.title)}`));
-    expect(facts?.blocks[0]).toEqual({ kind: 'heading', text: flintlockArticle.title });
+    expect(facts?.blocks[0]).toEqual({ kind: 'heading', text: flintlockArticle.title, main: true });
     const paragraphs = facts?.blocks.filter((b) => b.kind === 'paragraph').map((b) => b.text);
     expect(paragraphs).toEqual([flintlockArticle.byline, flintlockArticle.date, ...flintlockArticle.paragraphs]);
     expect(paragraphs).toContain(
@@ -152,7 +152,8 @@ describe('capturePage of pages that changed or failed', () => {
     expect(result.error).toBeNull();
     expect(result.status).toBe(404);
     expect(result.facts?.title).toBe('Page not found');
-    expect(result.facts?.blocks[0]).toEqual({ kind: 'heading', text: 'Page not found' });
+    // Too little text for Readability: the page's blocks all count as main.
+    expect(result.facts?.blocks[0]).toEqual({ kind: 'heading', text: 'Page not found', main: true });
     expect(result.screenshot).not.toBeNull();
   });
 
@@ -257,6 +258,52 @@ describe('capturePage of pages that changed or failed', () => {
     const result = await capture('/news/pushy', { waitFor: '#late', timeoutMs: 15_000 });
     expect(result.error).toBeNull();
     expect(result.facts?.blocks.map((b) => b.text)).toEqual(['Pushy page', 'Static text.', 'Loaded late.']);
+  });
+});
+
+describe('capturePage of articles built by scripts, with embeds and boxes', () => {
+  /** Enough text before the photos that they start well below the 800-pixel viewport. */
+  const filler = Array.from({ length: 12 }, (_, i) => `Flintlock 2019 background, part ${i + 1}: ${flintlockArticle.paragraphs[i % 5] ?? ''}`);
+  const videos = [
+    { src: 'https://www.dvidshub.net/video/embed/667788', title: 'Flintlock 2019 opening ceremony' },
+    { src: 'https://www.youtube.com/embed/abc123', title: 'Flintlock 2019 range day' },
+  ];
+  const inlineRelated = ['AFRICOM commander visits troops in Mauritania', 'Partner nations plan Flintlock 2020 in Senegal'];
+
+  it('scrolls lazy photos into view: loaded, status 200 and their files kept', async () => {
+    site.article('/news/lazy-photos', { ...flintlockArticle, paragraphs: [...flintlockArticle.paragraphs, ...filler], lazyPhotos: true });
+    const result = await capture('/news/lazy-photos');
+    expect(result.error).toBeNull();
+    const urls = flintlockArticle.photos.map((p) => site.url(`/images/${p.file}`));
+    expect(result.facts?.media).toEqual(
+      flintlockArticle.photos.map((p, i) => ({ kind: 'image', url: urls[i], alt: p.alt, caption: p.caption, loaded: true, status: 200 })),
+    );
+    expect(result.mediaFiles.map((f) => f.url)).toEqual(urls);
+    for (const [i, file] of result.mediaFiles.entries()) expect(file.data.equals(solidPng(flintlockArticle.photos[i]?.file ?? ''))).toBe(true);
+  });
+
+  it('reads a body that a script writes after DOMContentLoaded', async () => {
+    site.article('/news/rendered-by-js', { ...flintlockArticle, renderWithJs: true });
+    const result = await capture('/news/rendered-by-js');
+    expect(result.error).toBeNull();
+    const paragraphs = result.facts?.blocks.filter((b) => b.kind === 'paragraph');
+    expect(paragraphs?.map((b) => b.text)).toEqual([flintlockArticle.byline, flintlockArticle.date, ...flintlockArticle.paragraphs]);
+    expect(paragraphs?.every((b) => b.main === true)).toBe(true);
+  });
+
+  it('lists video players as videos, and marks the in-article related box as not main', async () => {
+    site.article('/news/videos', { ...flintlockArticle, videos, inlineRelated, views: 4099, updated: 'Feb. 19, 2019' });
+    const result = await capture('/news/videos');
+    expect(result.error).toBeNull();
+    expect(result.facts?.media.filter((m) => m.kind === 'video')).toEqual(
+      videos.map((v) => ({ kind: 'video', url: v.src, alt: v.title, caption: v.title, loaded: null, status: null })),
+    );
+    const blocks = result.facts?.blocks ?? [];
+    expect(blocks.every((b) => typeof b.main === 'boolean')).toBe(true);
+    expect(blocks.filter((b) => b.main === false).map((b) => b.text)).toEqual(['Related stories', ...inlineRelated]);
+    for (const text of [flintlockArticle.title, ...flintlockArticle.paragraphs, 'Number of views: 4099', 'Last updated: Feb. 19, 2019']) {
+      expect(blocks.find((b) => b.text === text)?.main, text).toBe(true);
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttp } from '../../src/capture/fetch-http.ts';
 import type { CaptureLimits, CaptureRequest, CaptureResult } from '../../src/capture/types.ts';
-import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../fixtures/site.ts';
+import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 
 const logger = pino({ level: 'silent' });
 const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };
@@ -55,6 +55,7 @@ describe('fetchHttp of the news article', () => {
       flintlockArticle.date,
       ...flintlockArticle.paragraphs,
     ]);
+    expect(result.facts?.blocks.every((b) => b.main === true)).toBe(true);
     expect(result.text).toContain('Col. Assimi Goita, commander of Mali’s special forces');
     expect(result.text).not.toContain('Related stories');
     expect(result.facts?.media).toEqual(

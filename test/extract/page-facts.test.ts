@@ -3,7 +3,7 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { PageFacts } from '../../src/capture/types.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
-import { articleHtml, flintlockArticle } from '../fixtures/article-html.ts';
+import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';
 
 const REAL_PAGES = '/work/shared/fixtures/real-pages';
 
@@ -121,6 +121,45 @@ describe('extractPageFacts rules', () => {
       { kind: 'image', url: 'https://www.africom.mil/lazy.jpg', alt: 'Lazy', caption: null, loaded: null, status: null },
       { kind: 'video', url: 'https://www.africom.mil/clip.mp4', alt: null, caption: null, loaded: null, status: null },
     ]);
+  });
+
+  it('lists YouTube, Vimeo and DVIDS player iframes in the main root as videos, in document order', () => {
+    const html = `<html><body>
+      <header><iframe src="https://www.youtube.com/embed/header-promo" title="Promo"></iframe></header>
+      <article><p>Text</p>
+      <figure><iframe src="//www.youtube.com/embed/abc123?rel=0" title=" Flintlock   opening "></iframe>
+        <figcaption>Opening ceremony, Feb. 18, 2019.</figcaption></figure>
+      <iframe src="https://www.youtube-nocookie.com/embed/def456"></iframe>
+      <img src="/photo.jpg" width="640" height="480" alt="Photo">
+      <iframe src="https://player.vimeo.com/video/789" title="Range day"></iframe>
+      <iframe src="https://www.dvidshub.net/video/embed/667788" title="B-roll"></iframe>
+      <iframe src="https://www.dvidshub.net/video/embed/667788" title="Same player twice"></iframe>
+      <iframe src="https://maps.example.com/embed?q=Atar" title="Map"></iframe>
+      <div hidden><iframe src="https://www.youtube.com/embed/hidden-box"></iframe></div>
+      <iframe hidden src="https://www.youtube.com/embed/hidden-frame"></iframe>
+      <div class="promo"><iframe src="https://www.youtube.com/embed/ignored"></iframe></div>
+      </article>
+      <aside><iframe src="https://www.youtube.com/embed/sidebar"></iframe></aside>
+    </body></html>`;
+    const facts = factsOf(html, ['.promo']);
+    expect(facts.media).toEqual([
+      { kind: 'video', url: 'https://www.youtube.com/embed/abc123?rel=0', alt: 'Flintlock opening', caption: 'Opening ceremony, Feb. 18, 2019.', loaded: null, status: null },
+      { kind: 'video', url: 'https://www.youtube-nocookie.com/embed/def456', alt: null, caption: null, loaded: null, status: null },
+      { kind: 'image', url: 'https://www.africom.mil/photo.jpg', alt: 'Photo', caption: null, loaded: null, status: null },
+      { kind: 'video', url: 'https://player.vimeo.com/video/789', alt: 'Range day', caption: null, loaded: null, status: null },
+      { kind: 'video', url: 'https://www.dvidshub.net/video/embed/667788', alt: 'B-roll', caption: null, loaded: null, status: null },
+    ]);
+    // The player's title is not page text: only the caption becomes a block.
+    expect(texts(facts)).toEqual(['Text', 'Opening ceremony, Feb. 18, 2019.']);
+  });
+
+  it('lists the fixture article’s video embeds with their titles as alt and caption', () => {
+    const videos = [
+      { src: 'https://www.dvidshub.net/video/embed/667788', title: 'Flintlock 2019 opening ceremony' },
+      { src: 'https://www.youtube.com/embed/abc123', title: 'Flintlock 2019 range day' },
+    ];
+    const media = factsOf(articleHtml({ ...flintlockArticle, videos })).media.filter((m) => m.kind === 'video');
+    expect(media).toEqual(videos.map((v) => ({ kind: 'video', url: v.src, alt: v.title, caption: v.title, loaded: null, status: null })));
   });
 
   it('reads tweets in every link form and prefers the rendered iframe, keeping the blockquote words', () => {
