@@ -17,6 +17,10 @@ export const KEPT_HEADERS: ReadonlySet<string> = new Set([
   'cf-mitigated',
   'x-amz-cf-id',
   'x-akamai-transformed',
+  // Firewall and filter signatures the outcome classifier reads (AWS WAF, Akamai's server-timing, ISP filters).
+  'x-amzn-waf-action',
+  'server-timing',
+  'rimon',
   'x-frame-options',
   'retry-after',
   'set-cookie',
