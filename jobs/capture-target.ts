@@ -3,13 +3,17 @@ import type { Context } from '../src/context.ts';
 import { getTarget } from '../src/db/targets.ts';
 import { captureTarget } from '../src/capture/capture.ts';
 import { captureRequestFor } from '../src/capture/limits.ts';
+import { classifyOutcome } from '../src/detect/outcome.ts';
+import { hostNotFoundPage } from '../src/probes/host-not-found.ts';
 import { findSavedCapture, saveCapture, type SavedCapture } from '../src/store/save-capture.ts';
+import { queueRecheck } from '../src/queue/schedules.ts';
 import { NotFoundError } from '../src/errors.ts';
 import type { CaptureJobData, CaptureJobResult } from '../src/queue/queues.ts';
 
 /**
- * Captures one target and saves the snapshot, its change and alerts. Idempotent per job id: a job that already
- * saved its snapshot (and then lost its lock or its Redis) returns that snapshot without capturing again.
+ * Captures one target, judges the capture (outcome, the host's not-found page), and saves snapshot, change, state
+ * and alerts. Idempotent per job id: a job that already saved its snapshot (and then lost its lock or its Redis)
+ * returns that snapshot without capturing again. A suspected removal queues its confirming capture.
  */
 export async function runCapture(ctx: Context, targetId: number, jobId: string): Promise<SavedCapture> {
   const log = ctx.logger.child({ jobId, targetId });
@@ -19,14 +23,27 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
   if (already) return already;
   const { request, limits } = captureRequestFor(target, ctx.config);
   const result = await captureTarget(ctx.browser, request, limits, log);
-  const saved = await saveCapture(ctx.pool, targetId, jobId, result);
+  const verdict = classifyOutcome(
+    { status: result.status, errorCode: result.error?.code ?? null, headers: result.headers, facts: result.facts, finalUrl: result.finalUrl },
+    { notFoundPatterns: target.options.notFound.map((p) => new RegExp(p, 'iu')) },
+  );
+  const probe = await hostNotFoundPage(ctx, target, result, verdict, log);
+  const saved = await saveCapture(ctx.pool, target, jobId, result, {
+    verdict,
+    probe,
+    unreachableAfterMs: ctx.config.unreachableAfterMs,
+    maxRechecks: ctx.config.maxRechecks,
+  });
+  if (saved.recheck) await queueRecheck(ctx.captureQueue, targetId, saved.snapshot.id, ctx.config.confirmDelayMs);
   log.info(
     {
       snapshotId: saved.snapshot.id,
       status: saved.snapshot.status,
-      error: saved.snapshot.error?.code,
+      outcome: verdict.outcome,
+      signal: verdict.signal,
       unchanged: saved.change?.unchanged ?? null,
-      alerts: saved.alerts.length,
+      lifecycle: saved.lifecycle,
+      alerts: saved.alerts.map((a) => a.kind),
       durationMs: saved.snapshot.durationMs,
     },
     'capture saved',
@@ -45,9 +62,9 @@ export function captureTargetProcessor(ctx: Context) {
     if (!Number.isSafeInteger(targetId) || targetId <= 0) throw new UnrecoverableError(`bad targetId in job ${job.id}`);
     const target = await getTarget(ctx.pool, targetId);
     if (!target) throw new UnrecoverableError(`target ${targetId} no longer exists`);
-    if (target.state === 'paused' && reason === 'schedule') {
+    if (target.state === 'paused' && reason !== 'manual') {
       return { snapshotId: 0, changeId: null, alertIds: [], skipped: 'paused' };
     }
-    return summarise(await runCapture(ctx, targetId, job.id ?? `job:${Date.now()}`));
+    return summarise(await runCapture(ctx, targetId, job.id ?? `job-${Date.now()}`));
   };
 }

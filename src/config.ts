@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { parseDuration } from './targets/schedule.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -15,6 +16,13 @@ const urlWithScheme = (schemes: string[]) =>
       return false;
     }
   }, `must be a URL starting with ${schemes.join(' or ')}//`);
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 10m, 6h or 1d')
+    .default(fallback)
+    .transform((v) => parseDuration(v));
 
 const envSchema = z.object({
   DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/scrubwatch'),
@@ -32,6 +40,10 @@ const envSchema = z.object({
   SCRUBWATCH_SCREENSHOT_MAX_HEIGHT: positiveInt(8_000),
   SCRUBWATCH_MAX_PAGE_BYTES: positiveInt(15 * 1024 * 1024),
   SCRUBWATCH_MAX_MEDIA_BYTES: positiveInt(8 * 1024 * 1024),
+  SCRUBWATCH_CONFIRM_DELAY: duration('10m'),
+  SCRUBWATCH_UNREACHABLE_AFTER: duration('24h'),
+  SCRUBWATCH_MAX_RECHECKS: positiveInt(6),
+  SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE: duration('1d'),
 });
 
 /** Everything scrubwatch reads from its environment, validated once at start. */
@@ -53,6 +65,14 @@ export interface Config {
   maxPageBytes: number;
   /** Largest single photo or video file kept as evidence, in bytes. */
   maxMediaBytes: number;
+  /** Delay before the capture that confirms (or clears) a suspected removal, in milliseconds. */
+  confirmDelayMs: number;
+  /** How long every capture must fail before `page_unreachable` / `page_blocked` is raised, in milliseconds. */
+  unreachableAfterMs: number;
+  /** Confirming captures queued for one suspicion at most. */
+  maxRechecks: number;
+  /** How long a host's probed not-found page is trusted before it is probed again, in milliseconds. */
+  notFoundProbeMaxAgeMs: number;
 }
 
 /**
@@ -80,5 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     screenshotMaxHeight: e.SCRUBWATCH_SCREENSHOT_MAX_HEIGHT,
     maxPageBytes: e.SCRUBWATCH_MAX_PAGE_BYTES,
     maxMediaBytes: e.SCRUBWATCH_MAX_MEDIA_BYTES,
+    confirmDelayMs: e.SCRUBWATCH_CONFIRM_DELAY,
+    unreachableAfterMs: e.SCRUBWATCH_UNREACHABLE_AFTER,
+    maxRechecks: e.SCRUBWATCH_MAX_RECHECKS,
+    notFoundProbeMaxAgeMs: e.SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE,
   };
 }

@@ -11,7 +11,8 @@ function scheduleText(t: Target): string {
 
 export function targetLine(t: Target): string {
   const tags = t.tags.length ? ` [${t.tags.join(', ')}]` : '';
-  return `#${t.id} ${t.state === 'paused' ? '(paused) ' : ''}${t.url} — ${scheduleText(t)}, ${t.fetcher}${tags}${t.name ? ` — ${t.name}` : ''}`;
+  const lifecycle = t.lifecycle === 'live' ? '' : `[${t.lifecycle}] `;
+  return `#${t.id} ${t.state === 'paused' ? '(paused) ' : ''}${lifecycle}${t.url} — ${scheduleText(t)}, ${t.fetcher}${tags}${t.name ? ` — ${t.name}` : ''}`;
 }
 
 export function targetDetail(t: Target): string {
@@ -28,7 +29,8 @@ export function targetDetail(t: Target): string {
 }
 
 export function snapshotLine(s: Snapshot): string {
-  const outcome = s.error ? `error ${s.error.code}` : `HTTP ${s.status}`;
+  const http = s.error ? `error ${s.error.code}` : `HTTP ${s.status}`;
+  const outcome = s.outcome && s.outcome.kind !== 'ok' ? `${http} (${s.outcome.kind}: ${s.outcome.signal})` : http;
   const c = s.counts;
   return `snapshot #${s.id} ${s.startedAt} ${outcome} ${s.finalUrl} — ${c.blocks} blocks, ${c.media} media, ${c.links} links, ${c.embeds} embeds (${s.durationMs} ms)`;
 }

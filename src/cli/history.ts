@@ -24,11 +24,12 @@ export function registerHistory(program: Command): void {
     .description('list raised alerts, newest first')
     .option('--target <id>', 'only alerts of this target')
     .option('--kind <kind>', 'only alerts of this kind, e.g. page_removed')
+    .option('--tag <tag>', 'only alerts of targets with this tag')
     .option('--json', 'print an array of alerts as JSON')
-    .action(async (flags: CommonFlags & { target?: string; kind?: string }) => {
+    .action(async (flags: CommonFlags & { target?: string; kind?: string; tag?: string }) => {
       await withPool(async (pool) => {
         const targetId = flags.target === undefined ? undefined : parseId(flags.target, 'target id');
-        const list = await listAlerts(pool, { targetId, kind: flags.kind });
+        const list = await listAlerts(pool, { targetId, kind: flags.kind, tag: flags.tag });
         output(flags, list, (l) => (l.length ? l.map(alertLine).join('\n') : 'no alerts'));
       });
     });

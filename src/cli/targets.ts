@@ -11,6 +11,7 @@ interface AddFlags extends CommonFlags {
   tag: string[];
   phrase: string[];
   ignore: string[];
+  notFound: string[];
   waitFor?: string;
   confirm?: string;
   fetcher?: string;
@@ -34,7 +35,8 @@ export function registerTargets(program: Command): void {
     .option('--phrase <text>', 'a phrase whose disappearance matters, e.g. a name (repeatable)', collect, [])
     .option('--ignore <css>', 'a CSS selector left out of comparisons (repeatable)', collect, [])
     .option('--wait-for <css>', 'a CSS selector to wait for before reading the page')
-    .option('--confirm <n>', 'captures that must agree before a removal is raised (1-10)')
+    .option('--confirm <n>', 'consecutive captures that must show a removal before it is raised (1-10, default 2)')
+    .option('--not-found <regex>', "a pattern (case-insensitive) of this site's not-found pages (repeatable)", collect, [])
     .option('--fetcher <kind>', 'browser (default) or http (plain fetch, no JavaScript)')
     .option('--json', 'print the target as JSON')
     .action(async (url: string, flags: AddFlags) => {
@@ -50,7 +52,8 @@ export function registerTargets(program: Command): void {
             waitFor: flags.waitFor,
             ignore: flags.ignore,
             phrases: flags.phrase,
-            confirm: parseConfirm(flags.confirm) ?? 1,
+            notFound: flags.notFound,
+            confirm: parseConfirm(flags.confirm) ?? 2,
           },
         });
         output(flags, target, (t) => `added ${targetLine(t)}`);

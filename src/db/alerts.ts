@@ -1,5 +1,5 @@
 import type { Queryable } from './pool.ts';
-import type { AlertDraft, Severity } from '../detect/classify.ts';
+import type { AlertDraft, Severity } from '../detect/findings.ts';
 
 export type AlertState = 'open' | 'confirmed' | 'dismissed';
 
@@ -62,15 +62,16 @@ export async function insertAlert(
 
 export async function listAlerts(
   db: Queryable,
-  filter: { targetId?: number | undefined; kind?: string | undefined; snapshotId?: number | undefined; limit?: number } = {},
+  filter: { targetId?: number | undefined; kind?: string | undefined; tag?: string | undefined; snapshotId?: number | undefined; limit?: number } = {},
 ): Promise<Alert[]> {
   const { rows } = await db.query<AlertRow>(
     `select * from alerts
      where ($1::bigint is null or target_id = $1)
        and ($2::text is null or kind = $2)
        and ($3::bigint is null or snapshot_id = $3)
+     and ($5::text is null or target_id in (select id from targets where $5 = any(tags)))
      order by id desc limit $4`,
-    [filter.targetId ?? null, filter.kind ?? null, filter.snapshotId ?? null, filter.limit ?? 500],
+    [filter.targetId ?? null, filter.kind ?? null, filter.snapshotId ?? null, filter.limit ?? 500, filter.tag ?? null],
   );
   return rows.map(toAlert);
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from './pool.ts';
 import type { CaptureErrorCode, FetcherKind, RedirectHop } from '../capture/types.ts';
+import type { Outcome } from '../detect/outcome.ts';
 
 /** A stored capture's metadata; its large parts are blobs named by `parts`. */
 export interface Snapshot {
@@ -13,6 +14,8 @@ export interface Snapshot {
   status: number | null;
   headers: Record<string, string>;
   error: { code: CaptureErrorCode; message: string } | null;
+  /** ok, gone, blocked or error, and the rule that decided (e.g. status_404, waf_akamai, soft_404_wording). */
+  outcome: { kind: Outcome; signal: string } | null;
   title: string | null;
   canonicalUrl: string | null;
   startedAt: string;
@@ -37,6 +40,8 @@ interface SnapshotRow {
   headers: Record<string, string>;
   error_code: CaptureErrorCode | null;
   error_message: string | null;
+  outcome: Outcome | null;
+  outcome_signal: string | null;
   title: string | null;
   canonical_url: string | null;
   started_at: Date;
@@ -65,6 +70,7 @@ function toSnapshot(r: SnapshotRow): Snapshot {
     status: r.status,
     headers: r.headers,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    outcome: r.outcome ? { kind: r.outcome, signal: r.outcome_signal ?? '' } : null,
     title: r.title,
     canonicalUrl: r.canonical_url,
     startedAt: r.started_at.toISOString(),
@@ -79,13 +85,13 @@ function toSnapshot(r: SnapshotRow): Snapshot {
 export async function insertSnapshot(db: Queryable, s: NewSnapshot): Promise<Snapshot> {
   const { rows } = await db.query<SnapshotRow>(
     `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, redirects, status, headers,
-       error_code, error_message, title, canonical_url, started_at, duration_ms, fingerprint,
+       error_code, error_message, outcome, outcome_signal, title, canonical_url, started_at, duration_ms, fingerprint,
        facts_sha256, html_sha256, text_sha256, screenshot_sha256, block_count, media_count, link_count, embed_count)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
      returning *`,
     [
       s.targetId, s.jobId, s.fetcher, s.requestedUrl, s.finalUrl, JSON.stringify(s.redirects), s.status,
-      JSON.stringify(s.headers), s.error?.code ?? null, s.error?.message ?? null, s.title, s.canonicalUrl,
+      JSON.stringify(s.headers), s.error?.code ?? null, s.error?.message ?? null, s.outcome?.kind ?? null, s.outcome?.signal ?? null, s.title, s.canonicalUrl,
       s.startedAt, s.durationMs, s.fingerprint, s.parts.facts, s.parts.html, s.parts.text, s.parts.screenshot,
       s.counts.blocks, s.counts.media, s.counts.links, s.counts.embeds,
     ],
@@ -105,13 +111,15 @@ export async function findSnapshotByJob(db: Queryable, targetId: number, jobId: 
 }
 
 /**
- * The snapshot a new capture is compared with: the latest one in which the site answered (it has a status), or
- * failing that the latest one. A timeout between two answers must not hide a removal, nor be one.
+ * The latest snapshot in which the site itself answered (outcome ok or gone; for snapshots from before outcomes
+ * were kept, any with a status): what a new capture's change record is taken against. A timeout or a firewall
+ * page in between is not the page, so it is passed over.
  */
-export async function findBaselineSnapshot(db: Queryable, targetId: number): Promise<Snapshot | null> {
+export async function findPreviousAnswered(db: Queryable, targetId: number): Promise<Snapshot | null> {
   const { rows } = await db.query<SnapshotRow>(
     `select * from snapshots where id = coalesce(
-       (select id from snapshots where target_id = $1 and status is not null order by id desc limit 1),
+       (select id from snapshots where target_id = $1 and outcome in ('ok', 'gone') order by id desc limit 1),
+       (select id from snapshots where target_id = $1 and outcome is null and status is not null order by id desc limit 1),
        (select id from snapshots where target_id = $1 order by id desc limit 1))`,
     [targetId],
   );

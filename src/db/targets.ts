@@ -3,6 +3,8 @@ import type { Schedule } from '../targets/schedule.ts';
 import { targetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';
 
 export type TargetState = 'active' | 'paused';
+/** Where the watched page stands: its lifecycle, or the warning that the watch is blind (blocked, unreachable). */
+export type TargetLifecycle = 'live' | 'suspect' | 'removed' | 'restored' | 'blocked' | 'unreachable';
 
 /** A watched URL, as the CLI and (later) the API show it. */
 export interface Target {
@@ -15,6 +17,7 @@ export interface Target {
   fetcher: 'browser' | 'http';
   options: TargetOptions;
   state: TargetState;
+  lifecycle: TargetLifecycle;
   createdAt: string;
   updatedAt: string;
 }
@@ -30,6 +33,8 @@ interface TargetRow {
   fetcher: 'browser' | 'http';
   options: unknown;
   paused: boolean;
+  lifecycle: 'live' | 'suspect' | 'removed' | 'restored' | null;
+  blind: 'blocked' | 'unreachable' | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -45,10 +50,13 @@ function toTarget(row: TargetRow): Target {
     fetcher: row.fetcher,
     options: targetOptionsSchema.parse(row.options),
     state: row.paused ? 'paused' : 'active',
+    lifecycle: row.blind ?? row.lifecycle ?? 'live',
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
+
+const SELECT = 'select t.*, s.lifecycle, s.blind from targets t left join target_states s on s.target_id = t.id';
 
 /** Inserts a target; returns null when the URL is already watched (the caller names the existing one). */
 export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target | null> {
@@ -56,7 +64,7 @@ export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target 
     `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options)
      values ($1, $2, $3, $4, $5, $6, $7)
      on conflict (url) do nothing
-     returning *`,
+     returning *, null::text as lifecycle, null::text as blind`,
     [
       t.url,
       t.name,
@@ -71,32 +79,32 @@ export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target 
 }
 
 export async function findTargetByUrl(db: Queryable, url: string): Promise<Target | null> {
-  const { rows } = await db.query<TargetRow>('select * from targets where url = $1', [url]);
+  const { rows } = await db.query<TargetRow>(`${SELECT} where t.url = $1`, [url]);
   return rows[0] ? toTarget(rows[0]) : null;
 }
 
 export async function getTarget(db: Queryable, id: number): Promise<Target | null> {
-  const { rows } = await db.query<TargetRow>('select * from targets where id = $1', [id]);
+  const { rows } = await db.query<TargetRow>(`${SELECT} where t.id = $1`, [id]);
   return rows[0] ? toTarget(rows[0]) : null;
 }
 
 /** Targets in id order, optionally only those carrying `tag` and/or only active ones. */
 export async function listTargets(db: Queryable, filter: { tag?: string | undefined; activeOnly?: boolean } = {}): Promise<Target[]> {
   const { rows } = await db.query<TargetRow>(
-    `select * from targets
-     where ($1::text is null or $1 = any(tags)) and (not $2 or not paused)
-     order by id`,
+    `${SELECT}
+     where ($1::text is null or $1 = any(t.tags)) and (not $2 or not t.paused)
+     order by t.id`,
     [filter.tag ?? null, filter.activeOnly ?? false],
   );
   return rows.map(toTarget);
 }
 
 export async function setTargetPaused(db: Queryable, id: number, paused: boolean): Promise<Target | null> {
-  const { rows } = await db.query<TargetRow>(
-    'update targets set paused = $2, updated_at = now() where id = $1 returning *',
+  const { rows } = await db.query<{ id: number }>(
+    'update targets set paused = $2, updated_at = now() where id = $1 returning id',
     [id, paused],
   );
-  return rows[0] ? toTarget(rows[0]) : null;
+  return rows[0] ? getTarget(db, id) : null;
 }
 
 /** Deletes a target with its snapshots, changes and alerts; stored blobs stay (they may be shared). */

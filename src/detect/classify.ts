@@ -1,39 +1,168 @@
-import type { ChangeRecord } from './diff-snapshots.ts';
-import type { SnapshotContent } from './snapshot-content.ts';
+import { createHash } from 'node:crypto';
+import type { EmbeddedTweet, PageFacts, RedirectHop, TextBlock } from '../capture/types.ts';
+import type { OutcomeVerdict } from './outcome.ts';
+import type { Finding } from './findings.ts';
+import { compareMedia } from './media-match.ts';
+import { genericRedirectReason, matchesHostNotFound, pageText, type HostNotFoundPage } from './generic-page.ts';
+import { isVolatileText, normalizeText, profile, profileSimilarity, similarity, similarityBound, words } from './text.ts';
 
-export type AlertKind = 'page_removed';
-export type Severity = 'low' | 'medium' | 'high';
-
-/** An alert before it is stored: what the detector concluded and the evidence for it. */
-export interface AlertDraft {
-  kind: AlertKind;
-  severity: Severity;
-  summary: string;
-  evidence: Record<string, unknown>;
+/** A snapshot as the classifier sees it: where it ended up and what it said. */
+export interface ComparedSnapshot {
+  id: number;
+  status: number | null;
+  requestedUrl: string;
+  finalUrl: string;
+  redirects: RedirectHop[];
+  facts: PageFacts | null;
 }
 
-const GONE = new Set([404, 410]);
+export interface ClassifyInput {
+  /** The target's last accepted snapshot (an `ok` one); null before the first. */
+  baseline: ComparedSnapshot | null;
+  current: ComparedSnapshot;
+  verdict: OutcomeVerdict;
+  /** The host's not-found page, when one was probed. */
+  probe: HostNotFoundPage | null;
+  /** The target's watched phrases. */
+  phrases: string[];
+}
+
+/** Blocks of kinds that carry an article's prose, as opposed to headings, list items of menus, captions. */
+const PROSE_KINDS = new Set<TextBlock['kind']>(['paragraph', 'quote', 'preformatted', 'list-item']);
+const MIN_PROSE_WORDS = 8;
+/** An edited paragraph still matches its old self above this similarity: a change, not a removal. */
+const EDIT_SIMILARITY = 0.5;
+/** A redirect target this alike to the baseline is the same article moved. */
+const MOVED_SIMILARITY = 0.5;
+const EXCERPT_CHARS = 600;
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+const excerpt = (text: string) => (text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text);
+
+/** A block that is real article content: main content, prose, long enough, and not a date or a counter. */
+function isSubstantive(block: TextBlock, normalized: string): boolean {
+  return block.main !== false && PROSE_KINDS.has(block.kind) && words(normalized).length >= MIN_PROSE_WORDS && !isVolatileText(normalized);
+}
+
+// Each block is normalised once per snapshot, however many comparisons read it.
+const normalizedCache = new WeakMap<TextBlock[], string[]>();
+function normalizedBlocks(blocks: TextBlock[]): string[] {
+  let cached = normalizedCache.get(blocks);
+  if (!cached) {
+    cached = blocks.map((b) => normalizeText(b.text));
+    normalizedCache.set(blocks, cached);
+  }
+  return cached;
+}
 
 /**
- * The removals a change amounts to. This first classifier knows only hard removals — the main document went
- * 404/410 after answering otherwise; soft removals, cut paragraphs, pulled photos and embeds come with the
- * detection work that builds on it. Network failures never count: they carry no status.
+ * Substantive blocks of the baseline with no close match in the current snapshot. Exact matches are found by
+ * normalised text (a moved paragraph is no removal); what remains is matched by similarity against the current
+ * blocks that are new, so an edited paragraph counts as changed.
  */
-export function classifyRemovals(prev: SnapshotContent, next: SnapshotContent, change: ChangeRecord): AlertDraft[] {
-  const alerts: AlertDraft[] = [];
-  if (change.status && next.status !== null && GONE.has(next.status) && !GONE.has(prev.status ?? 0) && prev.status !== null) {
-    alerts.push({
-      kind: 'page_removed',
-      severity: 'high',
-      summary: `page now answers ${next.status} (was ${prev.status}): ${next.finalUrl}`,
-      evidence: {
-        previousStatus: prev.status,
-        status: next.status,
-        finalUrl: next.finalUrl,
-        previousTitle: prev.facts?.title ?? null,
-        removedBlocks: change.blocks.removed.length,
-      },
-    });
+export function removedBlocks(before: TextBlock[], after: TextBlock[]): TextBlock[] {
+  const remaining = new Map<string, number>();
+  for (const n of normalizedBlocks(after)) remaining.set(n, (remaining.get(n) ?? 0) + 1);
+  const beforeNorm = normalizedBlocks(before);
+  const unmatched: Array<{ block: TextBlock; norm: string }> = [];
+  for (const [i, block] of before.entries()) {
+    const norm = beforeNorm[i]!;
+    const left = remaining.get(norm) ?? 0;
+    if (left > 0) remaining.set(norm, left - 1);
+    else if (isSubstantive(block, norm)) unmatched.push({ block, norm });
   }
-  return alerts;
+  if (unmatched.length === 0) return [];
+  const newcomers = [...remaining.entries()].filter(([, n]) => n > 0).map(([text]) => profile(text));
+  return unmatched
+    .filter(({ norm }) => {
+      const old = profile(norm);
+      return !newcomers.some((n) => similarityBound(old, n) >= EDIT_SIMILARITY && profileSimilarity(old, n) >= EDIT_SIMILARITY);
+    })
+    .map(({ block }) => block);
+}
+
+function pageFinding(signal: string, input: ClassifyInput): Finding {
+  const { current, baseline, verdict } = input;
+  return {
+    kind: 'page_removed',
+    key: 'page_removed',
+    item: {
+      signal,
+      detail: verdict.detail,
+      status: current.status,
+      previousStatus: baseline?.status ?? null,
+      requestedUrl: current.requestedUrl,
+      finalUrl: current.finalUrl,
+      redirects: current.redirects,
+      title: current.facts?.title ?? null,
+      previousTitle: baseline?.facts?.title ?? null,
+    },
+  };
+}
+
+function searchableText(facts: PageFacts | null): string {
+  if (!facts) return '';
+  const captions = facts.media.flatMap((m) => [m.caption ?? '', m.alt ?? '']);
+  return [normalizeText([facts.title ?? '', ...captions].join('\n')), ...normalizedBlocks(facts.blocks)].join('\n');
+}
+
+function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Finding[] {
+  const before = baseline.facts;
+  const after = input.current.facts;
+  if (!before || !after) return [];
+  const findings: Finding[] = [];
+  for (const block of removedBlocks(before.blocks, after.blocks)) {
+    findings.push({ kind: 'content_removed', key: `content_removed:${digest(normalizeText(block.text))}`, item: { kind: block.kind, text: excerpt(block.text) } });
+  }
+  const beforeText = input.phrases.length ? searchableText(before) : '';
+  const afterText = input.phrases.length ? searchableText(after) : '';
+  for (const phrase of input.phrases) {
+    const p = normalizeText(phrase);
+    if (p && beforeText.includes(p) && !afterText.includes(p)) {
+      const at = beforeText.indexOf(p);
+      findings.push({ kind: 'phrase_removed', key: `phrase_removed:${p}`, item: { phrase, context: excerpt(beforeText.slice(Math.max(0, at - 200), at + p.length + 200)) } });
+    }
+  }
+  const media = compareMedia(before.media, after.media);
+  const mediaItem = (m: (typeof before.media)[number], reason: string, status: number | null) => ({
+    reason,
+    kind: m.kind,
+    url: m.url,
+    alt: m.alt,
+    caption: m.caption,
+    blobSha256: m.sha256 ?? null,
+    status,
+  });
+  for (const m of media.removed) findings.push({ kind: 'media_removed', key: `media_removed:${m.url}`, item: mediaItem(m, 'gone_from_page', null) });
+  for (const { before: m, after: now } of media.failed) {
+    findings.push({ kind: 'media_removed', key: `media_removed:${m.url}`, item: mediaItem(m, 'file_no_longer_loads', now.status) });
+  }
+  const stillEmbedded = new Set(after.embeds.map((e) => e.statusId));
+  for (const e of before.embeds.filter((x: EmbeddedTweet) => !stillEmbedded.has(x.statusId))) {
+    findings.push({ kind: 'embed_removed', key: `embed_removed:${e.statusId}`, item: { statusId: e.statusId, author: e.author, url: e.url, text: e.text, date: e.date } });
+  }
+  return findings;
+}
+
+/**
+ * What a capture amounts to, compared with the target's baseline: the removals it shows, each as a finding. Pure.
+ * One incident, one finding: a page that is gone yields `page_removed` alone, never also the paragraphs, photos
+ * and phrases that went with it. Blocked and failed captures yield nothing: they say nothing about the page.
+ */
+export function classifyCapture(input: ClassifyInput): Finding[] {
+  const { baseline, current, verdict, probe } = input;
+  if (verdict.outcome === 'blocked' || verdict.outcome === 'error' || !baseline) return [];
+  if (verdict.outcome === 'gone') return [pageFinding(verdict.signal, input)];
+
+  const text = pageText(current.facts);
+  const findings: Finding[] = [];
+  const redirectedAway = current.redirects.length > 0 && normalizeText(current.finalUrl) !== normalizeText(baseline.finalUrl);
+  if (redirectedAway) {
+    const generic = genericRedirectReason(current.requestedUrl, current.finalUrl, probe);
+    if (generic) return [pageFinding(generic, input)];
+    if (similarity(pageText(baseline.facts), text) < MOVED_SIMILARITY) return [pageFinding('redirect_to_unrelated_page', input)];
+    findings.push({ kind: 'page_moved', key: `page_moved:${current.finalUrl}`, item: { from: baseline.finalUrl, to: current.finalUrl, redirects: current.redirects } });
+  }
+  if (matchesHostNotFound(current.finalUrl, text, probe)) return [pageFinding('matches_host_not_found_page', input)];
+  return [...findings, ...contentFindings(input, baseline)];
 }

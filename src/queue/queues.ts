@@ -12,8 +12,8 @@ export const CAPTURE_QUEUE = 'capture';
 
 export interface CaptureJobData {
   targetId: number;
-  /** Why it runs: a schedule firing, or someone asking (`check`). */
-  reason: 'schedule' | 'manual';
+  /** Why it runs: a schedule firing, someone asking (`check`), or confirming a suspected removal. */
+  reason: 'schedule' | 'manual' | 'recheck';
 }
 
 export interface CaptureJobResult {

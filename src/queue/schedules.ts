@@ -50,6 +50,14 @@ export async function queueFirstCapture(queue: CaptureQueue, target: Target): Pr
   );
 }
 
+/**
+ * Queues the capture that confirms or clears a suspected removal, sooner than the next scheduled run. One per
+ * snapshot that raised the suspicion, so a retried job does not queue two.
+ */
+export async function queueRecheck(queue: CaptureQueue, targetId: number, snapshotId: number, delayMs: number): Promise<void> {
+  await queue.add('capture', { targetId, reason: 'recheck' }, { ...CAPTURE_JOB_OPTIONS, jobId: `recheck-${targetId}-${snapshotId}`, delay: delayMs });
+}
+
 /** Removes a target's scheduler and its pending first capture. */
 export async function removeTargetSchedule(queue: CaptureQueue, targetId: number): Promise<void> {
   await queue.removeJobScheduler(schedulerId(targetId));

@@ -3,11 +3,16 @@ import type { CaptureResult, PageFacts } from '../capture/types.ts';
 import { NotFoundError } from '../errors.ts';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';
-import { findBaselineSnapshot, findSnapshotByJob, insertSnapshot, type Snapshot } from '../db/snapshots.ts';
+import { findPreviousAnswered, findSnapshotByJob, getSnapshot, insertSnapshot, type Snapshot } from '../db/snapshots.ts';
 import { getChangeForSnapshot, insertChange, type Change } from '../db/changes.ts';
 import { insertAlert, listAlerts, type Alert } from '../db/alerts.ts';
+import { getWatchState, putWatchState } from '../db/target-states.ts';
+import type { Target } from '../db/targets.ts';
 import { diffSnapshots } from '../detect/diff-snapshots.ts';
-import { classifyRemovals } from '../detect/classify.ts';
+import { classifyCapture, type ComparedSnapshot } from '../detect/classify.ts';
+import { advance, INITIAL_STATE, type Lifecycle } from '../detect/lifecycle.ts';
+import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import { fingerprint, type SnapshotContent } from '../detect/snapshot-content.ts';
 
 /** What one capture left in the store: its snapshot, how it differs from the last, and what was raised. */
@@ -17,16 +22,34 @@ export interface SavedCapture {
   alerts: Alert[];
   /** True when the job had already saved this capture (a retry or a redelivery) and nothing new was written. */
   replayed: boolean;
+  /** Where the target stands after this capture. */
+  lifecycle: Lifecycle | null;
+  /** Whether a removal is suspected and a confirming capture should follow soon. */
+  recheck: boolean;
 }
 
-function contentOf(result: { status: number | null; finalUrl: string; error: CaptureResult['error'] }, facts: PageFacts | null): SnapshotContent {
-  return { status: result.status, finalUrl: result.finalUrl, errorCode: result.error?.code ?? null, facts };
+/** How a capture is judged, decided outside the transaction (the outcome, the host's not-found page). */
+export interface Judgement {
+  verdict: OutcomeVerdict;
+  probe: HostNotFoundPage | null;
+  unreachableAfterMs: number;
+  maxRechecks: number;
 }
 
-async function loadFacts(db: pg.PoolClient, sha: string | null): Promise<PageFacts | null> {
+async function loadFacts(db: Queryable, sha: string | null): Promise<PageFacts | null> {
   if (!sha) return null;
   const blob = await getBlob(db, sha);
   return blob ? (JSON.parse(blob.data.toString('utf8')) as PageFacts) : null;
+}
+
+const answered = (s: Snapshot) => s.outcome === null || s.outcome.kind === 'ok' || s.outcome.kind === 'gone';
+
+function contentOf(s: { status: number | null; finalUrl: string; error: CaptureResult['error'] }, facts: PageFacts | null): SnapshotContent {
+  return { status: s.status, finalUrl: s.finalUrl, errorCode: s.error?.code ?? null, facts };
+}
+
+function view(s: Snapshot, facts: PageFacts | null): ComparedSnapshot {
+  return { id: s.id, status: s.status, requestedUrl: s.requestedUrl, finalUrl: s.finalUrl, redirects: s.redirects, facts };
 }
 
 /** What a job already saved, if it did: how a retried or redelivered job stays idempotent. */
@@ -34,78 +57,111 @@ export async function findSavedCapture(db: Queryable, targetId: number, jobId: s
   const snapshot = await findSnapshotByJob(db, targetId, jobId);
   if (!snapshot) return null;
   const change = await getChangeForSnapshot(db, snapshot.id);
-  return { snapshot, change, alerts: await listAlerts(db, { snapshotId: snapshot.id }), replayed: true };
+  const state = await getWatchState(db, targetId);
+  return { snapshot, change, alerts: await listAlerts(db, { snapshotId: snapshot.id }), replayed: true, lifecycle: state?.lifecycle ?? null, recheck: false };
+}
+
+/** Stores the capture's parts as blobs and its metadata as a snapshot row. */
+async function storeSnapshot(db: pg.PoolClient, targetId: number, jobId: string, result: CaptureResult, verdict: OutcomeVerdict): Promise<{ snapshot: Snapshot; facts: PageFacts | null }> {
+  const facts = result.facts ? structuredClone(result.facts) : null;
+  if (facts) {
+    const shaByUrl = new Map<string, string>();
+    for (const file of result.mediaFiles) {
+      shaByUrl.set(file.url, await putBlob(db, { data: file.data, mediaType: file.contentType ?? 'application/octet-stream' }));
+    }
+    for (const m of facts.media) m.sha256 = shaByUrl.get(m.url) ?? null;
+  }
+  const put = (data: string | Buffer | null, mediaType: string) =>
+    data === null ? Promise.resolve(null) : putBlob(db, { data: Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), mediaType });
+  const snapshot = await insertSnapshot(db, {
+    targetId,
+    jobId,
+    fetcher: result.fetcher,
+    requestedUrl: result.requestedUrl,
+    finalUrl: result.finalUrl,
+    redirects: result.redirects,
+    status: result.status,
+    headers: result.headers,
+    error: result.error,
+    outcome: { kind: verdict.outcome, signal: verdict.signal },
+    title: facts?.title ?? null,
+    canonicalUrl: facts?.canonicalUrl ?? null,
+    startedAt: result.startedAt,
+    durationMs: Math.round(result.durationMs),
+    fingerprint: fingerprint(contentOf(result, facts)),
+    parts: {
+      facts: facts ? await put(JSON.stringify(facts), 'application/json') : null,
+      html: await put(result.html, 'text/html; charset=utf-8'),
+      text: await put(result.text, 'text/plain; charset=utf-8'),
+      screenshot: await put(result.screenshot, 'image/png'),
+    },
+    counts: {
+      blocks: facts?.blocks.length ?? 0,
+      media: facts?.media.length ?? 0,
+      links: facts?.links.length ?? 0,
+      embeds: facts?.embeds.length ?? 0,
+    },
+  });
+  return { snapshot, facts };
 }
 
 /**
- * Stores a capture as a snapshot, compares it with the target's baseline snapshot, and records the change and any
- * alerts — all in one transaction, so a crash leaves either everything or nothing. Idempotent per job: saving the
- * same job twice returns what the first save wrote.
+ * Stores a capture as a snapshot; records its change against the last snapshot in which the site answered;
+ * judges it against the target's baseline and advances the target's watch state, raising the alerts that
+ * become due — all in one transaction, so a crash leaves everything or nothing. Idempotent per job.
  */
-export async function saveCapture(pool: pg.Pool, targetId: number, jobId: string, result: CaptureResult): Promise<SavedCapture> {
+export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, result: CaptureResult, judgement: Judgement): Promise<SavedCapture> {
   return withTransaction(pool, async (db) => {
-    // Serialises saves per target, so two captures in flight never compare against the same baseline.
-    const locked = await db.query('select id from targets where id = $1 for update', [targetId]);
-    if (locked.rowCount === 0) throw new NotFoundError('target', targetId);
-
-    const existing = await findSavedCapture(db, targetId, jobId);
+    // Serialises saves per target, so two captures in flight never judge against the same state.
+    const locked = await db.query('select id from targets where id = $1 for update', [target.id]);
+    if (locked.rowCount === 0) throw new NotFoundError('target', target.id);
+    const existing = await findSavedCapture(db, target.id, jobId);
     if (existing) return existing;
 
-    const baseline = await findBaselineSnapshot(db, targetId);
-    const facts = result.facts ? structuredClone(result.facts) : null;
-    if (facts) {
-      const shaByUrl = new Map<string, string>();
-      for (const file of result.mediaFiles) {
-        shaByUrl.set(file.url, await putBlob(db, { data: file.data, mediaType: file.contentType ?? 'application/octet-stream' }));
-      }
-      for (const m of facts.media) m.sha256 = shaByUrl.get(m.url) ?? null;
-    }
-    const content = contentOf(result, facts);
-    const fp = fingerprint(content);
-    const put = (data: string | Buffer | null, mediaType: string) =>
-      data === null ? Promise.resolve(null) : putBlob(db, { data: Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), mediaType });
+    const previous = await findPreviousAnswered(db, target.id);
+    const state = (await getWatchState(db, target.id)) ?? {
+      ...INITIAL_STATE,
+      // Targets captured before watch states existed start from their last live snapshot.
+      baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : null,
+    };
+    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.verdict);
+    const sawPage = answered(snapshot);
+    const content = contentOf(result, sawPage ? facts : null);
 
-    const snapshot = await insertSnapshot(db, {
-      targetId,
-      jobId,
-      fetcher: result.fetcher,
-      requestedUrl: result.requestedUrl,
-      finalUrl: result.finalUrl,
-      redirects: result.redirects,
-      status: result.status,
-      headers: result.headers,
-      error: result.error,
-      title: facts?.title ?? null,
-      canonicalUrl: facts?.canonicalUrl ?? null,
-      startedAt: result.startedAt,
-      durationMs: Math.round(result.durationMs),
-      fingerprint: fp,
-      parts: {
-        facts: facts ? await put(JSON.stringify(facts), 'application/json') : null,
-        html: await put(result.html, 'text/html; charset=utf-8'),
-        text: await put(result.text, 'text/plain; charset=utf-8'),
-        screenshot: await put(result.screenshot, 'image/png'),
-      },
-      counts: {
-        blocks: facts?.blocks.length ?? 0,
-        media: facts?.media.length ?? 0,
-        links: facts?.links.length ?? 0,
-        embeds: facts?.embeds.length ?? 0,
-      },
+    let change: Change | null = null;
+    let previousFacts: PageFacts | null = null;
+    if (previous) {
+      previousFacts = previous.fingerprint === snapshot.fingerprint ? facts : await loadFacts(db, previous.parts.facts);
+      const record = diffSnapshots(contentOf(previous, answered(previous) ? previousFacts : null), content);
+      change = await insertChange(db, { targetId: target.id, snapshotId: snapshot.id, previousSnapshotId: previous.id, record });
+    }
+
+    const baselineSnapshot = state.baselineSnapshotId === null ? null : await getSnapshot(db, state.baselineSnapshotId);
+    const baselineFacts = baselineSnapshot
+      ? baselineSnapshot.id === previous?.id ? previousFacts : await loadFacts(db, baselineSnapshot.parts.facts)
+      : null;
+    const findings = classifyCapture({
+      baseline: baselineSnapshot ? view(baselineSnapshot, baselineFacts) : null,
+      current: view(snapshot, sawPage ? facts : null),
+      verdict: judgement.verdict,
+      probe: judgement.probe,
+      phrases: target.options.phrases,
     });
-    if (!baseline) return { snapshot, change: null, alerts: [], replayed: false };
-
-    // Equal fingerprints mean equal content: skip reading the baseline's facts back.
-    const previous = baseline.fingerprint === fp ? content : contentOf(
-      { status: baseline.status, finalUrl: baseline.finalUrl, error: baseline.error },
-      await loadFacts(db, baseline.parts.facts),
-    );
-    const record = diffSnapshots(previous, content);
-    const change = await insertChange(db, { targetId, snapshotId: snapshot.id, previousSnapshotId: baseline.id, record });
+    const step = advance(state, {
+      snapshotId: snapshot.id,
+      capturedAt: result.startedAt,
+      outcome: judgement.verdict.outcome,
+      findings,
+      confirm: target.options.confirm,
+      unreachableAfterMs: judgement.unreachableAfterMs,
+      maxRechecks: judgement.maxRechecks,
+    });
+    const nextState = step.acceptBaseline ? { ...step.state, baselineSnapshotId: snapshot.id } : step.state;
+    await putWatchState(db, target.id, nextState);
     const alerts: Alert[] = [];
-    for (const draft of classifyRemovals(previous, content, record)) {
-      alerts.push(await insertAlert(db, { ...draft, targetId, snapshotId: snapshot.id, changeId: change.id }));
+    for (const draft of step.alerts) {
+      alerts.push(await insertAlert(db, { ...draft, targetId: target.id, snapshotId: snapshot.id, changeId: change?.id ?? null }));
     }
-    return { snapshot, change, alerts, replayed: false };
+    return { snapshot, change, alerts, replayed: false, lifecycle: nextState.lifecycle, recheck: step.recheck };
   });
 }

@@ -12,7 +12,21 @@ export const targetOptionsSchema = z.object({
   /** Phrases (a person's name, a unit) whose disappearance from the main text matters. */
   phrases: z.array(z.string().trim().min(1).max(500)).max(100).default([]),
   /** Consecutive captures that must agree before a removal is raised. */
-  confirm: z.number().int().min(1).max(10).default(1),
+  confirm: z.number().int().min(1).max(10).default(2),
+  /** Extra patterns (regular expressions, case-insensitive) that mark this site's "not found" pages. */
+  notFound: z
+    .array(
+      z.string().min(1).max(300).refine((p) => {
+        try {
+          new RegExp(p, 'iu');
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'is not a valid regular expression'),
+    )
+    .max(20)
+    .default([]),
   /** Hard limit on one capture of this target, in milliseconds. */
   timeoutMs: z.number().int().min(1_000).max(300_000).optional(),
 });
@@ -25,7 +39,7 @@ const newTargetSchema = z.object({
   every: z.string().optional(),
   cron: z.string().optional(),
   fetcher: z.enum(['browser', 'http']).default('browser'),
-  options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 1 }),
+  options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 2, notFound: [] }),
 });
 export type NewTargetInput = z.input<typeof newTargetSchema>;
 

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { testEnv } from '../helpers/context.ts';
 import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
 import { descendants, isAlive, runCli, startCli } from '../helpers/cli.ts';
-import { flintlockArticle, startFixtureSite, type FixtureSite } from '../fixtures/site.ts';
+import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 
 function json<T = Record<string, unknown>>(stdout: string): T {
   return JSON.parse(stdout) as T;
@@ -42,7 +42,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
   it('migrates an empty database, then again with nothing to do', async () => {
     const first = await runCli(['migrate', '--json'], env);
     expect(first.code).toBe(0);
-    expect(json(first.stdout)).toMatchObject({ applied: ['001_init.sql'] });
+    expect(json(first.stdout)).toMatchObject({ applied: ['001_init.sql', '002_removal_detection.sql'] });
     const second = await runCli(['migrate'], env);
     expect(second.stdout).toMatch(/up to date/);
   });
@@ -62,7 +62,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
 
   it('says to start a worker when none runs, instead of waiting forever', async () => {
     site.article('/news/flintlock-2019', flintlockArticle);
-    const added = await runCli(['targets', 'add', site.url('/news/flintlock-2019'), '--name', 'Flintlock 2019', '--tag', 'mali', '--phrase', 'Assimi Goita', '--every', '6h', '--json'], env);
+    const added = await runCli(['targets', 'add', site.url('/news/flintlock-2019'), '--name', 'Flintlock 2019', '--tag', 'mali', '--phrase', 'Assimi Goita', '--every', '6h', '--confirm', '1', '--json'], env);
     expect(added.code).toBe(0);
     expect(json(added.stdout)).toMatchObject({ id: 1, kind: 'page', name: 'Flintlock 2019', tags: ['mali'], schedule: { every: '6h' }, state: 'active', options: { phrases: ['Assimi Goita'] } });
     const check = await runCli(['check', '1', '--json'], env);

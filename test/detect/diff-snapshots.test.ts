@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { parseHTML } from 'linkedom';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 import { diffSnapshots } from '../../src/detect/diff-snapshots.ts';
-import { classifyRemovals } from '../../src/detect/classify.ts';
 import { fingerprint, type SnapshotContent } from '../../src/detect/snapshot-content.ts';
 import type { PageFacts } from '../../src/capture/types.ts';
 
@@ -108,28 +107,5 @@ describe('diffSnapshots', () => {
     const tweet = { statusId: '1095000000000000001', author: 'USAfricaCommand', url: 'https://twitter.com/USAfricaCommand/status/1095000000000000001', text: 'Flintlock', date: 'February 2019', rendered: false };
     const change = diffSnapshots(page(['A.'], {}, { embeds: [tweet] }), page(['A.']));
     expect(change.embeds.removed.map((e) => e.statusId)).toEqual(['1095000000000000001']);
-  });
-});
-
-describe('classifyRemovals (first cut: hard removals)', () => {
-  const classify = (a: SnapshotContent, b: SnapshotContent) => classifyRemovals(a, b, diffSnapshots(a, b));
-
-  it.each([404, 410])('raises page_removed, high, when a live page answers %i', (status) => {
-    const alerts = classify(page(['A.']), page([], { status }));
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ kind: 'page_removed', severity: 'high', evidence: { previousStatus: 200, status } });
-  });
-
-  it('raises nothing when the page was already gone', () => {
-    expect(classify(page([], { status: 404 }), page([], { status: 410 }))).toEqual([]);
-  });
-
-  it('never calls a network failure a removal', () => {
-    const failed: SnapshotContent = { status: null, finalUrl: 'https://www.africom.mil/flintlock', errorCode: 'refused', facts: null };
-    expect(classify(page(['A.']), failed)).toEqual([]);
-  });
-
-  it('raises nothing for a server error', () => {
-    expect(classify(page(['A.']), page([], { status: 503 }))).toEqual([]);
   });
 });

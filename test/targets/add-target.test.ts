@@ -14,7 +14,7 @@ describe('parseNewTarget', () => {
       tags: [],
       schedule: { every: '6h' },
       fetcher: 'browser',
-      options: { ignore: [], phrases: [], confirm: 1 },
+      options: { ignore: [], phrases: [], confirm: 2, notFound: [] },
     });
   });
 

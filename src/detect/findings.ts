@@ -1,0 +1,46 @@
+/** The vocabulary of removal detection: alert kinds, severities, and the findings a comparison produces. */
+
+export type AlertKind =
+  | 'page_removed'
+  | 'page_moved'
+  | 'page_restored'
+  | 'content_removed'
+  | 'phrase_removed'
+  | 'media_removed'
+  | 'embed_removed'
+  | 'page_unreachable'
+  | 'page_blocked';
+
+export type Severity = 'low' | 'medium' | 'high';
+
+export const SEVERITY: Record<AlertKind, Severity> = {
+  page_removed: 'high',
+  page_moved: 'low',
+  page_restored: 'low',
+  content_removed: 'medium',
+  phrase_removed: 'high',
+  media_removed: 'medium',
+  embed_removed: 'medium',
+  page_unreachable: 'low',
+  page_blocked: 'low',
+};
+
+/**
+ * One removed thing, found by comparing a capture with the target's baseline: a paragraph, a photo, a phrase, an
+ * embed, or the page itself. Its `key` names the thing stably, so the same removal seen at two captures is
+ * recognised (confirmation) and raised once.
+ */
+export interface Finding {
+  kind: AlertKind;
+  key: string;
+  /** What a reviewer needs to see about this one item (text excerpt, media URL and blob, status…). */
+  item: Record<string, unknown>;
+}
+
+/** An alert before it is stored: what the detector concluded and the evidence for it. */
+export interface AlertDraft {
+  kind: AlertKind;
+  severity: Severity;
+  summary: string;
+  evidence: Record<string, unknown>;
+}

@@ -1,0 +1,198 @@
+import type { Outcome } from './outcome.ts';
+import { SEVERITY, type AlertDraft, type AlertKind, type Finding } from './findings.ts';
+
+export type Lifecycle = 'live' | 'suspect' | 'removed' | 'restored';
+export type Blind = 'blocked' | 'unreachable';
+
+export interface PendingFinding {
+  finding: Finding;
+  /** The first snapshot in which the thing was missing. */
+  firstSnapshotId: number;
+  sightings: number;
+}
+
+/** Where a target stands between captures. Kept in Postgres (target_states). */
+export interface WatchState {
+  lifecycle: Lifecycle;
+  baselineSnapshotId: number | null;
+  pending: Record<string, PendingFinding>;
+  /** Keys already raised against the current baseline. */
+  raised: string[];
+  failingSince: Date | null;
+  failingOutcomes: Outcome[];
+  blind: Blind | null;
+  rechecks: number;
+}
+
+export const INITIAL_STATE: WatchState = {
+  lifecycle: 'live',
+  baselineSnapshotId: null,
+  pending: {},
+  raised: [],
+  failingSince: null,
+  failingOutcomes: [],
+  blind: null,
+  rechecks: 0,
+};
+
+export interface StepInput {
+  snapshotId: number;
+  capturedAt: Date;
+  outcome: Outcome;
+  findings: Finding[];
+  /** Consecutive sightings a removal needs before it is raised. */
+  confirm: number;
+  /** How long every capture must have failed before the target is reported unreachable or blocked. */
+  unreachableAfterMs: number;
+  /** Re-checks queued for one suspicion at most, so a failing site is not polled forever. */
+  maxRechecks: number;
+}
+
+export interface StepResult {
+  state: WatchState;
+  alerts: AlertDraft[];
+  /** Whether this snapshot becomes the new baseline. */
+  acceptBaseline: boolean;
+  /** Whether to capture again soon, to confirm or clear a suspicion. */
+  recheck: boolean;
+}
+
+const KIND_WORDS: Record<AlertKind, string> = {
+  page_removed: 'page removed',
+  page_moved: 'page moved',
+  page_restored: 'page restored',
+  content_removed: 'paragraph(s) removed',
+  phrase_removed: 'watched phrase(s) removed',
+  media_removed: 'photo(s) or video(s) removed',
+  embed_removed: 'embed(s) removed',
+  page_unreachable: 'page unreachable',
+  page_blocked: 'capture blocked by a firewall',
+};
+
+function describe(kind: AlertKind, items: Array<Record<string, unknown>>): string {
+  const first = items[0] ?? {};
+  switch (kind) {
+    case 'page_removed':
+      return `page removed (${String(first.signal)}): ${String(first.finalUrl)} answers ${String(first.status)}`;
+    case 'page_moved':
+      return `page moved to ${String(first.to)}`;
+    case 'phrase_removed':
+      return `watched phrase${items.length > 1 ? 's' : ''} no longer on the page: ${items.map((i) => `"${String(i.phrase)}"`).join(', ')}`;
+    case 'content_removed':
+      return `${items.length} paragraph${items.length > 1 ? 's' : ''} removed: "${String(first.text).slice(0, 120)}"`;
+    case 'media_removed':
+      return `${items.length} photo/video${items.length > 1 ? 's' : ''} removed: ${items.map((i) => String(i.url)).join(', ')}`;
+    case 'embed_removed':
+      return `${items.length} embedded tweet${items.length > 1 ? 's' : ''} removed: ${items.map((i) => String(i.url)).join(', ')}`;
+    default:
+      return KIND_WORDS[kind];
+  }
+}
+
+/** One alert per kind, carrying every confirmed item of that kind and where the proof lies. */
+function alertsFor(confirmed: PendingFinding[], baselineId: number | null, snapshotId: number): AlertDraft[] {
+  const byKind = new Map<AlertKind, PendingFinding[]>();
+  for (const p of confirmed) byKind.set(p.finding.kind, [...(byKind.get(p.finding.kind) ?? []), p]);
+  return [...byKind.entries()].map(([kind, list]) => {
+    const items = list.map((p) => p.finding.item);
+    return {
+      kind,
+      severity: SEVERITY[kind],
+      summary: describe(kind, items),
+      evidence: {
+        lastWithSnapshotId: baselineId,
+        firstWithoutSnapshotId: Math.min(...list.map((p) => p.firstSnapshotId)),
+        confirmedBySnapshotId: snapshotId,
+        sightings: Math.min(...list.map((p) => p.sightings)),
+        items,
+      },
+    };
+  });
+}
+
+function failing(state: WatchState, input: StepInput): StepResult {
+  const failingSince = state.failingSince ?? input.capturedAt;
+  const failingOutcomes = [...new Set([...state.failingOutcomes, input.outcome])];
+  const alerts: AlertDraft[] = [];
+  let blind = state.blind;
+  if (!blind && input.capturedAt.getTime() - failingSince.getTime() >= input.unreachableAfterMs) {
+    blind = failingOutcomes.every((o) => o === 'blocked') ? 'blocked' : 'unreachable';
+    const kind: AlertKind = blind === 'blocked' ? 'page_blocked' : 'page_unreachable';
+    alerts.push({
+      kind,
+      severity: SEVERITY[kind],
+      summary: `${KIND_WORDS[kind]} since ${failingSince.toISOString()}: the watch is blind, nothing is known to be removed`,
+      evidence: { failingSince: failingSince.toISOString(), outcomes: failingOutcomes, lastSnapshotId: input.snapshotId, lastGoodSnapshotId: state.baselineSnapshotId },
+    });
+  }
+  const recheck = state.lifecycle === 'suspect' && state.rechecks < input.maxRechecks;
+  return {
+    state: { ...state, failingSince, failingOutcomes, blind, rechecks: state.rechecks + (recheck ? 1 : 0) },
+    alerts,
+    acceptBaseline: false,
+    recheck,
+  };
+}
+
+/**
+ * Advances a target's watch state by one capture. Pure. Blocked and failed captures neither confirm nor clear a
+ * suspicion; they only count towards `page_unreachable`/`page_blocked`. A removal is raised once it was seen in
+ * `confirm` consecutive answered captures, once per baseline; a removed page coming back raises `page_restored`.
+ */
+export function advance(prior: WatchState, input: StepInput): StepResult {
+  if (input.outcome === 'blocked' || input.outcome === 'error') return failing(prior, input);
+  const state: WatchState = { ...prior, failingSince: null, failingOutcomes: [], blind: null };
+  const findingKinds = new Set(input.findings.map((f) => f.kind));
+
+  if (state.baselineSnapshotId === null) {
+    // Never seen live: nothing can have been removed yet. A page first seen gone is not a removal.
+    const ok = input.outcome === 'ok';
+    return { state: { ...state, lifecycle: 'live' }, alerts: [], acceptBaseline: ok, recheck: false };
+  }
+
+  if (state.lifecycle === 'removed') {
+    if (input.outcome === 'gone' || findingKinds.has('page_removed')) return { state, alerts: [], acceptBaseline: false, recheck: false };
+    const restored: AlertDraft = {
+      kind: 'page_restored',
+      severity: SEVERITY.page_restored,
+      summary: 'page restored: it answers with the article again',
+      evidence: { lastWithoutSnapshotId: state.baselineSnapshotId, restoredSnapshotId: input.snapshotId },
+    };
+    return {
+      state: { ...state, lifecycle: 'restored', pending: {}, raised: [], rechecks: 0 },
+      alerts: [restored],
+      acceptBaseline: true,
+      recheck: false,
+    };
+  }
+
+  const fresh = input.findings.filter((f) => !state.raised.includes(f.key));
+  const immediate = fresh.filter((f) => f.kind === 'page_moved');
+  const pending: Record<string, PendingFinding> = {};
+  const confirmed: PendingFinding[] = immediate.map((finding) => ({ finding, firstSnapshotId: input.snapshotId, sightings: 1 }));
+  for (const finding of fresh.filter((f) => f.kind !== 'page_moved')) {
+    const before = state.pending[finding.key];
+    const seen: PendingFinding = { finding, firstSnapshotId: before?.firstSnapshotId ?? input.snapshotId, sightings: (before?.sightings ?? 0) + 1 };
+    if (seen.sightings >= input.confirm) confirmed.push(seen);
+    else pending[finding.key] = seen;
+  }
+  const alerts = alertsFor(confirmed, state.baselineSnapshotId, input.snapshotId);
+  const raised = [...state.raised, ...confirmed.map((p) => p.finding.key)];
+
+  if (confirmed.some((p) => p.finding.kind === 'page_removed')) {
+    // The baseline stays the last live page: what a restored or moved page is compared with.
+    return { state: { ...state, lifecycle: 'removed', pending: {}, raised, rechecks: 0 }, alerts, acceptBaseline: false, recheck: false };
+  }
+  if (Object.keys(pending).length > 0) {
+    const recheck = state.rechecks < input.maxRechecks;
+    return {
+      state: { ...state, lifecycle: 'suspect', pending, raised, rechecks: state.rechecks + (recheck ? 1 : 0) },
+      alerts,
+      acceptBaseline: false,
+      recheck,
+    };
+  }
+  // Nothing pending: this capture is the page as it now is; removals raised so far are part of it.
+  const lifecycle = state.lifecycle === 'suspect' ? 'live' : state.lifecycle;
+  return { state: { ...state, lifecycle, pending: {}, raised: [], rechecks: 0 }, alerts, acceptBaseline: input.outcome === 'ok', recheck: false };
+}
