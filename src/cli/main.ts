@@ -4,6 +4,7 @@ import { registerServe } from './serve.ts';
 import { registerTargets } from './targets.ts';
 import { registerCheck } from './check.ts';
 import { registerHistory } from './history.ts';
+import { registerDemo } from './demo.ts';
 
 /** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerTargets(program);
   registerCheck(program);
   registerHistory(program);
+  registerDemo(program);
   return program;
 }
 

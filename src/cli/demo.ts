@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { createContext } from '../context.ts';
+import { runDemo } from '../demo/run-demo.ts';
+import { alertLine } from './format.ts';
+import { output, type CommonFlags } from './runtime.ts';
+
+function evidenceLines(evidence: Record<string, unknown>): string[] {
+  const lines = [`    proof: last snapshot with it #${String(evidence.lastWithSnapshotId)}, first without it #${String(evidence.firstWithoutSnapshotId)}, confirmed by #${String(evidence.confirmedBySnapshotId)}`];
+  for (const item of (evidence.items as Array<Record<string, unknown>> | undefined) ?? []) {
+    const what = item.signal ? `${String(item.finalUrl)} answered ${String(item.status)} (${String(item.signal)})` : (item.text ?? item.caption ?? item.phrase ?? item.url);
+    lines.push(`    - ${String(what).slice(0, 160)}${item.blobSha256 ? ` (file kept as blob ${String(item.blobSha256).slice(0, 12)}…)` : ''}`);
+  }
+  return lines;
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('a one-minute tour: watch a bundled fixture news site, take things down, see the alerts (needs Postgres, Redis, Chromium)')
+    .option('--json', 'print the demo targets and alerts as JSON')
+    .action(async (flags: CommonFlags) => {
+      // The fixture site listens on 127.0.0.1: the demo, alone, may watch a private address.
+      const config = { ...loadConfig(), allowPrivateNetworks: true };
+      // The narration tells the story; logs join it only when asked for in detail.
+      const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+      const ctx = await createContext(config, createLogger(verbose ? config.logLevel : 'warn'));
+      try {
+        const say = flags.json ? () => undefined : (line: string) => process.stderr.write(`${line}\n`);
+        const result = await runDemo(ctx, say);
+        output(flags, result, (r) =>
+          [`\n${r.alerts.length} alerts raised:`, ...r.alerts.flatMap((a) => [alertLine(a), ...evidenceLines(a.evidence)]), `\nsee them again with: scrubwatch alerts --tag ${r.targets[0]?.tags[1] ?? 'demo'}`].join('\n'),
+        );
+      } finally {
+        await ctx.close();
+      }
+    });
+}
