@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { migrate } from '../src/db/migrate.ts';
 import { findChromium } from '../src/capture/browser.ts';
 import { ADMIN_DATABASE_URL, TEST_REDIS_URL, databaseUrl } from './helpers/services.ts';
+import { assertRealPagesPresent } from './helpers/real-pages.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } finally {
     redis.disconnect();
   }
+  assertRealPagesPresent();
   const chromium = findChromium(process.env.CHROMIUM_PATH);
   if (!existsSync(chromium.path)) throw new Error(`tests need Chromium; found none at ${chromium.path}`);
 

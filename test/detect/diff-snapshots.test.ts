@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseHTML } from 'linkedom';
-import { extractPageFacts } from '../../src/extract/page-facts.ts';
+import { realPageFacts } from '../helpers/real-pages.ts';
 import { diffSnapshots } from '../../src/detect/diff-snapshots.ts';
 import { fingerprint, type SnapshotContent } from '../../src/detect/snapshot-content.ts';
 import type { PageFacts } from '../../src/capture/types.ts';
 
-const REAL_PAGES = new URL('../../../shared/fixtures/real-pages/', import.meta.url);
-
 function realPage(file: string, url: string): SnapshotContent {
-  const html = readFileSync(new URL(file, REAL_PAGES), 'utf8');
-  const { document } = parseHTML(html);
-  return { status: 200, finalUrl: url, errorCode: null, facts: extractPageFacts(document as unknown as Document, { baseUrl: url, ignore: [] }) };
+  return { status: 200, finalUrl: url, errorCode: null, facts: realPageFacts(file, url) };
 }
 
 function facts(blocks: string[], extra: Partial<PageFacts> = {}): PageFacts {

@@ -1,3 +1,4 @@
+import { REAL_PAGES } from '../helpers/real-pages.ts';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseHTML } from 'linkedom';
@@ -7,7 +8,6 @@ import { selectHeaders } from '../../src/capture/headers.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 import { classifyOutcome, saysNotFound, type Outcome, type OutcomeInput } from '../../src/detect/outcome.ts';
 
-const REAL_PAGES = new URL('../../../shared/fixtures/real-pages/', import.meta.url);
 const SNAPSHOT_QUALITY = new URL('snapshot-quality/', REAL_PAGES);
 
 function htmlFacts(html: string, baseUrl: string): PageFacts {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { realPageHtml } from '../helpers/real-pages.ts';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { TextBlock } from '../../src/capture/types.ts';
@@ -6,7 +6,6 @@ import { articleHtml, flintlockArticle, type ArticleSpec } from '../../src/demo/
 import { markMainContent } from '../../src/extract/main-content.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 
-const REAL_PAGES = '/work/shared/fixtures/real-pages';
 const BASE_URL = 'https://www.africom.mil/news/flintlock';
 
 function marked(html: string, ignore: string[] = []): TextBlock[] {
@@ -56,7 +55,7 @@ describe('markMainContent on the fixture article', () => {
 });
 
 describe('markMainContent on real government pages', () => {
-  const page = (name: string): TextBlock[] => marked(readFileSync(`${REAL_PAGES}/${name}.html`, 'utf8'));
+  const page = (name: string): TextBlock[] => marked(realPageHtml(`${name}.html`));
 
   it('EPA: the article paragraphs and their lists are main; the share bar, contact line and side menu are not', () => {
     const blocks = page('truepos-major-changes-a');

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { realPageHtml } from '../helpers/real-pages.ts';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { PageFacts } from '../../src/capture/types.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';
 
-const REAL_PAGES = '/work/shared/fixtures/real-pages';
 
 function factsOf(html: string, ignore: string[] = [], baseUrl = 'https://www.africom.mil/news/flintlock'): PageFacts {
   const { document } = parseHTML(html);
@@ -13,7 +12,7 @@ function factsOf(html: string, ignore: string[] = [], baseUrl = 'https://www.afr
 }
 
 function realPage(name: string, baseUrl: string): PageFacts {
-  return factsOf(readFileSync(`${REAL_PAGES}/${name}.html`, 'utf8'), [], baseUrl);
+  return factsOf(realPageHtml(`${name}.html`), [], baseUrl);
 }
 
 const texts = (facts: PageFacts): string[] => facts.blocks.map((b) => b.text);
@@ -235,7 +234,7 @@ describe('extractPageFacts on real government pages', () => {
 
 /** The link texts of the NREL page's side navigation, read independently of the extractor. */
 function realPageSideNavText(): string[] {
-  const { document } = parseHTML(readFileSync(`${REAL_PAGES}/falsepos-small-changes-a.html`, 'utf8'));
+  const { document } = parseHTML(realPageHtml('falsepos-small-changes-a.html'));
   return Array.from(document.querySelectorAll('nav.sidenav li'))
     .map((li) => (li.textContent ?? '').replace(/\s+/g, ' ').trim())
     .filter((t) => t !== '');
