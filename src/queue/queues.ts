@@ -1,4 +1,4 @@
-import { Queue, QueueEvents, Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import { Queue, QueueEvents, Worker, type ConnectionOptions, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { ServiceUnavailableError } from '../errors.ts';
@@ -6,9 +6,14 @@ import { ServiceUnavailableError } from '../errors.ts';
 /**
  * The one place BullMQ queues, workers and event listeners are built, so the backend behind them (Redis today,
  * BullMQ's Postgres backend for the zero-setup mode) can change here and nowhere else.
+ *
+ * Queues: `capture` (pages, through the browser or plain HTTP), `tweet` (tweets, through oEmbed, rate-limited
+ * across all workers), `notify` (one delivery of one alert to one subscription).
  */
 
 export const CAPTURE_QUEUE = 'capture';
+export const TWEET_QUEUE = 'tweet';
+export const NOTIFY_QUEUE = 'notify';
 
 export interface CaptureJobData {
   targetId: number;
@@ -25,6 +30,7 @@ export interface CaptureJobResult {
 }
 
 export type CaptureQueue = Queue<CaptureJobData, CaptureJobResult, string>;
+export type CaptureWorker = Worker<CaptureJobData, CaptureJobResult, string>;
 
 /** Retries with backoff for transient failures (Redis, Postgres, a browser crash); a capture error is not one. */
 export const CAPTURE_JOB_OPTIONS = {
@@ -53,16 +59,33 @@ export async function assertRedisReachable(config: Config, timeoutMs = 5_000): P
   }
 }
 
+/** A queue under the configured prefix. */
+export function createQueue<D, R>(name: string, config: Config, connection: ConnectionOptions, defaultJobOptions: JobsOptions): Queue<D, R, string> {
+  return new Queue<D, R, string>(name, { connection, prefix: config.queuePrefix, defaultJobOptions });
+}
+
+/** A worker under the configured prefix; `options` adds concurrency, lock duration, a rate limit. */
+export function createWorker<D, R>(
+  name: string,
+  config: Config,
+  connection: ConnectionOptions,
+  processor: Processor<D, R, string>,
+  options: Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'limiter'>,
+): Worker<D, R, string> {
+  return new Worker<D, R, string>(name, processor, { connection, prefix: config.queuePrefix, autorun: true, ...options });
+}
+
+/** Listens to a queue's job events (completed, failed), for callers that wait on jobs. */
+export function createQueueEvents(name: string, config: Config, connection: ConnectionOptions): QueueEvents {
+  return new QueueEvents(name, { connection, prefix: config.queuePrefix });
+}
+
 export function createCaptureQueue(config: Config, connection: ConnectionOptions): CaptureQueue {
-  return new Queue<CaptureJobData, CaptureJobResult, string>(CAPTURE_QUEUE, {
-    connection,
-    prefix: config.queuePrefix,
-    defaultJobOptions: CAPTURE_JOB_OPTIONS,
-  });
+  return createQueue<CaptureJobData, CaptureJobResult>(CAPTURE_QUEUE, config, connection, CAPTURE_JOB_OPTIONS);
 }
 
 export function createCaptureEvents(config: Config, connection: ConnectionOptions): QueueEvents {
-  return new QueueEvents(CAPTURE_QUEUE, { connection, prefix: config.queuePrefix });
+  return createQueueEvents(CAPTURE_QUEUE, config, connection);
 }
 
 export function createCaptureWorker(
@@ -70,12 +93,6 @@ export function createCaptureWorker(
   connection: ConnectionOptions,
   processor: Processor<CaptureJobData, CaptureJobResult, string>,
   options: { lockDurationMs: number },
-): Worker<CaptureJobData, CaptureJobResult, string> {
-  return new Worker<CaptureJobData, CaptureJobResult, string>(CAPTURE_QUEUE, processor, {
-    connection,
-    prefix: config.queuePrefix,
-    concurrency: config.concurrency,
-    lockDuration: options.lockDurationMs,
-    autorun: true,
-  });
+): CaptureWorker {
+  return createWorker(CAPTURE_QUEUE, config, connection, processor, { concurrency: config.concurrency, lockDuration: options.lockDurationMs });
 }

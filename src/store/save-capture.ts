@@ -5,7 +5,8 @@ import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';
 import { findPreviousAnswered, findSnapshotByJob, getSnapshot, insertSnapshot, type Snapshot } from '../db/snapshots.ts';
 import { getChangeForSnapshot, insertChange, type Change } from '../db/changes.ts';
-import { insertAlert, listAlerts, type Alert } from '../db/alerts.ts';
+import { listAlerts, type Alert } from '../db/alerts.ts';
+import { raiseAlert } from './raise-alert.ts';
 import { getWatchState, putWatchState } from '../db/target-states.ts';
 import type { Target } from '../db/targets.ts';
 import { diffSnapshots } from '../detect/diff-snapshots.ts';
@@ -160,7 +161,7 @@ export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, 
     await putWatchState(db, target.id, nextState);
     const alerts: Alert[] = [];
     for (const draft of step.alerts) {
-      alerts.push(await insertAlert(db, { ...draft, targetId: target.id, snapshotId: snapshot.id, changeId: change?.id ?? null }));
+      alerts.push(await raiseAlert(db, { ...draft, targetId: target.id, snapshotId: snapshot.id, changeId: change?.id ?? null }));
     }
     return { snapshot, change, alerts, replayed: false, lifecycle: nextState.lifecycle, recheck: step.recheck };
   });
