@@ -75,3 +75,16 @@ export async function listAlerts(
   );
   return rows.map(toAlert);
 }
+
+/** The alerts with these ids, in the order of `ids`; missing ones are left out. */
+export async function getAlertsByIds(db: Queryable, ids: number[]): Promise<Alert[]> {
+  const { rows } = await db.query<AlertRow>('select * from alerts where id = any($1::bigint[])', [ids]);
+  const byId = new Map(rows.map((r) => [r.id, toAlert(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Adds keys to an alert's evidence (the Wayback link), keeping the rest; returns the updated alert. */
+export async function mergeAlertEvidence(db: Queryable, id: number, patch: Record<string, unknown>): Promise<Alert | null> {
+  const { rows } = await db.query<AlertRow>('update alerts set evidence = evidence || $2::jsonb where id = $1 returning *', [id, JSON.stringify(patch)]);
+  return rows[0] ? toAlert(rows[0]) : null;
+}

@@ -1,0 +1,60 @@
+import type { Worker } from 'bullmq';
+import type { Context } from '../src/context.ts';
+import { createWorker, NOTIFY_QUEUE } from '../src/queue/queues.ts';
+import { markFailed, getDelivery } from '../src/db/deliveries.ts';
+import { describeError } from '../src/errors.ts';
+import { BEST_EFFORT_JOB_OPTIONS, createNotifyQueue, RECONCILE_SCHEDULER_ID, type NotifyJobData, type NotifyJobResult, type NotifyQueue } from '../src/queue/notify-jobs.ts';
+import { reconcileDigests, reconcileOutbox } from '../src/notify/outbox.ts';
+import { notifyProcessor } from './notify-subscriber.ts';
+
+/** Deliveries one worker process sends at once: each mostly waits on a receiver. */
+const NOTIFY_CONCURRENCY = 8;
+/** How often the reconciler re-queues what the outbox holds unsent. */
+const RECONCILE_EVERY_MS = 60_000;
+
+export interface RunningNotifyWorker {
+  worker: Worker<NotifyJobData, NotifyJobResult, string>;
+  queue: NotifyQueue;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts delivering alerts: reconciles the outbox and the digest schedules once (so deliveries left unsent by a
+ * crash go out now), keeps a reconciler running every minute, and takes `notify` jobs.
+ */
+export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWorker> {
+  const queue = createNotifyQueue(ctx.config, ctx.redis);
+  const outbox = await reconcileOutbox(ctx.pool, queue, ctx.config, 0);
+  const digests = await reconcileDigests(ctx.pool, queue, ctx.config);
+  await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { kind: 'reconcile' }, opts: { ...BEST_EFFORT_JOB_OPTIONS, attempts: 1 } });
+  ctx.logger.info({ ...outbox, digests: digests.scheduled }, 'outbox reconciled');
+  const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.redis, notifyProcessor(ctx, queue), {
+    concurrency: NOTIFY_CONCURRENCY,
+    lockDuration: 30_000,
+  });
+  worker.on('failed', (job, err) => {
+    ctx.logger.warn({ jobId: job?.id, kind: job?.data.kind, attempt: job?.attemptsMade, err: err.message }, 'notify job failed');
+    // A delivery job BullMQ gave up on (out of attempts, or stalled too often) is dead-lettered; once is enough.
+    if (job?.data.kind === 'deliver') {
+      const id = job.data.deliveryId;
+      void job
+        .getState()
+        .then(async (state) => {
+          const d = state === 'failed' ? await getDelivery(ctx.pool, id) : null;
+          if (d) await markFailed(ctx.pool, [id], err.message, d.responseCode, true);
+        })
+        .catch((e: unknown) => ctx.logger.error({ deliveryId: id, err: describeError(e) }, 'could not dead-letter delivery'));
+    }
+  });
+  worker.on('error', (err) => ctx.logger.error({ err: err.message }, 'notify worker error'));
+  await worker.waitUntilReady();
+  ctx.logger.info({ concurrency: NOTIFY_CONCURRENCY }, 'notify worker started');
+  return {
+    worker,
+    queue,
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

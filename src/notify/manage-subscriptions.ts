@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import type { Pool } from '../db/pool.ts';
+import { getTarget } from '../db/targets.ts';
+import { deleteSubscription, insertSubscription, type Subscription } from '../db/subscriptions.ts';
+import { SEVERITY } from '../detect/findings.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { parseDuration } from '../targets/schedule.ts';
+import { deliveryJobOptions, digestSchedulerId, type NotifyQueue } from '../queue/notify-jobs.ts';
+import { validateWebhookUrl } from './channels/webhook.ts';
+import { feedUrl } from './feed.ts';
+
+/** What `subscriptions add` takes. Exactly one of webhook, email, feed. */
+export interface NewSubscriptionInput {
+  name: string;
+  webhook?: string | undefined;
+  email?: string | undefined;
+  feed?: boolean | undefined;
+  slack?: boolean | undefined;
+  targetIds?: number[];
+  tags?: string[];
+  kinds?: string[];
+  minSeverity?: string | undefined;
+  digest?: string | undefined;
+}
+
+/** A new subscription and what is shown only once: the webhook's signing secret, or the feed's URL. */
+export interface CreatedSubscription {
+  subscription: PublicSubscription;
+  secret?: string;
+  feedUrl?: string;
+}
+
+/** A subscription as listed: everything but its secret. */
+export type PublicSubscription = Omit<Subscription, 'secret'>;
+
+export function publicSubscription(s: Subscription): PublicSubscription {
+  const { id, name, channel, webhookUrl, webhookFormat, email, targetIds, tags, kinds, minSeverity, digestEvery, active, createdAt } = s;
+  return { id, name, channel, webhookUrl, webhookFormat, email, targetIds, tags, kinds, minSeverity, digestEvery, active, createdAt };
+}
+
+/** Alert kinds a subscription may ask for: every kind the detector raises, and the tweet kinds. */
+export const ALERT_KINDS: readonly string[] = [...new Set([...Object.keys(SEVERITY), 'tweet_deleted', 'tweet_withheld'])];
+
+const MIN_DIGEST_MS = 5 * 60_000;
+
+const inputSchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(200),
+  email: z.email('is not an email address').max(320).optional(),
+  tags: z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'tags are 1-64 letters, digits or _ . : / -')).max(50).default([]),
+  kinds: z.array(z.enum(ALERT_KINDS as [string, ...string[]], { message: `must be one of ${ALERT_KINDS.join(', ')}` })).max(20).default([]),
+  minSeverity: z.enum(['low', 'medium', 'high'], { message: 'must be low, medium or high' }).default('low'),
+  digest: z.string().regex(/^\d+(m|h|d)$/, 'must be a duration like 30m, 6h or 1d').optional(),
+});
+
+function fail(issue: z.core.$ZodIssue): never {
+  const field = issue.path.join('.') || 'input';
+  throw new InvalidInputError(field, `${field}: ${issue.message}`);
+}
+
+/**
+ * Validates and stores a subscription. A webhook URL must be public (unless private networks are allowed) and
+ * accept a connection now; email needs SMTP_URL; a digest subscription gets its job scheduler at once.
+ */
+export async function addSubscription(deps: { pool: Pool; config: Config; queue: NotifyQueue }, input: NewSubscriptionInput): Promise<CreatedSubscription> {
+  const channels = [input.webhook !== undefined, input.email !== undefined, input.feed === true].filter(Boolean).length;
+  if (channels !== 1) throw new InvalidInputError('channel', 'give exactly one of --webhook URL, --email ADDRESS or --feed');
+  const parsed = inputSchema.safeParse({ ...input, targetIds: undefined });
+  if (!parsed.success) fail(parsed.error.issues[0]!);
+  const v = parsed.data;
+  if (input.slack && input.webhook === undefined) throw new InvalidInputError('slack', '--slack only applies to --webhook subscriptions');
+  if (input.feed && v.digest) throw new InvalidInputError('digest', 'a feed is always pulled; --digest applies to --webhook and --email');
+  if (v.digest && parseDuration(v.digest, 'digest') < MIN_DIGEST_MS) throw new InvalidInputError('digest', 'digest must be at least 5m');
+  if (input.email !== undefined && !deps.config.smtpUrl) {
+    throw new InvalidInputError('email', 'email subscriptions need an SMTP server: set SMTP_URL (e.g. smtp://user:pass@mail.example.org:587)');
+  }
+  const targetIds = [...new Set(input.targetIds ?? [])];
+  for (const id of targetIds) {
+    if (!(await getTarget(deps.pool, id))) throw new InvalidInputError('target', `target ${id} does not exist; list them with \`scrubwatch targets list\``);
+  }
+  const webhookUrl = input.webhook !== undefined ? await validateWebhookUrl(input.webhook, deps.config.allowPrivateNetworks) : null;
+  const channel = webhookUrl ? 'webhook' : v.email ? 'email' : 'feed';
+  const secret = channel === 'feed' ? randomBytes(24).toString('base64url') : randomBytes(32).toString('hex');
+  const subscription = await insertSubscription(deps.pool, {
+    name: v.name,
+    channel,
+    webhookUrl,
+    webhookFormat: input.slack ? 'slack' : 'json',
+    email: v.email ?? null,
+    secret,
+    targetIds,
+    tags: [...new Set(v.tags)],
+    kinds: [...new Set(v.kinds)],
+    minSeverity: v.minSeverity,
+    digestEvery: v.digest ?? null,
+  });
+  if (subscription.digestEvery) {
+    await deps.queue.upsertJobScheduler(
+      digestSchedulerId(subscription.id),
+      { every: parseDuration(subscription.digestEvery, 'digest') },
+      { name: 'digest', data: { kind: 'digest', subscriptionId: subscription.id }, opts: deliveryJobOptions(deps.config) },
+    );
+  }
+  return {
+    subscription: publicSubscription(subscription),
+    ...(channel === 'webhook' ? { secret } : {}),
+    ...(channel === 'feed' ? { feedUrl: feedUrl(deps.config.publicUrl, secret) } : {}),
+  };
+}
+
+/** Deletes a subscription, its deliveries and its digest schedule. */
+export async function removeSubscription(deps: { pool: Pool; queue: NotifyQueue }, id: number): Promise<PublicSubscription> {
+  const removed = await deleteSubscription(deps.pool, id);
+  if (!removed) throw new NotFoundError('subscription', id);
+  await deps.queue.removeJobScheduler(digestSchedulerId(id));
+  return publicSubscription(removed);
+}

@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import type { Pool } from '../db/pool.ts';
+import type { Alert } from '../db/alerts.ts';
+import { listPendingForAlerts, listUnfinished, markFailed, type Delivery } from '../db/deliveries.ts';
+import { listSubscriptions } from '../db/subscriptions.ts';
+import { parseDuration } from '../targets/schedule.ts';
+import { describeError } from '../errors.ts';
+import {
+  BEST_EFFORT_JOB_OPTIONS,
+  createNotifyQueue,
+  deliverJobId,
+  deliveryJobOptions,
+  digestSchedulerId,
+  waybackJobId,
+  type NotifyQueue,
+} from '../queue/notify-jobs.ts';
+import { REMOVAL_KINDS } from './enrich-alert.ts';
+
+/** What enqueueing needs: the processes that raise alerts (workers, `check --inline`) all have these. */
+export interface OutboxDeps {
+  config: Config;
+  pool: Pool;
+  redis: Redis;
+  logger: Logger;
+}
+
+function deliverJob(config: Config, d: Delivery) {
+  return { name: 'deliver', data: { kind: 'deliver' as const, deliveryId: d.id }, opts: { ...deliveryJobOptions(config), jobId: deliverJobId(d.alertId, d.subscriptionId) } };
+}
+
+/**
+ * Queues the immediate deliveries of alerts just committed (and a Wayback lookup for each removal, so feeds get
+ * the link too). Call it after the transaction that raised them commits. It never throws: a delivery that could not
+ * be queued stays `pending` in the outbox and the reconciler queues it within a minute.
+ */
+export async function enqueueDeliveries(deps: OutboxDeps, alerts: Alert[]): Promise<number> {
+  if (alerts.length === 0) return 0;
+  // A queue per call, on the shared connection: alerts are rare, and the context stays free of notify concerns.
+  const queue = createNotifyQueue(deps.config, deps.redis);
+  try {
+    const pending = await listPendingForAlerts(deps.pool, alerts.map((a) => a.id));
+    await queue.addBulk([
+      ...pending.map((d) => deliverJob(deps.config, d)),
+      ...alerts
+        .filter((a) => REMOVAL_KINDS.has(a.kind))
+        .map((a) => ({ name: 'wayback', data: { kind: 'wayback' as const, alertId: a.id }, opts: { ...BEST_EFFORT_JOB_OPTIONS, jobId: waybackJobId(a.id) } })),
+    ]);
+    return pending.length;
+  } catch (err) {
+    deps.logger.warn({ alertIds: alerts.map((a) => a.id), err: describeError(err) }, 'deliveries not queued; the reconciler will');
+    return 0;
+  } finally {
+    await queue.close();
+  }
+}
+
+/**
+ * Queues every immediate delivery left unfinished (the process that raised it died before queueing, Redis lost
+ * it, its worker died mid-send), and dead-letters those whose job BullMQ already gave up on (stalled too often).
+ * Re-queueing is harmless: the job id is deterministic, and a delivered delivery is never sent again.
+ */
+export async function reconcileOutbox(pool: Pool, queue: NotifyQueue, config: Config, minAgeMs: number): Promise<{ queued: number; deadLettered: number }> {
+  const unfinished = await listUnfinished(pool, minAgeMs);
+  let deadLettered = 0;
+  const toQueue: Delivery[] = [];
+  for (const d of unfinished) {
+    const job = await queue.getJob(deliverJobId(d.alertId, d.subscriptionId));
+    if (job && (await job.getState()) === 'failed') {
+      await markFailed(pool, [d.id], job.failedReason || 'the delivery job failed', d.responseCode, true);
+      deadLettered++;
+    } else if (!job) {
+      toQueue.push(d);
+    }
+  }
+  if (toQueue.length) await queue.addBulk(toQueue.map((d) => deliverJob(config, d)));
+  return { queued: toQueue.length, deadLettered };
+}
+
+/** One job scheduler per active digest subscription (`digest-<id>`), and none for any other. */
+export async function reconcileDigests(pool: Pool, queue: NotifyQueue, config: Config): Promise<{ scheduled: number; removed: number }> {
+  const wanted = new Map<string, { subscriptionId: number; every: number }>();
+  for (const s of await listSubscriptions(pool)) {
+    if (s.active && s.digestEvery) wanted.set(digestSchedulerId(s.id), { subscriptionId: s.id, every: parseDuration(s.digestEvery, 'digest') });
+  }
+  let removed = 0;
+  for (const existing of await queue.getJobSchedulers(0, -1)) {
+    if (existing.key.startsWith('digest-') && !wanted.has(existing.key)) {
+      await queue.removeJobScheduler(existing.key);
+      removed++;
+    }
+  }
+  for (const [id, { subscriptionId, every }] of wanted) {
+    await queue.upsertJobScheduler(id, { every }, { name: 'digest', data: { kind: 'digest', subscriptionId }, opts: deliveryJobOptions(config) });
+  }
+  return { scheduled: wanted.size, removed };
+}
