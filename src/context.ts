@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { assertDatabaseReachable, createPool, type Pool } from './db/pool.ts';
 import { createBrowserHost, type BrowserHost } from './capture/browser.ts';
-import { assertRedisReachable, createCaptureQueue, createRedis, type CaptureQueue } from './queue/queues.ts';
+import { assertRedisReachable, createCaptureQueue, createQueue, createRedis, CAPTURE_JOB_OPTIONS, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult, type CaptureQueue } from './queue/queues.ts';
 
 /** What every command and job is handed: built once by the entry point, closed once on the way out. */
 export interface Context {
@@ -12,6 +12,8 @@ export interface Context {
   pool: Pool;
   redis: Redis;
   captureQueue: CaptureQueue;
+  /** Tweet probes: same jobs as captures, on their own rate-limited queue. */
+  tweetQueue: CaptureQueue;
   /** One browser per process, launched on first use. */
   browser: BrowserHost;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Con
   const redis = createRedis(config);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const captureQueue = createCaptureQueue(config, redis);
+  const tweetQueue = createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, redis, CAPTURE_JOB_OPTIONS);
   const browser = createBrowserHost(config, logger);
   let closed = false;
   return {
@@ -41,12 +44,14 @@ export async function createContext(config: Config, logger: Logger): Promise<Con
     pool,
     redis,
     captureQueue,
+    tweetQueue,
     browser,
     async close() {
       if (closed) return;
       closed = true;
       await browser.close();
       await captureQueue.close();
+      await tweetQueue.close();
       await pool.end();
       redis.disconnect();
     },

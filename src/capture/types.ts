@@ -4,6 +4,8 @@
  */
 
 export type FetcherKind = 'browser' | 'http';
+/** What produced a snapshot: a fetcher, or for tweets the oEmbed probe or the embed's state seen on a page. */
+export type SnapshotSource = FetcherKind | 'oembed' | 'page_render';
 
 export interface CaptureRequest {
   url: string;
@@ -62,6 +64,11 @@ export interface EmbeddedTweet {
   date: string | null;
   /** Whether the embed script turned it into a rendered iframe. */
   rendered: boolean;
+  /**
+   * Whether the embed script marked it `twitter-tweet-error` — what it does for a deleted, protected or suspended
+   * tweet. Absent on snapshots from before this was read.
+   */
+  error?: boolean;
 }
 
 /** What a page says, read from its DOM: the facts the change record compares. */
@@ -102,7 +109,7 @@ export interface MediaFile {
 }
 
 export interface CaptureResult {
-  fetcher: FetcherKind;
+  fetcher: SnapshotSource;
   requestedUrl: string;
   /** URL of the main document after redirects (the requested URL when nothing answered). */
   finalUrl: string;
@@ -126,6 +133,8 @@ export interface CaptureResult {
   screenshot: Buffer | null;
   /** Photo and video files of the main content, each within the size cap, to keep as evidence. */
   mediaFiles: MediaFile[];
+  /** A source's raw answer kept as evidence (the oEmbed JSON of a tweet). */
+  raw?: { data: Buffer; mediaType: string } | null;
 }
 
 /** Bounds every capture respects, taken from the Config; the fetchers never read the Config themselves. */

@@ -4,7 +4,9 @@ import { AppError } from '../errors.ts';
 import { getSnapshot, type Snapshot } from '../db/snapshots.ts';
 import { getChangeForSnapshot, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
-import { createCaptureEvents } from '../queue/queues.ts';
+import { CAPTURE_QUEUE, createQueueEvents, TWEET_QUEUE, type CaptureQueue } from '../queue/queues.ts';
+import type { Target } from '../db/targets.ts';
+import { runTweetProbe } from '../../jobs/probe-tweet.ts';
 import { runCapture } from '../../jobs/capture-target.ts';
 
 /** The answer of `check`: the new snapshot, how it differs from the last, and what was raised. */
@@ -38,28 +40,29 @@ async function loadResult(ctx: Context, targetId: number, snapshotId: number): P
   };
 }
 
-/** Captures targets in this process, one after another (`check --inline`): no worker needed. */
-export async function checkInline(ctx: Context, targetIds: number[], onDone: () => void): Promise<CheckResult[]> {
+type Checked = Pick<Target, 'id' | 'kind'>;
+
+/** Captures (pages) or probes (tweets) targets in this process, one after another (`check --inline`). */
+export async function checkInline(ctx: Context, targets: Checked[], onDone: () => void): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const targetId of targetIds) {
-    const saved = await runCapture(ctx, targetId, `inline-${randomUUID()}`);
-    results.push({ targetId, snapshot: saved.snapshot, change: saved.change, alerts: saved.alerts });
+  for (const target of targets) {
+    const jobId = `inline-${randomUUID()}`;
+    const saved = target.kind === 'tweet' ? await runTweetProbe(ctx, target.id, jobId, { finalAttempt: true }) : await runCapture(ctx, target.id, jobId);
+    results.push({ targetId: target.id, snapshot: saved.snapshot, change: saved.change, alerts: saved.alerts });
     onDone();
   }
   return results;
 }
 
-/**
- * Queues a capture of each target and waits for all of them, through the same workers the schedules use.
- * Fails at once when no worker listens, instead of waiting for nothing.
- */
-export async function checkThroughQueue(ctx: Context, targetIds: number[], waitMs: number, onDone: () => void): Promise<CheckResult[]> {
-  if ((await ctx.captureQueue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
-  const events = createCaptureEvents(ctx.config, ctx.redis);
+/** Queues one job per target on `queue` and waits for each, loading what it saved. */
+async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targets: Checked[], waitMs: number, onDone: () => void): Promise<CheckResult[]> {
+  if (targets.length === 0) return [];
+  if ((await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
+  const events = createQueueEvents(name, ctx.config, ctx.redis);
   try {
     await events.waitUntilReady();
-    const jobs = await ctx.captureQueue.addBulk(
-      targetIds.map((targetId) => ({ name: 'capture', data: { targetId, reason: 'manual' as const }, opts: { jobId: `check-${targetId}-${randomUUID()}` } })),
+    const jobs = await queue.addBulk(
+      targets.map((t) => ({ name: 'capture', data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: `check-${t.id}-${randomUUID()}` } })),
     );
     return await Promise.all(
       jobs.map(async (job) => {
@@ -77,4 +80,17 @@ export async function checkThroughQueue(ctx: Context, targetIds: number[], waitM
   } finally {
     await events.close();
   }
+}
+
+/**
+ * Queues a capture (or tweet probe) of each target and waits for all of them, through the same workers the
+ * schedules use. Fails at once when no worker listens, instead of waiting for nothing.
+ */
+export async function checkThroughQueue(ctx: Context, targets: Checked[], waitMs: number, onDone: () => void): Promise<CheckResult[]> {
+  const [pages, tweets] = await Promise.all([
+    runOnQueue(ctx, ctx.captureQueue, CAPTURE_QUEUE, targets.filter((t) => t.kind !== 'tweet'), waitMs, onDone),
+    runOnQueue(ctx, ctx.tweetQueue, TWEET_QUEUE, targets.filter((t) => t.kind === 'tweet'), waitMs, onDone),
+  ]);
+  const byId = new Map([...pages, ...tweets].map((r) => [r.targetId, r]));
+  return targets.map((t) => byId.get(t.id)!);
 }

@@ -36,8 +36,8 @@ export function registerCheck(program: Command): void {
       const waitMs = parseDuration(flags.wait, 'wait');
       await withContext(async (ctx) => {
         const ids = flags.all
-          ? (await listTargets(ctx.pool, { tag: flags.tag, activeOnly: true })).map((t) => t.id)
-          : [(await requireTarget(ctx.pool, parseId(id!, 'target id'))).id];
+          ? await listTargets(ctx.pool, { tag: flags.tag, activeOnly: true })
+          : [await requireTarget(ctx.pool, parseId(id!, 'target id'))];
         const progress = createProgress('checked', ids.length, !flags.json);
         const results = flags.inline
           ? await checkInline(ctx, ids, progress.tick)

@@ -12,7 +12,8 @@ function scheduleText(t: Target): string {
 export function targetLine(t: Target): string {
   const tags = t.tags.length ? ` [${t.tags.join(', ')}]` : '';
   const lifecycle = t.lifecycle === 'live' ? '' : `[${t.lifecycle}] `;
-  return `#${t.id} ${t.state === 'paused' ? '(paused) ' : ''}${lifecycle}${t.url} — ${scheduleText(t)}, ${t.fetcher}${tags}${t.name ? ` — ${t.name}` : ''}`;
+  const how = t.kind === 'tweet' ? 'tweet' : t.fetcher;
+  return `#${t.id} ${t.state === 'paused' ? '(paused) ' : ''}${lifecycle}${t.url} — ${scheduleText(t)}, ${how}${tags}${t.name ? ` — ${t.name}` : ''}`;
 }
 
 export function targetDetail(t: Target): string {

@@ -1,5 +1,5 @@
 import type { Queryable } from './pool.ts';
-import type { CaptureErrorCode, FetcherKind, RedirectHop } from '../capture/types.ts';
+import type { CaptureErrorCode, RedirectHop, SnapshotSource } from '../capture/types.ts';
 import type { Outcome } from '../detect/outcome.ts';
 
 /** A stored capture's metadata; its large parts are blobs named by `parts`. */
@@ -7,7 +7,7 @@ export interface Snapshot {
   id: number;
   targetId: number;
   jobId: string;
-  fetcher: FetcherKind;
+  fetcher: SnapshotSource;
   requestedUrl: string;
   finalUrl: string;
   redirects: RedirectHop[];
@@ -21,7 +21,7 @@ export interface Snapshot {
   startedAt: string;
   durationMs: number;
   fingerprint: string;
-  parts: { facts: string | null; html: string | null; text: string | null; screenshot: string | null };
+  parts: { facts: string | null; html: string | null; text: string | null; screenshot: string | null; raw: string | null };
   counts: { blocks: number; media: number; links: number; embeds: number };
   createdAt: string;
 }
@@ -32,7 +32,7 @@ interface SnapshotRow {
   id: number;
   target_id: number;
   job_id: string;
-  fetcher: FetcherKind;
+  fetcher: SnapshotSource;
   requested_url: string;
   final_url: string;
   redirects: RedirectHop[];
@@ -51,6 +51,7 @@ interface SnapshotRow {
   html_sha256: string | null;
   text_sha256: string | null;
   screenshot_sha256: string | null;
+  raw_sha256: string | null;
   block_count: number;
   media_count: number;
   link_count: number;
@@ -76,7 +77,7 @@ function toSnapshot(r: SnapshotRow): Snapshot {
     startedAt: r.started_at.toISOString(),
     durationMs: r.duration_ms,
     fingerprint: r.fingerprint,
-    parts: { facts: r.facts_sha256, html: r.html_sha256, text: r.text_sha256, screenshot: r.screenshot_sha256 },
+    parts: { facts: r.facts_sha256, html: r.html_sha256, text: r.text_sha256, screenshot: r.screenshot_sha256, raw: r.raw_sha256 },
     counts: { blocks: r.block_count, media: r.media_count, links: r.link_count, embeds: r.embed_count },
     createdAt: r.created_at.toISOString(),
   };
@@ -86,14 +87,14 @@ export async function insertSnapshot(db: Queryable, s: NewSnapshot): Promise<Sna
   const { rows } = await db.query<SnapshotRow>(
     `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, redirects, status, headers,
        error_code, error_message, outcome, outcome_signal, title, canonical_url, started_at, duration_ms, fingerprint,
-       facts_sha256, html_sha256, text_sha256, screenshot_sha256, block_count, media_count, link_count, embed_count)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+       facts_sha256, html_sha256, text_sha256, screenshot_sha256, block_count, media_count, link_count, embed_count, raw_sha256)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
      returning *`,
     [
       s.targetId, s.jobId, s.fetcher, s.requestedUrl, s.finalUrl, JSON.stringify(s.redirects), s.status,
       JSON.stringify(s.headers), s.error?.code ?? null, s.error?.message ?? null, s.outcome?.kind ?? null, s.outcome?.signal ?? null, s.title, s.canonicalUrl,
       s.startedAt, s.durationMs, s.fingerprint, s.parts.facts, s.parts.html, s.parts.text, s.parts.screenshot,
-      s.counts.blocks, s.counts.media, s.counts.links, s.counts.embeds,
+      s.counts.blocks, s.counts.media, s.counts.links, s.counts.embeds, s.parts.raw,
     ],
   );
   return toSnapshot(rows[0]!);

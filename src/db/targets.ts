@@ -10,7 +10,9 @@ export type TargetLifecycle = 'live' | 'suspect' | 'removed' | 'restored' | 'blo
 export interface Target {
   id: number;
   url: string;
-  kind: 'page';
+  kind: 'page' | 'tweet';
+  /** For a tweet target, the tweet's status id. */
+  tweetId: string | null;
   name: string | null;
   tags: string[];
   schedule: Schedule;
@@ -25,7 +27,8 @@ export interface Target {
 interface TargetRow {
   id: number;
   url: string;
-  kind: 'page';
+  kind: 'page' | 'tweet';
+  tweet_id: string | null;
   name: string | null;
   tags: string[];
   schedule_every: string | null;
@@ -44,6 +47,7 @@ function toTarget(row: TargetRow): Target {
     id: row.id,
     url: row.url,
     kind: row.kind,
+    tweetId: row.tweet_id,
     name: row.name,
     tags: row.tags,
     schedule: row.schedule_cron !== null ? { cron: row.schedule_cron } : { every: row.schedule_every ?? '' },
@@ -61,8 +65,8 @@ const SELECT = 'select t.*, s.lifecycle, s.blind from targets t left join target
 /** Inserts a target; returns null when the URL is already watched (the caller names the existing one). */
 export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target | null> {
   const { rows } = await db.query<TargetRow>(
-    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options)
-     values ($1, $2, $3, $4, $5, $6, $7)
+    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      on conflict (url) do nothing
      returning *, null::text as lifecycle, null::text as blind`,
     [
@@ -73,6 +77,8 @@ export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target 
       'cron' in t.schedule ? t.schedule.cron : null,
       t.fetcher,
       JSON.stringify(t.options),
+      t.kind,
+      t.tweetId,
     ],
   );
   return rows[0] ? toTarget(rows[0]) : null;
@@ -88,13 +94,16 @@ export async function getTarget(db: Queryable, id: number): Promise<Target | nul
   return rows[0] ? toTarget(rows[0]) : null;
 }
 
-/** Targets in id order, optionally only those carrying `tag` and/or only active ones. */
-export async function listTargets(db: Queryable, filter: { tag?: string | undefined; activeOnly?: boolean } = {}): Promise<Target[]> {
+/** Targets in id order, optionally only those carrying `tag`, only active ones, only of one kind. */
+export async function listTargets(
+  db: Queryable,
+  filter: { tag?: string | undefined; activeOnly?: boolean; kind?: Target['kind'] | undefined } = {},
+): Promise<Target[]> {
   const { rows } = await db.query<TargetRow>(
     `${SELECT}
-     where ($1::text is null or $1 = any(t.tags)) and (not $2 or not t.paused)
+     where ($1::text is null or $1 = any(t.tags)) and (not $2 or not t.paused) and ($3::text is null or t.kind = $3)
      order by t.id`,
-    [filter.tag ?? null, filter.activeOnly ?? false],
+    [filter.tag ?? null, filter.activeOnly ?? false, filter.kind ?? null],
   );
   return rows.map(toTarget);
 }

@@ -16,6 +16,12 @@ export interface TweetSpec {
   author: string;
   text: string;
   date: string;
+  /**
+   * How the embed looks once Twitter's script ran: the bare `fallback` blockquote (the script never ran, as
+   * offline), `rendered` into an iframe (the tweet is up), or `error` (the script marked the blockquote
+   * `twitter-tweet-error`: deleted, protected or suspended). Default `fallback`.
+   */
+  render?: 'fallback' | 'rendered' | 'error';
 }
 
 /** A video player embedded in an article as an iframe (e.g. a DVIDS or YouTube embed URL). */
@@ -105,7 +111,9 @@ const videoOf = (v: VideoSpec): string => `<figure class="video">
       </figure>`;
 
 const tweetOf = (t: TweetSpec): string =>
-  `<blockquote class="twitter-tweet" data-lang="en"><p lang="en" dir="ltr">${escapeHtml(t.text)}</p>&mdash; U.S. Africa Command (@${t.author}) <a href="https://twitter.com/${t.author}/status/${t.statusId}?ref_src=twsrc%5Etfw">${escapeHtml(t.date)}</a></blockquote>
+  t.render === 'rendered'
+    ? `<div class="twitter-tweet twitter-tweet-rendered"><iframe id="twitter-widget-0" title="X Post" src="https://platform.twitter.com/embed/Tweet.html?dnt=false&amp;id=${t.statusId}" data-tweet-id="${t.statusId}" width="550" height="420" frameborder="0"></iframe></div>`
+    : `<blockquote class="twitter-tweet${t.render === 'error' ? ' twitter-tweet-error' : ''}" data-lang="en"><p lang="en" dir="ltr">${escapeHtml(t.text)}</p>&mdash; U.S. Africa Command (@${t.author}) <a href="https://twitter.com/${t.author}/status/${t.statusId}?ref_src=twsrc%5Etfw">${escapeHtml(t.date)}</a></blockquote>
       <script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>`;
 
 const storyList = (titles: string[]): string =>

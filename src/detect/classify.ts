@@ -25,6 +25,10 @@ export interface ClassifyInput {
   probe: HostNotFoundPage | null;
   /** The target's watched phrases. */
   phrases: string[];
+  /** What is watched; a tweet is judged by whether it is still up, not by its text. Default `page`. */
+  targetKind?: 'page' | 'tweet';
+  /** For a tweet: the watched pages that embed it, named in its alerts. */
+  embeddedIn?: Array<{ targetId: number; url: string; name: string | null }>;
 }
 
 /** Blocks of kinds that carry an article's prose, as opposed to headings, list items of menus, captions. */
@@ -145,12 +149,41 @@ function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Find
 }
 
 /**
+ * A tweet that was up and no longer is: deleted (oEmbed 404, or its embed turned into an error on a page) or
+ * withheld/protected (oEmbed 403). The alert carries the tweet as last seen — its text is the evidence.
+ */
+function tweetFindings(input: ClassifyInput): Finding[] {
+  const { verdict, current, baseline } = input;
+  if (verdict.outcome !== 'gone' || !baseline) return [];
+  const last = baseline.facts?.embeds[0];
+  const kind = verdict.signal === 'oembed_403' ? 'tweet_withheld' : 'tweet_deleted';
+  return [
+    {
+      kind,
+      key: kind,
+      item: {
+        signal: verdict.signal,
+        detail: verdict.detail,
+        status: current.status,
+        url: current.requestedUrl,
+        tweetId: last?.statusId ?? null,
+        author: last?.author ?? null,
+        lastText: last?.text ?? null,
+        date: last?.date ?? null,
+        embeddedIn: input.embeddedIn ?? [],
+      },
+    },
+  ];
+}
+
+/**
  * What a capture amounts to, compared with the target's baseline: the removals it shows, each as a finding. Pure.
  * One incident, one finding: a page that is gone yields `page_removed` alone, never also the paragraphs, photos
  * and phrases that went with it. Blocked and failed captures yield nothing: they say nothing about the page.
  */
 export function classifyCapture(input: ClassifyInput): Finding[] {
   const { baseline, current, verdict, probe } = input;
+  if (input.targetKind === 'tweet') return tweetFindings(input);
   if (verdict.outcome === 'blocked' || verdict.outcome === 'error' || !baseline) return [];
   if (verdict.outcome === 'gone') return [pageFinding(verdict.signal, input)];
 

@@ -9,7 +9,9 @@ export type AlertKind =
   | 'media_removed'
   | 'embed_removed'
   | 'page_unreachable'
-  | 'page_blocked';
+  | 'page_blocked'
+  | 'tweet_deleted'
+  | 'tweet_withheld';
 
 export type Severity = 'low' | 'medium' | 'high';
 
@@ -23,7 +25,12 @@ export const SEVERITY: Record<AlertKind, Severity> = {
   embed_removed: 'medium',
   page_unreachable: 'low',
   page_blocked: 'low',
+  tweet_deleted: 'high',
+  tweet_withheld: 'medium',
 };
+
+/** Kinds that say the whole target is gone: the lifecycle goes to `removed`, and coming back is `page_restored`. */
+export const WHOLE_TARGET_REMOVALS: ReadonlySet<AlertKind> = new Set(['page_removed', 'tweet_deleted', 'tweet_withheld']);
 
 /**
  * One removed thing, found by comparing a capture with the target's baseline: a paragraph, a photo, a phrase, an

@@ -1,5 +1,5 @@
 import type { Outcome } from './outcome.ts';
-import { SEVERITY, type AlertDraft, type AlertKind, type Finding } from './findings.ts';
+import { SEVERITY, WHOLE_TARGET_REMOVALS, type AlertDraft, type AlertKind, type Finding } from './findings.ts';
 
 export type Lifecycle = 'live' | 'suspect' | 'removed' | 'restored';
 export type Blind = 'blocked' | 'unreachable';
@@ -67,6 +67,8 @@ const KIND_WORDS: Record<AlertKind, string> = {
   embed_removed: 'embed(s) removed',
   page_unreachable: 'page unreachable',
   page_blocked: 'capture blocked by a firewall',
+  tweet_deleted: 'tweet deleted',
+  tweet_withheld: 'tweet withheld or made private',
 };
 
 function describe(kind: AlertKind, items: Array<Record<string, unknown>>): string {
@@ -74,6 +76,9 @@ function describe(kind: AlertKind, items: Array<Record<string, unknown>>): strin
   switch (kind) {
     case 'page_removed':
       return `page removed (${String(first.signal)}): ${String(first.finalUrl)} answers ${String(first.status)}`;
+    case 'tweet_deleted':
+    case 'tweet_withheld':
+      return `${KIND_WORDS[kind]} (${String(first.signal)}): ${first.author ? `@${String(first.author)}: ` : ''}"${String(first.lastText ?? '').slice(0, 140)}"`;
     case 'page_moved':
       return `page moved to ${String(first.to)}`;
     case 'phrase_removed':
@@ -142,7 +147,7 @@ function failing(state: WatchState, input: StepInput): StepResult {
 export function advance(prior: WatchState, input: StepInput): StepResult {
   if (input.outcome === 'blocked' || input.outcome === 'error') return failing(prior, input);
   const state: WatchState = { ...prior, failingSince: null, failingOutcomes: [], blind: null };
-  const findingKinds = new Set(input.findings.map((f) => f.kind));
+  const removesTarget = input.findings.some((f) => WHOLE_TARGET_REMOVALS.has(f.kind));
 
   if (state.baselineSnapshotId === null) {
     // Never seen live: nothing can have been removed yet. A page first seen gone is not a removal.
@@ -151,11 +156,11 @@ export function advance(prior: WatchState, input: StepInput): StepResult {
   }
 
   if (state.lifecycle === 'removed') {
-    if (input.outcome === 'gone' || findingKinds.has('page_removed')) return { state, alerts: [], acceptBaseline: false, recheck: false };
+    if (input.outcome === 'gone' || removesTarget) return { state, alerts: [], acceptBaseline: false, recheck: false };
     const restored: AlertDraft = {
       kind: 'page_restored',
       severity: SEVERITY.page_restored,
-      summary: 'page restored: it answers with the article again',
+      summary: 'restored: it answers with its content again',
       evidence: { lastWithoutSnapshotId: state.baselineSnapshotId, restoredSnapshotId: input.snapshotId },
     };
     return {
@@ -179,7 +184,7 @@ export function advance(prior: WatchState, input: StepInput): StepResult {
   const alerts = alertsFor(confirmed, state.baselineSnapshotId, input.snapshotId);
   const raised = [...state.raised, ...confirmed.map((p) => p.finding.key)];
 
-  if (confirmed.some((p) => p.finding.kind === 'page_removed')) {
+  if (confirmed.some((p) => WHOLE_TARGET_REMOVALS.has(p.finding.kind))) {
     // The baseline stays the last live page: what a restored or moved page is compared with.
     return { state: { ...state, lifecycle: 'removed', pending: {}, raised, rechecks: 0 }, alerts, acceptBaseline: false, recheck: false };
   }

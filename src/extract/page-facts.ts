@@ -238,6 +238,7 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
     }
     // One tweet seen twice (fallback blockquote and rendered iframe): rendered wins, the blockquote's words stay.
     existing.rendered = existing.rendered || tweet.rendered;
+    existing.error = (existing.error === true || tweet.error === true) && !existing.rendered;
     existing.author = existing.author ?? tweet.author;
     existing.text = existing.text ?? tweet.text;
     existing.date = existing.date ?? tweet.date;
@@ -270,6 +271,7 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
       text: text || null,
       date: collapse(last.textContent) || null,
       rendered: false,
+      error: quote.classList.contains('twitter-tweet-error'),
     });
   });
   doc.querySelectorAll('iframe[src*="platform.twitter.com/embed"], [data-tweet-id]').forEach((frame) => {
@@ -283,7 +285,7 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
       }
     }
     if (!/^\d+$/.test(statusId)) return;
-    addEmbed({ statusId, author: null, url: `https://twitter.com/i/web/status/${statusId}`, text: null, date: null, rendered: true });
+    addEmbed({ statusId, author: null, url: `https://twitter.com/i/web/status/${statusId}`, text: null, date: null, rendered: true, error: false });
   });
 
   const canonicalLink = Array.from(doc.querySelectorAll('link[rel][href]')).find((l) =>

@@ -84,10 +84,6 @@ export function createCaptureQueue(config: Config, connection: ConnectionOptions
   return createQueue<CaptureJobData, CaptureJobResult>(CAPTURE_QUEUE, config, connection, CAPTURE_JOB_OPTIONS);
 }
 
-export function createCaptureEvents(config: Config, connection: ConnectionOptions): QueueEvents {
-  return createQueueEvents(CAPTURE_QUEUE, config, connection);
-}
-
 export function createCaptureWorker(
   config: Config,
   connection: ConnectionOptions,

@@ -9,6 +9,17 @@ export function schedulerId(targetId: number): string {
   return `${SCHEDULER_PREFIX}${targetId}`;
 }
 
+/** The queues targets are watched through: pages on `capture`, tweets on `tweet`. */
+export interface WatchQueues {
+  captureQueue: CaptureQueue;
+  tweetQueue: CaptureQueue;
+}
+
+/** The queue a target of this kind is captured or probed through. */
+export function queueFor(queues: WatchQueues, kind: Target['kind']): CaptureQueue {
+  return kind === 'tweet' ? queues.tweetQueue : queues.captureQueue;
+}
+
 export interface ReconcileResult {
   created: number;
   updated: number;

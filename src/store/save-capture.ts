@@ -10,7 +10,7 @@ import { raiseAlert } from './raise-alert.ts';
 import { getWatchState, putWatchState } from '../db/target-states.ts';
 import type { Target } from '../db/targets.ts';
 import { diffSnapshots } from '../detect/diff-snapshots.ts';
-import { classifyCapture, type ComparedSnapshot } from '../detect/classify.ts';
+import { classifyCapture, type ClassifyInput, type ComparedSnapshot } from '../detect/classify.ts';
 import { advance, INITIAL_STATE, type Lifecycle } from '../detect/lifecycle.ts';
 import type { OutcomeVerdict } from '../detect/outcome.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
@@ -33,6 +33,8 @@ export interface SavedCapture {
 export interface Judgement {
   verdict: OutcomeVerdict;
   probe: HostNotFoundPage | null;
+  /** For a tweet: the watched pages that embed it. */
+  embeddedIn?: ClassifyInput['embeddedIn'];
   unreachableAfterMs: number;
   maxRechecks: number;
 }
@@ -95,6 +97,7 @@ async function storeSnapshot(db: pg.PoolClient, targetId: number, jobId: string,
       html: await put(result.html, 'text/html; charset=utf-8'),
       text: await put(result.text, 'text/plain; charset=utf-8'),
       screenshot: await put(result.screenshot, 'image/png'),
+      raw: result.raw ? await put(result.raw.data, result.raw.mediaType) : null,
     },
     counts: {
       blocks: facts?.blocks.length ?? 0,
@@ -147,6 +150,8 @@ export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, 
       verdict: judgement.verdict,
       probe: judgement.probe,
       phrases: target.options.phrases,
+      targetKind: target.kind,
+      embeddedIn: judgement.embeddedIn,
     });
     const step = advance(state, {
       snapshotId: snapshot.id,

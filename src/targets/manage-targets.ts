@@ -3,14 +3,12 @@ import type { Pool } from '../db/pool.ts';
 import { DuplicateTargetError, NotFoundError } from '../errors.ts';
 import { assertUrlAllowed } from '../capture/url-policy.ts';
 import { deleteTarget, findTargetByUrl, getTarget, insertTarget, setTargetPaused, type Target } from '../db/targets.ts';
-import type { CaptureQueue } from '../queue/queues.ts';
-import { queueFirstCapture, removeTargetSchedule, syncTargetSchedule } from '../queue/schedules.ts';
+import { queueFirstCapture, queueFor, removeTargetSchedule, syncTargetSchedule, type WatchQueues } from '../queue/schedules.ts';
 import { parseNewTarget, type NewTargetInput } from './target-input.ts';
 
 /** What managing targets needs: the store, the queue that schedules them, and the policy. */
-export interface TargetDeps {
+export interface TargetDeps extends WatchQueues {
   pool: Pool;
-  captureQueue: CaptureQueue;
   config: Config;
 }
 
@@ -26,8 +24,8 @@ export async function addTarget(deps: TargetDeps, input: NewTargetInput): Promis
     const existing = await findTargetByUrl(deps.pool, spec.url);
     throw new DuplicateTargetError(spec.url, existing?.id ?? 0);
   }
-  await syncTargetSchedule(deps.captureQueue, target);
-  await queueFirstCapture(deps.captureQueue, target);
+  await syncTargetSchedule(queueFor(deps, target.kind), target);
+  await queueFirstCapture(queueFor(deps, target.kind), target);
   return target;
 }
 
@@ -41,14 +39,14 @@ export async function requireTarget(pool: Pool, id: number): Promise<Target> {
 export async function setPaused(deps: TargetDeps, id: number, paused: boolean): Promise<Target> {
   const target = await setTargetPaused(deps.pool, id, paused);
   if (!target) throw new NotFoundError('target', id);
-  await syncTargetSchedule(deps.captureQueue, target);
+  await syncTargetSchedule(queueFor(deps, target.kind), target);
   return target;
 }
 
 /** Removes a target, its schedule, and its snapshots, changes and alerts (blobs may be shared, so they stay). */
 export async function removeTarget(deps: TargetDeps, id: number): Promise<Target> {
   const target = await requireTarget(deps.pool, id);
-  await removeTargetSchedule(deps.captureQueue, id);
+  await removeTargetSchedule(queueFor(deps, target.kind), id);
   await deleteTarget(deps.pool, id);
   return target;
 }

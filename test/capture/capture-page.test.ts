@@ -120,6 +120,7 @@ describe('capturePage of a news article', () => {
         text: tweet?.text,
         date: tweet?.date,
         rendered: false,
+        error: false,
       },
     ]);
   });

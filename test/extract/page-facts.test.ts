@@ -70,6 +70,7 @@ describe('extractPageFacts on the fixture article', () => {
         text: tweet?.text,
         date: tweet?.date,
         rendered: false,
+        error: false,
       },
     ]);
   });
@@ -171,10 +172,10 @@ describe('extractPageFacts rules', () => {
       <blockquote class="twitter-tweet"><p>No status link</p><a href="https://twitter.com/USArmy">profile</a></blockquote>
     </article></body></html>`;
     expect(factsOf(html).embeds).toEqual([
-      { statusId: '111', author: 'DeptofDefense', url: 'https://twitter.com/DeptofDefense/status/111', text: 'One', date: 'May 1, 2020', rendered: false },
-      { statusId: '222', author: null, url: 'https://twitter.com/i/web/status/222', text: 'Two', date: 'June 2, 2020', rendered: false },
-      { statusId: '333', author: 'USArmy', url: 'https://twitter.com/USArmy/status/333', text: 'Three', date: 'July 3, 2020', rendered: true },
-      { statusId: '444', author: null, url: 'https://twitter.com/i/web/status/444', text: null, date: null, rendered: true },
+      { statusId: '111', author: 'DeptofDefense', url: 'https://twitter.com/DeptofDefense/status/111', text: 'One', date: 'May 1, 2020', rendered: false, error: false },
+      { statusId: '222', author: null, url: 'https://twitter.com/i/web/status/222', text: 'Two', date: 'June 2, 2020', rendered: false, error: true },
+      { statusId: '333', author: 'USArmy', url: 'https://twitter.com/USArmy/status/333', text: 'Three', date: 'July 3, 2020', rendered: true, error: false },
+      { statusId: '444', author: null, url: 'https://twitter.com/i/web/status/444', text: null, date: null, rendered: true, error: false },
     ]);
   });
 

@@ -42,7 +42,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   });
 
   async function check(targetId: number) {
-    const [result] = await checkThroughQueue(ctx, [targetId], 60_000, noop);
+    const [result] = await checkThroughQueue(ctx, [{ id: targetId, kind: 'page' }], 60_000, noop);
     return result!;
   }
 
@@ -195,7 +195,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   it('captures with the plain-HTTP fetcher too, inline', async () => {
     site.article('/news/plain', flintlockArticle);
     const target = await addTarget(ctx, { url: site.url('/news/plain'), every: '6h', fetcher: 'http' });
-    const [result] = await checkInline(ctx, [target.id], noop);
+    const [result] = await checkInline(ctx, [target], noop);
     expect(result!.snapshot).toMatchObject({ fetcher: 'http', status: 200, error: null });
     expect(result!.snapshot.parts.screenshot).toBeNull();
     expect(result!.snapshot.counts.embeds).toBe(1);

@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import type { Context } from '../context.ts';
+import type { EmbeddedTweet } from '../capture/types.ts';
+import { findTargetByUrl, insertTarget, type Target } from '../db/targets.ts';
+import { getTweetEmbed, putTweetEmbed } from '../db/tweet-embeds.ts';
+import { queueFirstCapture, syncTargetSchedule } from '../queue/schedules.ts';
+import { targetOptionsSchema } from '../targets/target-input.ts';
+import { canonicalTweetUrl } from './tweet-url.ts';
+
+export interface EmbedChange {
+  tweet: Target;
+  embed: EmbeddedTweet;
+  /** The tweet target was created for this page just now. */
+  created: boolean;
+  /** The embed rendered at the last capture and shows the embed script's error now: evidence the tweet is gone. */
+  turnedToError: boolean;
+}
+
+/** The tweet target for an embedded tweet: found by its canonical URL, or created with the page's schedule. */
+async function tweetTargetFor(ctx: Context, page: Target, embed: EmbeddedTweet): Promise<{ target: Target; created: boolean }> {
+  const url = canonicalTweetUrl(embed.statusId);
+  const existing = await findTargetByUrl(ctx.pool, url);
+  if (existing) return { target: existing, created: false };
+  const inserted = await insertTarget(ctx.pool, {
+    kind: 'tweet',
+    url,
+    tweetId: embed.statusId,
+    name: embed.author ? `@${embed.author}${embed.text ? `: ${embed.text.slice(0, 80)}` : ''}` : null,
+    tags: [...new Set([...page.tags, 'embedded-tweet'])],
+    schedule: page.schedule,
+    fetcher: 'http',
+    options: targetOptionsSchema.parse({ confirm: page.options.confirm }),
+  });
+  // Another worker may have created it a moment ago.
+  const target = inserted ?? (await findTargetByUrl(ctx.pool, url));
+  if (!target) throw new Error(`tweet target ${url} vanished while it was being created`);
+  return { target, created: inserted !== null };
+}
+
+/**
+ * Records the tweets a page embeds (linking each to its own tweet target, created and scheduled on first sight,
+ * shared between pages) and returns what changed — in particular embeds that turned from rendered to the embed
+ * script's error state since the last capture.
+ */
+export async function recordEmbeddedTweets(ctx: Context, page: Target, snapshotId: number, embeds: EmbeddedTweet[], log: Logger): Promise<EmbedChange[]> {
+  const changes: EmbedChange[] = [];
+  for (const embed of embeds) {
+    const { target, created } = await tweetTargetFor(ctx, page, embed);
+    const before = await getTweetEmbed(ctx.pool, page.id, target.id);
+    await putTweetEmbed(ctx.pool, {
+      pageTargetId: page.id,
+      tweetTargetId: target.id,
+      author: embed.author,
+      fallbackText: embed.text,
+      dateText: embed.date,
+      rendered: embed.rendered,
+      renderError: embed.error === true,
+      lastSnapshotId: snapshotId,
+    });
+    if (created) {
+      await syncTargetSchedule(ctx.tweetQueue, target);
+      await queueFirstCapture(ctx.tweetQueue, target);
+      log.info({ tweetTargetId: target.id, tweetId: embed.statusId }, 'watching embedded tweet');
+    }
+    changes.push({ tweet: target, embed, created, turnedToError: before?.rendered === true && embed.error === true });
+  }
+  return changes;
+}
