@@ -8,7 +8,14 @@ import { hostNotFoundPage } from '../src/probes/host-not-found.ts';
 import { findSavedCapture, saveCapture, type SavedCapture } from '../src/store/save-capture.ts';
 import { queueRecheck } from '../src/queue/schedules.ts';
 import { NotFoundError } from '../src/errors.ts';
-import type { CaptureJobData, CaptureJobResult } from '../src/queue/queues.ts';
+import { afterCaptureSaved } from '../src/notify/after-capture.ts';
+import { CAPTURE_JOB_OPTIONS, type CaptureJobData, type CaptureJobResult } from '../src/queue/queues.ts';
+import type { Target } from '../src/db/targets.ts';
+import type { EmbeddedTweet } from '../src/capture/types.ts';
+import type { Logger } from '../src/logger.ts';
+import { recordEmbeddedTweets } from '../src/tweets/embedded-tweets.ts';
+import { saveTweetVerdict } from '../src/tweets/save-tweet-verdict.ts';
+import type { TweetVerdict } from '../src/tweets/tweet-verdict.ts';
 
 /**
  * Captures one target, judges the capture (outcome, the host's not-found page), and saves snapshot, change, state
@@ -35,6 +42,11 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
     maxRechecks: ctx.config.maxRechecks,
   });
   if (saved.recheck) await queueRecheck(ctx.captureQueue, targetId, saved.snapshot.id, ctx.config.confirmDelayMs);
+  // After the commit: the alerts' deliveries are queued (the outbox reconciler covers a crash right here).
+  await afterCaptureSaved(ctx, target, saved);
+  if (!saved.replayed && verdict.outcome === 'ok' && target.options.watchEmbeds && result.facts?.embeds.length) {
+    await watchEmbeddedTweets(ctx, target, saved.snapshot.id, result.facts.embeds, log);
+  }
   log.info(
     {
       snapshotId: saved.snapshot.id,
@@ -49,6 +61,29 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
     'capture saved',
   );
   return saved;
+}
+
+/**
+ * Links the tweets a page embeds to their tweet targets (created on first sight); an embed that rendered before
+ * and shows the embed script's error now is recorded as the tweet's `page_render` verdict, and its oEmbed probe
+ * is queued at once to hear the tweet's own answer.
+ */
+async function watchEmbeddedTweets(ctx: Context, page: Target, snapshotId: number, embeds: EmbeddedTweet[], log: Logger): Promise<void> {
+  for (const change of await recordEmbeddedTweets(ctx, page, snapshotId, embeds, log)) {
+    if (!change.turnedToError) continue;
+    const verdict: TweetVerdict = {
+      source: 'page_render',
+      state: 'deleted',
+      status: null,
+      tweet: { ...change.embed, rendered: false },
+      raw: null,
+      html: null,
+      retryAfterMs: null,
+      detail: `the embed on ${page.url} turned from rendered to the embed script's error state`,
+    };
+    await saveTweetVerdict(ctx, change.tweet, `render-${snapshotId}-${change.tweet.id}`, verdict, new Date(), log);
+    await ctx.tweetQueue.add('capture', { targetId: change.tweet.id, reason: 'recheck' }, { ...CAPTURE_JOB_OPTIONS, jobId: `probe-${change.tweet.id}-${snapshotId}` });
+  }
 }
 
 export function summarise(saved: SavedCapture): CaptureJobResult {

@@ -44,6 +44,24 @@ const envSchema = z.object({
   SCRUBWATCH_UNREACHABLE_AFTER: duration('24h'),
   SCRUBWATCH_MAX_RECHECKS: positiveInt(6),
   SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE: duration('1d'),
+  SCRUBWATCH_OEMBED_URL: urlWithScheme(['http:', 'https:']).default('https://publish.twitter.com/oembed'),
+  SCRUBWATCH_TWEET_RATE: z
+    .string()
+    .regex(/^\d{1,4}\/\d+(ms|s|m|h)$/, 'must be requests per duration, like 1/1s or 30/1m')
+    .default('1/1s')
+    .transform((v) => {
+      const [max, per] = v.split('/') as [string, string];
+      return { max: Number(max), durationMs: parseDuration(per) };
+    })
+    .refine((r) => r.max > 0, 'must allow at least one request'),
+  SMTP_URL: urlWithScheme(['smtp:', 'smtps:']).optional(),
+  SCRUBWATCH_MAIL_FROM: z.string().min(3).max(300).default('scrubwatch <scrubwatch@localhost>'),
+  SCRUBWATCH_PUBLIC_URL: urlWithScheme(['http:', 'https:']).default('http://127.0.0.1:8080'),
+  SCRUBWATCH_WAYBACK_URL: urlWithScheme(['http:', 'https:']).default('https://archive.org'),
+  SCRUBWATCH_WAYBACK_TIMEOUT: duration('5s'),
+  SCRUBWATCH_WEBHOOK_TIMEOUT: duration('10s'),
+  SCRUBWATCH_NOTIFY_RETRY_DELAY: duration('30s'),
+  SCRUBWATCH_NOTIFY_MAX_BACKOFF: duration('24h'),
 });
 
 /** Everything scrubwatch reads from its environment, validated once at start. */
@@ -73,6 +91,25 @@ export interface Config {
   maxRechecks: number;
   /** How long a host's probed not-found page is trusted before it is probed again, in milliseconds. */
   notFoundProbeMaxAgeMs: number;
+  /** The oEmbed endpoint tweets are probed through. */
+  oembedUrl: string;
+  /** Tweet probes allowed per window, shared by every worker (one oEmbed host). */
+  tweetRate: { max: number; durationMs: number };
+  /** SMTP server for email subscriptions (`smtp://user:pass@host:587`); email subscriptions are refused without it. */
+  smtpUrl: string | undefined;
+  /** The From of alert emails. */
+  mailFrom: string;
+  /** Where people reach this scrubwatch: feed URLs and the links to alerts and snapshots in messages. */
+  publicUrl: string;
+  /** The Wayback Machine (availability API and Save Page Now). */
+  waybackUrl: string;
+  waybackTimeoutMs: number;
+  /** A webhook receiver that has not answered in this long is cut off, in milliseconds. */
+  webhookTimeoutMs: number;
+  /** First retry delay of a failed delivery; each next one doubles, in milliseconds. */
+  notifyRetryDelayMs: number;
+  /** Retries stop, and the delivery is dead-lettered, once their delays would add up past this, in milliseconds. */
+  notifyMaxBackoffMs: number;
 }
 
 /**
@@ -104,5 +141,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unreachableAfterMs: e.SCRUBWATCH_UNREACHABLE_AFTER,
     maxRechecks: e.SCRUBWATCH_MAX_RECHECKS,
     notFoundProbeMaxAgeMs: e.SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE,
+    oembedUrl: e.SCRUBWATCH_OEMBED_URL,
+    tweetRate: e.SCRUBWATCH_TWEET_RATE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.SCRUBWATCH_MAIL_FROM,
+    publicUrl: e.SCRUBWATCH_PUBLIC_URL.replace(/\/+$/, ''),
+    waybackUrl: e.SCRUBWATCH_WAYBACK_URL.replace(/\/+$/, ''),
+    waybackTimeoutMs: e.SCRUBWATCH_WAYBACK_TIMEOUT,
+    webhookTimeoutMs: e.SCRUBWATCH_WEBHOOK_TIMEOUT,
+    notifyRetryDelayMs: e.SCRUBWATCH_NOTIFY_RETRY_DELAY,
+    notifyMaxBackoffMs: e.SCRUBWATCH_NOTIFY_MAX_BACKOFF,
   };
 }

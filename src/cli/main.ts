@@ -5,6 +5,9 @@ import { registerTargets } from './targets.ts';
 import { registerCheck } from './check.ts';
 import { registerHistory } from './history.ts';
 import { registerDemo } from './demo.ts';
+import { registerSubscriptions } from './subscriptions.ts';
+import { registerDeliveries } from './deliveries.ts';
+import { registerTweets } from './tweets.ts';
 
 /** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -19,6 +22,9 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerHistory(program);
   registerDemo(program);
+  registerSubscriptions(program);
+  registerDeliveries(program);
+  registerTweets(program);
   return program;
 }
 

@@ -15,6 +15,8 @@ interface AddFlags extends CommonFlags {
   waitFor?: string;
   confirm?: string;
   fetcher?: string;
+  embeds: boolean;
+  archive?: boolean;
 }
 
 function parseConfirm(text: string | undefined): number | undefined {
@@ -38,6 +40,8 @@ export function registerTargets(program: Command): void {
     .option('--confirm <n>', 'consecutive captures that must show a removal before it is raised (1-10, default 2)')
     .option('--not-found <regex>', "a pattern (case-insensitive) of this site's not-found pages (repeatable)", collect, [])
     .option('--fetcher <kind>', 'browser (default) or http (plain fetch, no JavaScript)')
+    .option('--archive', 'ask the Wayback Machine for a public copy when the page is first seen or changes')
+    .option('--no-embeds', 'do not watch the tweets this page embeds')
     .option('--json', 'print the target as JSON')
     .action(async (url: string, flags: AddFlags) => {
       await withContext(async (ctx) => {
@@ -53,7 +57,9 @@ export function registerTargets(program: Command): void {
             ignore: flags.ignore,
             phrases: flags.phrase,
             notFound: flags.notFound,
+            watchEmbeds: flags.embeds,
             confirm: parseConfirm(flags.confirm) ?? 2,
+            archive: flags.archive ?? false,
           },
         });
         output(flags, target, (t) => `added ${targetLine(t)}`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import { normalizeUrl } from '../capture/url-policy.ts';
 import { validateSchedule, type Schedule } from './schedule.ts';
+import { canonicalTweetUrl, parseTweetUrl } from '../tweets/tweet-url.ts';
 
 /** Per-target capture and detection options, stored as JSON on the target. */
 export const targetOptionsSchema = z.object({
@@ -27,8 +28,12 @@ export const targetOptionsSchema = z.object({
     )
     .max(20)
     .default([]),
+  /** Whether tweets this page embeds are watched too, each as a tweet target of its own. */
+  watchEmbeds: z.boolean().default(true),
   /** Hard limit on one capture of this target, in milliseconds. */
   timeoutMs: z.number().int().min(1_000).max(300_000).optional(),
+  /** Ask the Wayback Machine (Save Page Now) for a public copy when the page is first seen or changes. */
+  archive: z.boolean().default(false),
 });
 export type TargetOptions = z.infer<typeof targetOptionsSchema>;
 
@@ -39,13 +44,16 @@ const newTargetSchema = z.object({
   every: z.string().optional(),
   cron: z.string().optional(),
   fetcher: z.enum(['browser', 'http']).default('browser'),
-  options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 2, notFound: [] }),
+  options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false }),
 });
 export type NewTargetInput = z.input<typeof newTargetSchema>;
 
 /** A validated, normalised target ready to insert. */
 export interface NewTarget {
+  /** `tweet` when the URL names a tweet (then `url` is its canonical form), else `page`. */
+  kind: 'page' | 'tweet';
   url: string;
+  tweetId: string | null;
   name: string | null;
   tags: string[];
   schedule: Schedule;
@@ -70,8 +78,12 @@ export function parseNewTarget(input: NewTargetInput, defaultEvery: string): New
     throw new InvalidInputError('schedule', 'give either --every or --cron, not both');
   }
   const schedule = validateSchedule(v.cron !== undefined ? { cron: v.cron } : { every: v.every ?? defaultEvery });
+  const url = normalizeUrl(v.url);
+  const tweet = parseTweetUrl(url);
   return {
-    url: normalizeUrl(v.url),
+    kind: tweet ? 'tweet' : 'page',
+    url: tweet ? canonicalTweetUrl(tweet.id) : url,
+    tweetId: tweet?.id ?? null,
     name: v.name ?? null,
     tags: [...new Set(v.tags)],
     schedule,

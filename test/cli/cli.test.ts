@@ -42,7 +42,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
   it('migrates an empty database, then again with nothing to do', async () => {
     const first = await runCli(['migrate', '--json'], env);
     expect(first.code).toBe(0);
-    expect(json(first.stdout)).toMatchObject({ applied: ['001_init.sql', '002_removal_detection.sql'] });
+    expect(json(first.stdout)).toMatchObject({ applied: ['001_init.sql', '002_removal_detection.sql', '003_tweets.sql', '004_subscriptions.sql'] });
     const second = await runCli(['migrate'], env);
     expect(second.stdout).toMatch(/up to date/);
   });
@@ -105,8 +105,11 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
     await runCli(['targets', 'pause', String(json<{ id: number }>(paused.stdout).id)], env);
     const all = await runCli(['check', '--all', '--json'], env);
     expect(all.code).toBe(0);
-    const results = json<Array<{ targetId: number; snapshot: { status: number } }>>(all.stdout);
-    expect(results.map((r) => r.targetId).sort()).toEqual([1, 2]);
+    const results = json<Array<{ targetId: number; snapshot: { status: number; fetcher: string } }>>(all.stdout);
+    // The two pages, and the tweet the first one embeds (watched since its first capture; probed, here, at an
+    // oEmbed endpoint that is not there, which is an error and no removal).
+    expect(results.map((r) => r.targetId).sort()).toEqual([1, 2, 3]);
+    expect(results.find((r) => r.targetId === 2)?.snapshot).toMatchObject({ fetcher: 'oembed', status: null });
     const tagged = json<unknown[]>((await runCli(['check', '--all', '--tag', 'other', '--json'], env)).stdout);
     expect(tagged).toHaveLength(1);
   });

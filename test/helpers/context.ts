@@ -12,6 +12,8 @@ export function testEnv(databaseUrl: string, prefix: string, extra: Record<strin
     SCRUBWATCH_QUEUE_PREFIX: prefix,
     SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Never the real oEmbed endpoint: tests that probe tweets start their own.
+    SCRUBWATCH_OEMBED_URL: 'http://127.0.0.1:9/oembed',
     ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
     ...extra,
   };

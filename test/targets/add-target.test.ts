@@ -9,12 +9,14 @@ describe('parseNewTarget', () => {
   it('normalises the URL and defaults the schedule, fetcher and options', () => {
     const t = parseNewTarget({ url: '  HTTPS://WWW.Africom.MIL:443/media-room/article/31514#top ' }, '6h');
     expect(t).toEqual({
+      kind: 'page',
       url: 'https://www.africom.mil/media-room/article/31514',
+      tweetId: null,
       name: null,
       tags: [],
       schedule: { every: '6h' },
       fetcher: 'browser',
-      options: { ignore: [], phrases: [], confirm: 2, notFound: [] },
+      options: { ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false },
     });
   });
 
