@@ -44,6 +44,9 @@ const envSchema = z.object({
   SCRUBWATCH_UNREACHABLE_AFTER: duration('24h'),
   SCRUBWATCH_MAX_RECHECKS: positiveInt(6),
   SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE: duration('1d'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SCRUBWATCH_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SCRUBWATCH_OEMBED_URL: urlWithScheme(['http:', 'https:']).default('https://publish.twitter.com/oembed'),
   SCRUBWATCH_TWEET_RATE: z
     .string()
@@ -91,6 +94,11 @@ export interface Config {
   maxRechecks: number;
   /** How long a host's probed not-found page is trusted before it is probed again, in milliseconds. */
   notFoundProbeMaxAgeMs: number;
+  /** Where the API and review UI listen. */
+  host: string;
+  port: number;
+  /** Signs the UI's session cookies; when unset a random one is made at start (sessions end on restart). */
+  sessionSecret: string | undefined;
   /** The oEmbed endpoint tweets are probed through. */
   oembedUrl: string;
   /** Tweet probes allowed per window, shared by every worker (one oEmbed host). */
@@ -141,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unreachableAfterMs: e.SCRUBWATCH_UNREACHABLE_AFTER,
     maxRechecks: e.SCRUBWATCH_MAX_RECHECKS,
     notFoundProbeMaxAgeMs: e.SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE,
+    host: e.HOST,
+    port: e.PORT,
+    sessionSecret: e.SCRUBWATCH_SESSION_SECRET,
     oembedUrl: e.SCRUBWATCH_OEMBED_URL,
     tweetRate: e.SCRUBWATCH_TWEET_RATE,
     smtpUrl: e.SMTP_URL,

@@ -8,6 +8,7 @@ import { registerDemo } from './demo.ts';
 import { registerSubscriptions } from './subscriptions.ts';
 import { registerDeliveries } from './deliveries.ts';
 import { registerTweets } from './tweets.ts';
+import { registerTokens } from './tokens.ts';
 
 /** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSubscriptions(program);
   registerDeliveries(program);
   registerTweets(program);
+  registerTokens(program);
   return program;
 }
 

@@ -5,20 +5,34 @@ import { createPool, assertDatabaseReachable, redactUrl } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
 import { createContext } from '../context.ts';
 import { onShutdownSignal } from '../shutdown.ts';
-import { startWorker } from '../../jobs/worker.ts';
+import type { FastifyInstance } from 'fastify';
+import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { startServer } from '../http/listen.ts';
 import { output, type CommonFlags } from './runtime.ts';
 
-/** Runs workers (and, once it exists, the API) until SIGINT/SIGTERM. */
-async function runProcess(role: 'start' | 'worker'): Promise<void> {
+/** Runs workers and/or the server until SIGINT/SIGTERM, closing them in reverse order of creation. */
+async function runProcess(role: 'start' | 'worker' | 'api'): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   logger.info({ role, database: redactUrl(config.databaseUrl), redis: config.redisUrl, queuePrefix: config.queuePrefix }, 'scrubwatch starting');
   const ctx = await createContext(config, logger);
-  // Launch now, so a missing browser stops the process at start rather than failing every job.
-  await ctx.browser.get();
-  const running = await startWorker(ctx);
+  let running: RunningWorker | null = null;
+  let server: FastifyInstance | null = null;
+  try {
+    if (role !== 'api') {
+      // Launch now, so a missing browser stops the process at start rather than failing every job.
+      await ctx.browser.get();
+      running = await startWorker(ctx);
+    }
+    if (role !== 'worker') server = await startServer(ctx);
+  } catch (err) {
+    await running?.close();
+    await ctx.close();
+    throw err;
+  }
   onShutdownSignal(logger, async () => {
-    await running.close();
+    await server?.close();
+    await running?.close();
     await ctx.close();
   });
   // Keeps the process alive until the shutdown handler exits it.
@@ -47,8 +61,13 @@ export function registerServe(program: Command): void {
 
   program
     .command('start')
-    .description('run scrubwatch: workers and schedules (the API joins here when it lands)')
+    .description('run scrubwatch: workers, schedules, the API and the review UI (HOST:PORT)')
     .action(() => runProcess('start'));
+
+  program
+    .command('api')
+    .description('run the API and the review UI alone, without workers')
+    .action(() => runProcess('api'));
 
   program
     .command('worker')

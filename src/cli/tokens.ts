@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { createApiToken, listApiTokens, revokeApiToken, type Role } from '../db/api-tokens.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { ROLES } from '../http/auth/roles.ts';
+import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
+
+export function registerTokens(program: Command): void {
+  const tokens = program.command('tokens').description('API and UI tokens: who may use the server, and as what');
+
+  tokens
+    .command('create')
+    .description('create a token; it is shown once, only its hash is kept')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--name <name>', 'whose it is')
+    .option('--json', 'print { id, role, name, token } as JSON')
+    .action(async (flags: CommonFlags & { role: string; name?: string }) => {
+      if (!ROLES.includes(flags.role as Role)) throw new InvalidInputError('role', `role must be one of ${ROLES.join(', ')}, got "${flags.role}"`);
+      await withPool(async (pool) => {
+        const { token, secret } = await createApiToken(pool, flags.role as Role, flags.name ?? null);
+        output(flags, { ...token, token: secret }, (t) => `token #${t.id} (${t.role}${t.name ? `, ${t.name}` : ''}) — keep it now, it is not shown again:\n${t.token}`);
+      });
+    });
+
+  tokens
+    .command('list')
+    .description('list tokens (never their secrets)')
+    .option('--json', 'print an array of tokens as JSON')
+    .action(async (flags: CommonFlags) => {
+      await withPool(async (pool) => {
+        output(flags, await listApiTokens(pool), (l) =>
+          l.length ? l.map((t) => `#${t.id} ${t.role}${t.name ? ` ${t.name}` : ''}${t.revokedAt ? ' (revoked)' : ''} last used ${t.lastUsedAt ?? 'never'}`).join('\n') : 'no tokens yet',
+        );
+      });
+    });
+
+  tokens
+    .command('revoke <id>')
+    .description('revoke a token; its sessions end at their next request')
+    .option('--json', 'print { id, revoked } as JSON')
+    .action(async (id: string, flags: CommonFlags) => {
+      await withPool(async (pool) => {
+        const tokenId = parseId(id, 'token id');
+        if (!(await revokeApiToken(pool, tokenId))) throw new NotFoundError('token', tokenId);
+        output(flags, { id: tokenId, revoked: true }, () => `revoked token #${tokenId}`);
+      });
+    });
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import csrf from '@fastify/csrf-protection';
+import type { Context } from '../context.ts';
+import { authPlugin } from './auth/plugin.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { apiRoutes } from './routes/api/index.ts';
+import { uiRoutes } from './routes/ui/index.ts';
+
+export interface ServerOptions {
+  /** Log requests through the context's logger (off in tests). */
+  logRequests?: boolean;
+}
+
+/**
+ * The API and the review UI in one Fastify instance, over the same context as the workers: `/api/*`, `/healthz`,
+ * `/readyz`, `/metrics`, `/openapi.json`, `/docs`, the UI pages, and `/admin/queues`.
+ */
+export async function buildServer(ctx: Context, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    ...(options.logRequests ? { loggerInstance: ctx.logger as FastifyBaseLogger } : {}),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    // Ids in URLs are numbers; anything else is a 400 from the schemas, not a 500 from Postgres.
+    routerOptions: { maxParamLength: 200 },
+  });
+  installErrorHandler(app);
+  await app.register(cookie, { secret: ctx.config.sessionSecret ?? randomBytes(32).toString('hex') });
+  await app.register(formbody);
+  await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/' } });
+  await app.register(authPlugin, { pool: ctx.pool });
+  await app.register(apiRoutes, { ctx });
+  await app.register(uiRoutes, { ctx });
+  return app;
+}
