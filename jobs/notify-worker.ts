@@ -30,7 +30,6 @@ export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWork
   ctx.logger.info({ ...outbox, digests: digests.scheduled }, 'outbox reconciled');
   const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.redis, notifyProcessor(ctx, queue), {
     concurrency: NOTIFY_CONCURRENCY,
-    lockDuration: 30_000,
   });
   worker.on('failed', (job, err) => {
     ctx.logger.warn({ jobId: job?.id, kind: job?.data.kind, attempt: job?.attemptsMade, err: err.message }, 'notify job failed');

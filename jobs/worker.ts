@@ -42,8 +42,7 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
     await reconcileSchedules(ctx.tweetQueue, targets.filter((t) => t.kind === 'tweet')),
   );
   ctx.logger.info({ ...reconciled, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
-  // The lock is renewed while a capture runs; this only bounds how long a killed worker's job waits to be retried.
-  const worker = createCaptureWorker(ctx.config, ctx.redis, captureTargetProcessor(ctx), { lockDurationMs: 60_000 });
+  const worker = createCaptureWorker(ctx.config, ctx.redis, captureTargetProcessor(ctx));
   logFailures(ctx, worker, 'capture');
   const rate = ctx.config.tweetRate;
   const tweetWorker: WatchWorker = createWorker(TWEET_QUEUE, ctx.config, ctx.redis, probeTweetProcessor(ctx, () => tweetWorker), {

@@ -44,6 +44,7 @@ const envSchema = z.object({
   SCRUBWATCH_UNREACHABLE_AFTER: duration('24h'),
   SCRUBWATCH_MAX_RECHECKS: positiveInt(6),
   SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE: duration('1d'),
+  SCRUBWATCH_LOCK_DURATION: duration('30s'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   SCRUBWATCH_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -94,6 +95,11 @@ export interface Config {
   maxRechecks: number;
   /** How long a host's probed not-found page is trusted before it is probed again, in milliseconds. */
   notFoundProbeMaxAgeMs: number;
+  /**
+   * How long a worker holds a job without renewing its lock; a job whose worker died is taken up by another
+   * within about twice this (BullMQ's stalled-job check runs as often).
+   */
+  lockDurationMs: number;
   /** Where the API and review UI listen. */
   host: string;
   port: number;
@@ -149,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unreachableAfterMs: e.SCRUBWATCH_UNREACHABLE_AFTER,
     maxRechecks: e.SCRUBWATCH_MAX_RECHECKS,
     notFoundProbeMaxAgeMs: e.SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE,
+    lockDurationMs: e.SCRUBWATCH_LOCK_DURATION,
     host: e.HOST,
     port: e.PORT,
     sessionSecret: e.SCRUBWATCH_SESSION_SECRET,

@@ -64,15 +64,23 @@ export function createQueue<D, R>(name: string, config: Config, connection: Conn
   return new Queue<D, R, string>(name, { connection, prefix: config.queuePrefix, defaultJobOptions });
 }
 
-/** A worker under the configured prefix; `options` adds concurrency, lock duration, a rate limit. */
+/** A worker under the configured prefix and lock duration; `options` adds concurrency and a rate limit. */
 export function createWorker<D, R>(
   name: string,
   config: Config,
   connection: ConnectionOptions,
   processor: Processor<D, R, string>,
-  options: Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'limiter'>,
+  options: Pick<WorkerOptions, 'concurrency' | 'limiter'>,
 ): Worker<D, R, string> {
-  return new Worker<D, R, string>(name, processor, { connection, prefix: config.queuePrefix, autorun: true, ...options });
+  return new Worker<D, R, string>(name, processor, {
+    connection,
+    prefix: config.queuePrefix,
+    autorun: true,
+    // The lock is renewed while a job runs; these only bound how soon a dead worker's job is taken up again.
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.lockDurationMs,
+    ...options,
+  });
 }
 
 /** Listens to a queue's job events (completed, failed), for callers that wait on jobs. */
@@ -84,11 +92,6 @@ export function createCaptureQueue(config: Config, connection: ConnectionOptions
   return createQueue<CaptureJobData, CaptureJobResult>(CAPTURE_QUEUE, config, connection, CAPTURE_JOB_OPTIONS);
 }
 
-export function createCaptureWorker(
-  config: Config,
-  connection: ConnectionOptions,
-  processor: Processor<CaptureJobData, CaptureJobResult, string>,
-  options: { lockDurationMs: number },
-): CaptureWorker {
-  return createWorker(CAPTURE_QUEUE, config, connection, processor, { concurrency: config.concurrency, lockDuration: options.lockDurationMs });
+export function createCaptureWorker(config: Config, connection: ConnectionOptions, processor: Processor<CaptureJobData, CaptureJobResult, string>): CaptureWorker {
+  return createWorker(CAPTURE_QUEUE, config, connection, processor, { concurrency: config.concurrency });
 }

@@ -30,7 +30,8 @@ describe('exactly once across a worker killed mid-delivery', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     [hook, wayback] = await Promise.all([startWebhookReceiver(), startFakeWayback()]);
-    env = testEnv(db.url, prefix, { SCRUBWATCH_WAYBACK_URL: wayback.url });
+    // A short lock, so the killed worker's delivery is taken up again in seconds, not a minute.
+    env = testEnv(db.url, prefix, { SCRUBWATCH_WAYBACK_URL: wayback.url, SCRUBWATCH_LOCK_DURATION: '3s' });
   });
   afterAll(async () => {
     for (const w of workers) killHard(w);
@@ -62,8 +63,8 @@ describe('exactly once across a worker killed mid-delivery', () => {
     hook.behave('ok');
     const second = await startCli(['worker'], env, 'notify worker started');
     workers.push(second);
-    // BullMQ hands the dead worker's job on once its lock expires and the stall check sees it (about 30-60 s).
-    const [, resent] = await hook.waitFor(2, 90_000);
+    // BullMQ hands the dead worker's job on once its lock expires and the stall check sees it (3-6 s here).
+    const [, resent] = await hook.waitFor(2, 30_000);
     expect(resent!.idempotencyKey).toBe(held!.idempotencyKey);
     expect(resent!.idempotencyKey).toBe(String(delivery!.id));
     expect(hook.accepted()).toHaveLength(1);
@@ -75,5 +76,5 @@ describe('exactly once across a worker killed mid-delivery', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(hook.received).toHaveLength(2);
     killHard(second);
-  }, 150_000);
+  }, 90_000);
 });
