@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createApiToken, listApiTokens, revokeApiToken, type Role } from '../db/api-tokens.ts';
+import { countLiveTokens, createApiToken, listApiTokens, revokeApiToken, type Role } from '../db/api-tokens.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { ROLES } from '../http/auth/roles.ts';
 import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
@@ -12,10 +12,15 @@ export function registerTokens(program: Command): void {
     .description('create a token; it is shown once, only its hash is kept')
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .option('--name <name>', 'whose it is')
+    .option('--if-none', 'only when no live token exists yet (first start of a fresh install); else do nothing')
     .option('--json', 'print { id, role, name, token } as JSON')
-    .action(async (flags: CommonFlags & { role: string; name?: string }) => {
+    .action(async (flags: CommonFlags & { role: string; name?: string; ifNone?: boolean }) => {
       if (!ROLES.includes(flags.role as Role)) throw new InvalidInputError('role', `role must be one of ${ROLES.join(', ')}, got "${flags.role}"`);
       await withPool(async (pool) => {
+        if (flags.ifNone && (await countLiveTokens(pool)) > 0) {
+          output(flags, { created: false }, () => 'a token exists already; none created');
+          return;
+        }
         const { token, secret } = await createApiToken(pool, flags.role as Role, flags.name ?? null);
         output(flags, { ...token, token: secret }, (t) => `token #${t.id} (${t.role}${t.name ? `, ${t.name}` : ''}) — keep it now, it is not shown again:\n${t.token}`);
       });
