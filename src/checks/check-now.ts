@@ -94,3 +94,20 @@ export async function checkThroughQueue(ctx: Context, targets: Checked[], waitMs
   const byId = new Map([...pages, ...tweets].map((r) => [r.targetId, r]));
   return targets.map((t) => byId.get(t.id)!);
 }
+
+/** A capture queued by `queueCheck`: the job to look for, and the queue it is on. */
+export interface QueuedCheck {
+  targetId: number;
+  jobId: string;
+  queue: typeof CAPTURE_QUEUE | typeof TWEET_QUEUE;
+}
+
+/**
+ * Queues a capture (or tweet probe) of one target now, through the same workers the schedules use, and returns
+ * at once: the API answers 202 with the job id rather than holding a request open for a capture.
+ */
+export async function queueCheck(ctx: Context, target: Checked): Promise<QueuedCheck> {
+  const queue = target.kind === 'tweet' ? ctx.tweetQueue : ctx.captureQueue;
+  const job = await queue.add('capture', { targetId: target.id, reason: 'manual' }, { jobId: `check-${target.id}-${randomUUID()}` });
+  return { targetId: target.id, jobId: job.id ?? '', queue: target.kind === 'tweet' ? TWEET_QUEUE : CAPTURE_QUEUE };
+}

@@ -15,6 +15,15 @@ export interface Alert {
   createdAt: string;
   summary: string;
   evidence: Record<string, unknown>;
+  /** Who confirmed or dismissed it, why, and when; null while nobody has. */
+  triage: AlertTriage | null;
+}
+
+/** A person's verdict on an alert. A dismissed alert stays in the history and teaches the detector nothing. */
+export interface AlertTriage {
+  by: string;
+  note: string | null;
+  at: string;
 }
 
 interface AlertRow {
@@ -28,6 +37,9 @@ interface AlertRow {
   summary: string;
   evidence: Record<string, unknown>;
   created_at: Date;
+  triaged_by: string | null;
+  triage_note: string | null;
+  triaged_at: Date | null;
 }
 
 function toAlert(r: AlertRow): Alert {
@@ -42,6 +54,7 @@ function toAlert(r: AlertRow): Alert {
     createdAt: r.created_at.toISOString(),
     summary: r.summary,
     evidence: r.evidence,
+    triage: r.triaged_at ? { by: r.triaged_by ?? '', note: r.triage_note, at: r.triaged_at.toISOString() } : null,
   };
 }
 
@@ -86,5 +99,51 @@ export async function getAlertsByIds(db: Queryable, ids: number[]): Promise<Aler
 /** Adds keys to an alert's evidence (the Wayback link), keeping the rest; returns the updated alert. */
 export async function mergeAlertEvidence(db: Queryable, id: number, patch: Record<string, unknown>): Promise<Alert | null> {
   const { rows } = await db.query<AlertRow>('update alerts set evidence = evidence || $2::jsonb where id = $1 returning *', [id, JSON.stringify(patch)]);
+  return rows[0] ? toAlert(rows[0]) : null;
+}
+
+export async function getAlert(db: Queryable, id: number): Promise<Alert | null> {
+  const { rows } = await db.query<AlertRow>('select * from alerts where id = $1', [id]);
+  return rows[0] ? toAlert(rows[0]) : null;
+}
+
+/** A filter and one page of alerts, newest first: `before` is the last id of the previous page. */
+export interface AlertPageQuery {
+  kind?: string | undefined;
+  /** The least severity shown: `medium` shows medium and high. */
+  minSeverity?: Severity | undefined;
+  state?: AlertState | undefined;
+  targetId?: number | undefined;
+  tag?: string | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+  before?: number | undefined;
+  limit: number;
+}
+
+/** One page of alerts matching the filter, newest first. */
+export async function listAlertsPage(db: Queryable, q: AlertPageQuery): Promise<Alert[]> {
+  const { rows } = await db.query<AlertRow>(
+    `select * from alerts
+     where ($1::text is null or kind = $1)
+       and ($2::text is null or array_position(array['low', 'medium', 'high'], severity) >= array_position(array['low', 'medium', 'high'], $2))
+       and ($3::text is null or state = $3)
+       and ($4::bigint is null or target_id = $4)
+       and ($5::text is null or target_id in (select id from targets where $5 = any(tags)))
+       and ($6::timestamptz is null or created_at >= $6)
+       and ($7::timestamptz is null or created_at < $7)
+       and ($8::bigint is null or id < $8)
+     order by id desc limit $9`,
+    [q.kind ?? null, q.minSeverity ?? null, q.state ?? null, q.targetId ?? null, q.tag ?? null, q.since ?? null, q.until ?? null, q.before ?? null, q.limit],
+  );
+  return rows.map(toAlert);
+}
+
+/** Records a person's triage of an alert (its state, who, why, when); null when there is no such alert. */
+export async function setAlertTriage(db: Queryable, id: number, t: { state: AlertState; by: string; note: string | null }): Promise<Alert | null> {
+  const { rows } = await db.query<AlertRow>(
+    'update alerts set state = $2, triaged_by = $3, triage_note = $4, triaged_at = now() where id = $1 returning *',
+    [id, t.state, t.by, t.note],
+  );
   return rows[0] ? toAlert(rows[0]) : null;
 }

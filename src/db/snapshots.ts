@@ -135,3 +135,12 @@ export async function listSnapshots(db: Queryable, targetId: number, limit = 100
   );
   return rows.map(toSnapshot);
 }
+
+/** One page of a target's snapshots, newest first: `before` is the last id of the previous page. */
+export async function listSnapshotsPage(db: Queryable, targetId: number, page: { before?: number | undefined; limit: number }): Promise<Snapshot[]> {
+  const { rows } = await db.query<SnapshotRow>(
+    'select * from snapshots where target_id = $1 and ($2::bigint is null or id < $2) order by id desc limit $3',
+    [targetId, page.before ?? null, page.limit],
+  );
+  return rows.map(toSnapshot);
+}

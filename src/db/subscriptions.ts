@@ -21,6 +21,8 @@ export interface Subscription {
   /** A duration like `6h`, or null for immediate delivery. */
   digestEvery: string | null;
   active: boolean;
+  /** The API token that made it (a researcher's subscriptions are their own); null when made from the CLI. */
+  ownerTokenId: number | null;
   createdAt: string;
 }
 
@@ -40,6 +42,7 @@ interface SubscriptionRow {
   min_severity: Severity;
   digest_every: string | null;
   active: boolean;
+  owner_token_id: number | null;
   created_at: Date;
 }
 
@@ -58,16 +61,17 @@ function toSubscription(r: SubscriptionRow): Subscription {
     minSeverity: r.min_severity,
     digestEvery: r.digest_every,
     active: r.active,
+    ownerTokenId: r.owner_token_id,
     createdAt: r.created_at.toISOString(),
   };
 }
 
 export async function insertSubscription(db: Queryable, s: NewSubscription): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
-    `insert into subscriptions (name, channel, webhook_url, webhook_format, email, secret, target_ids, tags, kinds, min_severity, digest_every)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    `insert into subscriptions (name, channel, webhook_url, webhook_format, email, secret, target_ids, tags, kinds, min_severity, digest_every, owner_token_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      returning *`,
-    [s.name, s.channel, s.webhookUrl, s.webhookFormat, s.email, s.secret, s.targetIds, s.tags, s.kinds, s.minSeverity, s.digestEvery],
+    [s.name, s.channel, s.webhookUrl, s.webhookFormat, s.email, s.secret, s.targetIds, s.tags, s.kinds, s.minSeverity, s.digestEvery, s.ownerTokenId],
   );
   return toSubscription(rows[0]!);
 }
@@ -82,14 +86,21 @@ export async function getSubscriptionByToken(db: Queryable, token: string): Prom
   return rows[0] ? toSubscription(rows[0]) : null;
 }
 
-export async function listSubscriptions(db: Queryable): Promise<Subscription[]> {
-  const { rows } = await db.query<SubscriptionRow>('select * from subscriptions order by id');
+/** Every subscription, or only those made by the token `ownerTokenId`. */
+export async function listSubscriptions(db: Queryable, ownerTokenId: number | null = null): Promise<Subscription[]> {
+  const { rows } = await db.query<SubscriptionRow>('select * from subscriptions where ($1::bigint is null or owner_token_id = $1) order by id', [ownerTokenId]);
   return rows.map(toSubscription);
 }
 
-/** Deletes a subscription with its deliveries; returns it, or null when there was none. */
-export async function deleteSubscription(db: Queryable, id: number): Promise<Subscription | null> {
-  const { rows } = await db.query<SubscriptionRow>('delete from subscriptions where id = $1 returning *', [id]);
+/**
+ * Deletes a subscription with its deliveries; returns it, or null when there was none (or, with `ownerTokenId`,
+ * none made by that token).
+ */
+export async function deleteSubscription(db: Queryable, id: number, ownerTokenId: number | null = null): Promise<Subscription | null> {
+  const { rows } = await db.query<SubscriptionRow>(
+    'delete from subscriptions where id = $1 and ($2::bigint is null or owner_token_id = $2) returning *',
+    [id, ownerTokenId],
+  );
   return rows[0] ? toSubscription(rows[0]) : null;
 }
 

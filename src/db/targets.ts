@@ -121,3 +121,51 @@ export async function deleteTarget(db: Queryable, id: number): Promise<boolean> 
   const { rowCount } = await db.query('delete from targets where id = $1', [id]);
   return (rowCount ?? 0) > 0;
 }
+
+/** A filter and one page of targets, in id order: `after` is the last id of the previous page. */
+export interface TargetPageQuery {
+  tag?: string | undefined;
+  state?: TargetState | undefined;
+  /** Matched case-insensitively anywhere in the URL or the name. */
+  text?: string | undefined;
+  after?: number | undefined;
+  limit: number;
+}
+
+/** One page of targets matching the filter, in id order. */
+export async function listTargetsPage(db: Queryable, q: TargetPageQuery): Promise<Target[]> {
+  const { rows } = await db.query<TargetRow>(
+    `${SELECT}
+     where ($1::text is null or $1 = any(t.tags))
+       and ($2::text is null or t.paused = ($2 = 'paused'))
+       and ($3::text is null or t.url ilike '%' || $3 || '%' or t.name ilike '%' || $3 || '%')
+       and ($4::bigint is null or t.id > $4)
+     order by t.id limit $5`,
+    [q.tag ?? null, q.state ?? null, q.text === undefined ? null : escapeLike(q.text), q.after ?? null, q.limit],
+  );
+  return rows.map(toTarget);
+}
+
+/** `text` with LIKE's wildcards taken literally: a search for `50%` finds "50%", not everything. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** What an operator may change of a stored target (its URL and kind never change). */
+export interface TargetSettings {
+  name: string | null;
+  tags: string[];
+  schedule: Schedule;
+  fetcher: 'browser' | 'http';
+  options: TargetOptions;
+}
+
+/** Replaces a target's settings; returns the updated target, or null when there is none. */
+export async function updateTargetSettings(db: Queryable, id: number, s: TargetSettings): Promise<Target | null> {
+  const { rows } = await db.query<{ id: number }>(
+    `update targets set name = $2, tags = $3, schedule_every = $4, schedule_cron = $5, fetcher = $6, options = $7, updated_at = now()
+     where id = $1 returning id`,
+    [id, s.name, s.tags, 'every' in s.schedule ? s.schedule.every : null, 'cron' in s.schedule ? s.schedule.cron : null, s.fetcher, JSON.stringify(s.options)],
+  );
+  return rows[0] ? getTarget(db, id) : null;
+}

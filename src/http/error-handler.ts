@@ -6,6 +6,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   blocked_url: 400,
   not_found: 404,
   duplicate_target: 409,
+  no_worker: 503,
 };
 
 /**

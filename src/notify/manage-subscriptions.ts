@@ -23,6 +23,8 @@ export interface NewSubscriptionInput {
   kinds?: string[];
   minSeverity?: string | undefined;
   digest?: string | undefined;
+  /** The API token making it, so its owner alone sees and removes it. */
+  ownerTokenId?: number | null | undefined;
 }
 
 /** A new subscription and what is shown only once: the webhook's signing secret, or the feed's URL. */
@@ -36,8 +38,8 @@ export interface CreatedSubscription {
 export type PublicSubscription = Omit<Subscription, 'secret'>;
 
 export function publicSubscription(s: Subscription): PublicSubscription {
-  const { id, name, channel, webhookUrl, webhookFormat, email, targetIds, tags, kinds, minSeverity, digestEvery, active, createdAt } = s;
-  return { id, name, channel, webhookUrl, webhookFormat, email, targetIds, tags, kinds, minSeverity, digestEvery, active, createdAt };
+  const { id, name, channel, webhookUrl, webhookFormat, email, targetIds, tags, kinds, minSeverity, digestEvery, active, ownerTokenId, createdAt } = s;
+  return { id, name, channel, webhookUrl, webhookFormat, email, targetIds, tags, kinds, minSeverity, digestEvery, active, ownerTokenId, createdAt };
 }
 
 /** Alert kinds a subscription may ask for: every kind the detector raises, and the tweet kinds. */
@@ -94,6 +96,7 @@ export async function addSubscription(deps: { pool: Pool; config: Config; queue:
     kinds: [...new Set(v.kinds)],
     minSeverity: v.minSeverity,
     digestEvery: v.digest ?? null,
+    ownerTokenId: input.ownerTokenId ?? null,
   });
   if (subscription.digestEvery) {
     await deps.queue.upsertJobScheduler(
@@ -109,9 +112,12 @@ export async function addSubscription(deps: { pool: Pool; config: Config; queue:
   };
 }
 
-/** Deletes a subscription, its deliveries and its digest schedule. */
-export async function removeSubscription(deps: { pool: Pool; queue: NotifyQueue }, id: number): Promise<PublicSubscription> {
-  const removed = await deleteSubscription(deps.pool, id);
+/**
+ * Deletes a subscription, its deliveries and its digest schedule. With `ownerTokenId`, only one that token made:
+ * someone else's is "not found", so its existence does not leak.
+ */
+export async function removeSubscription(deps: { pool: Pool; queue: NotifyQueue }, id: number, ownerTokenId: number | null = null): Promise<PublicSubscription> {
+  const removed = await deleteSubscription(deps.pool, id, ownerTokenId);
   if (!removed) throw new NotFoundError('subscription', id);
   await deps.queue.removeJobScheduler(digestSchedulerId(id));
   return publicSubscription(removed);

@@ -37,10 +37,14 @@ export const targetOptionsSchema = z.object({
 });
 export type TargetOptions = z.infer<typeof targetOptionsSchema>;
 
-const newTargetSchema = z.object({
+/** A target's tags: what lists, alerts and subscriptions filter on. */
+export const tagsSchema = z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'tags are 1-64 letters, digits or _ . : / -')).max(50);
+
+/** What adding a target takes (the CLI's flags, the API's body). */
+export const newTargetSchema = z.object({
   url: z.string().min(1, 'url is required'),
   name: z.string().trim().min(1).max(300).optional(),
-  tags: z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'tags are 1-64 letters, digits or _ . : / -')).max(50).default([]),
+  tags: tagsSchema.default([]),
   every: z.string().optional(),
   cron: z.string().optional(),
   fetcher: z.enum(['browser', 'http']).default('browser'),

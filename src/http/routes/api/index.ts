@@ -1,15 +1,54 @@
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
+import { createNotifyQueue } from '../../../queue/notify-jobs.ts';
+import { registerDocs } from './docs.ts';
+import { targetRoutes } from './targets.ts';
+import { snapshotRoutes } from './snapshots.ts';
+import { alertRoutes } from './alerts.ts';
+import { subscriptionRoutes } from './subscriptions.ts';
+import { tokenRoutes } from './tokens.ts';
+import { metricsRoutes } from './metrics.ts';
+import { feedRoutes } from './feeds.ts';
+import { rejectUnknownFields } from './schemas.ts';
 
-/** The REST API, the health and metrics endpoints, and the OpenAPI document and docs page. */
+/** The browser counts as ready if it answers within this long (a first launch takes a second or two). */
+const BROWSER_READY_TIMEOUT_MS = 10_000;
+
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The REST API, the health and metrics endpoints, the Atom feeds, and the OpenAPI document and docs page. */
 export async function apiRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
   const { ctx } = options;
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const checks = { postgres: false, redis: false };
-    checks.postgres = await ctx.pool.query('select 1').then(() => true, () => false);
-    checks.redis = await ctx.redis.ping().then((r) => r === 'PONG', () => false);
+  await registerDocs(app);
+  rejectUnknownFields(app);
+  // One notify queue handle for the server's life: subscriptions schedule digests on it, /metrics reads its depth.
+  const notifyQueue = createNotifyQueue(ctx.config, ctx.redis);
+  app.addHook('onClose', async () => notifyQueue.close());
+
+  app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'] } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { summary: 'Postgres, Redis and the browser answer (503 otherwise)', tags: ['health'] } }, async (_request, reply) => {
+    const [postgres, redis, browser] = await Promise.all([
+      ctx.pool.query('select 1').then(() => true, () => false),
+      ctx.redis.ping().then((r) => r === 'PONG', () => false),
+      within(ctx.browser.get(), BROWSER_READY_TIMEOUT_MS).then((b) => b.isConnected(), () => false),
+    ]);
+    const checks = { postgres, redis, browser };
     const ready = Object.values(checks).every(Boolean);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
+
+  await app.register(targetRoutes, { ctx });
+  await app.register(snapshotRoutes, { ctx });
+  await app.register(alertRoutes, { ctx });
+  await app.register(subscriptionRoutes, { ctx, notifyQueue });
+  await app.register(tokenRoutes, { ctx });
+  await app.register(metricsRoutes, { ctx, notifyQueue });
+  await app.register(feedRoutes, { ctx });
 }

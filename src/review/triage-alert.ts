@@ -1,0 +1,19 @@
+import type { Pool } from '../db/pool.ts';
+import { setAlertTriage, type Alert, type AlertState } from '../db/alerts.ts';
+import { NotFoundError } from '../errors.ts';
+
+/** Who triaged: a token's name, or `token #id` for an unnamed one. */
+export function triagedBy(principal: { tokenId: number; name: string | null }): string {
+  return principal.name ?? `token #${principal.tokenId}`;
+}
+
+/**
+ * Records a reviewer's verdict on an alert: `confirmed`, `dismissed` (a false alarm) or back to `open`, with a
+ * note and who did it. A dismissal is kept in the history and changes nothing else: the detector learns nothing
+ * from it automatically.
+ */
+export async function triageAlert(pool: Pool, id: number, verdict: { state: AlertState; note?: string | null | undefined }, by: string): Promise<Alert> {
+  const alert = await setAlertTriage(pool, id, { state: verdict.state, by, note: verdict.note ?? null });
+  if (!alert) throw new NotFoundError('alert', id);
+  return alert;
+}
