@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { getBlob } from '../../../db/blobs.ts';
+import { getChangeForSnapshot } from '../../../db/changes.ts';
+import { getSnapshot, type Snapshot } from '../../../db/snapshots.ts';
+import { InvalidInputError, NotFoundError } from '../../../errors.ts';
+import { buildSnapshotDiff, loadSnapshotFacts } from '../../../review/snapshot-diff.ts';
+import { buildDiffView } from '../../ui/diff-view.ts';
+import { renderPage, requirePage } from '../../ui/page.ts';
+import { visualDiff } from '../../ui/visual-diff.ts';
+import type { UiOptions } from './index.ts';
+
+const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+const againstQuery = { type: 'object', properties: { against: { type: 'integer', minimum: 1 } } } as const;
+
+interface DiffRequest {
+  Params: { id: number };
+  Querystring: { against?: number };
+}
+
+async function requireSnapshot(options: UiOptions, id: number): Promise<Snapshot> {
+  const snapshot = await getSnapshot(options.ctx.pool, id);
+  if (!snapshot) throw new NotFoundError('snapshot', id);
+  return snapshot;
+}
+
+/** The snapshot to compare with: `against`, else the one the stored change record compared with. */
+async function againstId(options: UiOptions, id: number, against: number | undefined): Promise<number> {
+  if (against !== undefined) return against;
+  const change = await getChangeForSnapshot(options.ctx.pool, id);
+  if (!change) throw new InvalidInputError('against', `snapshot ${id} is the first of its target: there is nothing to compare it with`);
+  return change.previousSnapshotId;
+}
+
+/** The diff page (two snapshots side by side) and the visual difference of their screenshots. */
+export async function diffRoutes(app: FastifyInstance, options: UiOptions): Promise<void> {
+  const { ctx, views } = options;
+  const read = requirePage('snapshots:read', views);
+
+  app.get<DiffRequest>('/snapshots/:id/diff', { schema: { params: idParams, querystring: againstQuery }, preHandler: read }, async (request, reply) => {
+    const beforeId = await againstId(options, request.params.id, request.query.against);
+    const diff = await buildSnapshotDiff(ctx.pool, beforeId, request.params.id, 'against');
+    const [before, after] = await Promise.all([requireSnapshot(options, beforeId), requireSnapshot(options, request.params.id)]);
+    const [beforeFacts, afterFacts] = await Promise.all([loadSnapshotFacts(ctx.pool, before), loadSnapshotFacts(ctx.pool, after)]);
+    const view = buildDiffView(beforeFacts?.blocks ?? [], afterFacts?.blocks ?? [], diff.record);
+    // A photo that stopped loading has no file in the later snapshot: its stored copy is the earlier one's.
+    const storedCopies = Object.fromEntries((beforeFacts?.media ?? []).filter((m) => m.sha256).map((m) => [m.url, m.sha256]));
+    return renderPage(request, reply, 'diff', { title: `Diff ${before.id} → ${after.id}`, before, after, record: diff.record, view, storedCopies });
+  });
+
+  app.get<DiffRequest>('/snapshots/:id/visual-diff.png', { schema: { params: idParams, querystring: againstQuery }, preHandler: read }, async (request, reply) => {
+    const beforeId = await againstId(options, request.params.id, request.query.against);
+    const [before, after] = await Promise.all([requireSnapshot(options, beforeId), requireSnapshot(options, request.params.id)]);
+    if (before.targetId !== after.targetId) throw new InvalidInputError('against', `snapshots ${before.id} and ${after.id} belong to different targets`);
+    const [a, b] = await Promise.all([before.parts.screenshot, after.parts.screenshot].map((sha) => (sha ? getBlob(ctx.pool, sha) : null)));
+    if (!a || !b) throw new NotFoundError('screenshot of snapshot', !a ? before.id : after.id);
+    const diff = visualDiff(a.data, b.data);
+    return reply
+      .header('content-type', 'image/png')
+      .header('cache-control', 'private, max-age=3600')
+      .header('x-changed-pixels', String(diff.changedPixels))
+      .send(diff.png);
+  });
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { createNotifyQueue } from '../../../queue/notify-jobs.ts';
+import { requirePage } from '../../ui/page.ts';
+import type { UiOptions } from './index.ts';
+
+export const QUEUES_PATH = '/admin/queues';
+
+/**
+ * The queue dashboard (`@bull-board`): the capture, tweet and notify queues, for admins only. Registered under
+ * QUEUES_PATH in a scope of its own, because the board brings its own template engine.
+ */
+export async function queueRoutes(app: FastifyInstance, options: UiOptions): Promise<void> {
+  const { ctx, views } = options;
+  const notifyQueue = createNotifyQueue(ctx.config, ctx.redis);
+  app.addHook('onClose', async () => notifyQueue.close());
+
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(QUEUES_PATH);
+  createBullBoard({
+    queues: [new BullMQAdapter(ctx.captureQueue), new BullMQAdapter(ctx.tweetQueue), new BullMQAdapter(notifyQueue)],
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'scrubwatch queues' } },
+  });
+  app.addHook('preHandler', requirePage('queues:admin', views));
+  await app.register(serverAdapter.registerPlugin());
+}

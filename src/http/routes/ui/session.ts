@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { findApiToken } from '../../../db/api-tokens.ts';
+import { signIn, signOut } from '../../auth/plugin.ts';
+import { renderPage, safeNext } from '../../ui/page.ts';
+import type { UiOptions } from './index.ts';
+
+interface SignInBody {
+  token?: string;
+  next?: string;
+}
+
+/** Signing in with an API token (a session cookie follows) and signing out. */
+export async function sessionRoutes(app: FastifyInstance, options: UiOptions): Promise<void> {
+  const { ctx } = options;
+
+  app.get<{ Querystring: { next?: string } }>('/signin', async (request, reply) => {
+    const next = safeNext(request.query.next, '/alerts');
+    if (request.principal) return reply.redirect(next, 303);
+    return renderPage(request, reply, 'signin', { title: 'Sign in', next });
+  });
+
+  app.post<{ Body: SignInBody }>('/signin', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const next = safeNext(request.body?.next, '/alerts');
+    const secret = typeof request.body?.token === 'string' ? request.body.token.trim() : '';
+    const token = secret ? await findApiToken(ctx.pool, secret) : null;
+    if (!token) {
+      return renderPage(request, reply, 'signin', { title: 'Sign in', next, error: 'That token is unknown or revoked.' }, 401);
+    }
+    signIn(request, reply, token);
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/signout', { preHandler: app.csrfProtection }, async (_request, reply) => {
+    signOut(reply);
+    return reply.redirect('/signin', 303);
+  });
+}

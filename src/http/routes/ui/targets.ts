@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { listAlerts, type Alert } from '../../../db/alerts.ts';
+import { listTargets } from '../../../db/targets.ts';
+import { listTimeline } from '../../../db/timeline.ts';
+import { AppError } from '../../../errors.ts';
+import { checkThroughQueue, NoWorkerError, queueCheck } from '../../../checks/check-now.ts';
+import { addTarget, removeTarget, requireTarget, setPaused } from '../../../targets/manage-targets.ts';
+import { renderPage, requirePage } from '../../ui/page.ts';
+import type { UiOptions } from './index.ts';
+
+/** The add-target form as posted: every field a string. */
+interface TargetForm {
+  url?: string;
+  name?: string;
+  every?: string;
+  tags?: string;
+  phrases?: string;
+  confirm?: string;
+}
+
+const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+/** How long "Check now" waits for the worker before answering that the check is still queued. */
+const CHECK_WAIT_MS = 90_000;
+
+const NOTICES: Record<string, string> = {
+  added: 'Target added. Its first capture is queued.',
+  checked: 'Checked: the new snapshot is at the top of the timeline.',
+  queued: 'Check queued; reload in a moment to see the new snapshot.',
+  'no-worker': 'Check queued, but no worker is running: start one with `scrubwatch worker` (or `scrubwatch start`).',
+  paused: 'Paused: no scheduled captures until resumed.',
+  resumed: 'Resumed.',
+  removed: 'Target removed with its snapshots and alerts.',
+};
+
+const list = (text: string | undefined, separator: RegExp): string[] => (text ?? '').split(separator).map((s) => s.trim()).filter(Boolean);
+
+/** The targets list with the add form, a target's page with its timeline, and the target actions. */
+export async function targetRoutes(app: FastifyInstance, options: UiOptions): Promise<void> {
+  const { ctx, views } = options;
+  const write = [app.csrfProtection, requirePage('targets:write', views)];
+
+  app.get<{ Querystring: { done?: string } }>('/targets', { preHandler: requirePage('targets:read', views) }, async (request, reply) => {
+    const targets = await listTargets(ctx.pool);
+    return renderPage(request, reply, 'targets', { title: 'Targets', targets, form: {}, notice: NOTICES[request.query.done ?? ''] ?? null });
+  });
+
+  app.post<{ Body: TargetForm }>('/targets', { preHandler: write }, async (request, reply) => {
+    const form = request.body ?? {};
+    const confirm = form.confirm?.trim() ? Number(form.confirm) : undefined;
+    try {
+      const target = await addTarget(ctx, {
+        url: form.url?.trim() ?? '',
+        ...(form.name?.trim() ? { name: form.name.trim() } : {}),
+        ...(form.every?.trim() ? { every: form.every.trim() } : {}),
+        tags: list(form.tags, /[,\s]+/),
+        options: { phrases: list(form.phrases, /\r?\n/), ...(confirm !== undefined ? { confirm } : {}) },
+      });
+      return reply.redirect(`/targets/${target.id}?done=added`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || !['invalid_input', 'blocked_url', 'duplicate_target'].includes(err.code)) throw err;
+      const targets = await listTargets(ctx.pool);
+      return renderPage(request, reply, 'targets', { title: 'Targets', targets, form, error: err.message }, err.code === 'duplicate_target' ? 409 : 400);
+    }
+  });
+
+  app.get<{ Params: { id: number }; Querystring: { done?: string } }>('/targets/:id', {
+    schema: { params: idParams },
+    preHandler: requirePage('targets:read', views),
+  }, async (request, reply) => {
+    const target = await requireTarget(ctx.pool, request.params.id);
+    const [timeline, alerts] = await Promise.all([listTimeline(ctx.pool, target.id, 100), listAlerts(ctx.pool, { targetId: target.id, limit: 500 })]);
+    const alertsBySnapshot: Record<number, Alert[]> = {};
+    for (const a of alerts) (alertsBySnapshot[a.snapshotId] ??= []).push(a);
+    return renderPage(request, reply, 'target', { title: target.name ?? target.url, target, timeline, alertsBySnapshot, notice: NOTICES[request.query.done ?? ''] ?? null });
+  });
+
+  app.post<{ Params: { id: number }; Body: { wait?: string } }>('/targets/:id/check', { schema: { params: idParams }, preHandler: write }, async (request, reply) => {
+    const target = await requireTarget(ctx.pool, request.params.id);
+    if (request.body?.wait !== '1') {
+      await queueCheck(ctx, target);
+      return reply.redirect(`/targets/${target.id}?done=queued`, 303);
+    }
+    try {
+      const [result] = await checkThroughQueue(ctx, [target], CHECK_WAIT_MS, () => undefined);
+      return reply.redirect(`/targets/${target.id}?done=checked#snapshot-${result!.snapshot.id}`, 303);
+    } catch (err) {
+      if (!(err instanceof NoWorkerError)) throw err;
+      await queueCheck(ctx, target);
+      return reply.redirect(`/targets/${target.id}?done=no-worker`, 303);
+    }
+  });
+
+  app.post<{ Params: { id: number } }>('/targets/:id/pause', { schema: { params: idParams }, preHandler: write }, async (request, reply) => {
+    await setPaused(ctx, request.params.id, true);
+    return reply.redirect(`/targets/${request.params.id}?done=paused`, 303);
+  });
+
+  app.post<{ Params: { id: number } }>('/targets/:id/resume', { schema: { params: idParams }, preHandler: write }, async (request, reply) => {
+    await setPaused(ctx, request.params.id, false);
+    return reply.redirect(`/targets/${request.params.id}?done=resumed`, 303);
+  });
+
+  app.post<{ Params: { id: number } }>('/targets/:id/delete', { schema: { params: idParams }, preHandler: write }, async (request, reply) => {
+    await removeTarget(ctx, request.params.id);
+    return reply.redirect('/targets?done=removed', 303);
+  });
+}
