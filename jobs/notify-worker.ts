@@ -3,7 +3,7 @@ import type { Context } from '../src/context.ts';
 import { createWorker, NOTIFY_QUEUE } from '../src/queue/queues.ts';
 import { markFailed, getDelivery } from '../src/db/deliveries.ts';
 import { describeError } from '../src/errors.ts';
-import { BEST_EFFORT_JOB_OPTIONS, createNotifyQueue, RECONCILE_SCHEDULER_ID, type NotifyJobData, type NotifyJobResult, type NotifyQueue } from '../src/queue/notify-jobs.ts';
+import { BEST_EFFORT_JOB_OPTIONS, RECONCILE_SCHEDULER_ID, type NotifyJobData, type NotifyJobResult, type NotifyQueue } from '../src/queue/notify-jobs.ts';
 import { reconcileDigests, reconcileOutbox } from '../src/notify/outbox.ts';
 import { notifyProcessor } from './notify-subscriber.ts';
 
@@ -23,7 +23,7 @@ export interface RunningNotifyWorker {
  * crash go out now), keeps a reconciler running every minute, and takes `notify` jobs.
  */
 export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWorker> {
-  const queue = createNotifyQueue(ctx.config, ctx.redis);
+  const queue = ctx.notifyQueue;
   const outbox = await reconcileOutbox(ctx.pool, queue, ctx.config, 0);
   const digests = await reconcileDigests(ctx.pool, queue, ctx.config);
   await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { kind: 'reconcile' }, opts: { ...BEST_EFFORT_JOB_OPTIONS, attempts: 1 } });
@@ -53,7 +53,6 @@ export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWork
     queue,
     async close() {
       await worker.close();
-      await queue.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { assertDatabaseReachable, createPool, type Pool } from './db/pool.ts';
 import { createBrowserHost, type BrowserHost } from './capture/browser.ts';
+import { createNotifyQueue, type NotifyQueue } from './queue/notify-jobs.ts';
 import { assertRedisReachable, createCaptureQueue, createQueue, createRedis, CAPTURE_JOB_OPTIONS, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult, type CaptureQueue } from './queue/queues.ts';
 
 /** What every command and job is handed: built once by the entry point, closed once on the way out. */
@@ -14,6 +15,8 @@ export interface Context {
   captureQueue: CaptureQueue;
   /** Tweet probes: same jobs as captures, on their own rate-limited queue. */
   tweetQueue: CaptureQueue;
+  /** Deliveries of alerts to subscribers, digests, Wayback lookups. */
+  notifyQueue: NotifyQueue;
   /** One browser per process, launched on first use. */
   browser: BrowserHost;
   close(): Promise<void>;
@@ -36,6 +39,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Con
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const captureQueue = createCaptureQueue(config, redis);
   const tweetQueue = createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, redis, CAPTURE_JOB_OPTIONS);
+  const notifyQueue = createNotifyQueue(config, redis);
   const browser = createBrowserHost(config, logger);
   let closed = false;
   return {
@@ -45,6 +49,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Con
     redis,
     captureQueue,
     tweetQueue,
+    notifyQueue,
     browser,
     async close() {
       if (closed) return;
@@ -52,6 +57,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Con
       await browser.close();
       await captureQueue.close();
       await tweetQueue.close();
+      await notifyQueue.close();
       await pool.end();
       redis.disconnect();
     },

@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { getSubscription, listSubscriptions } from '../db/subscriptions.ts';
 import { NotFoundError } from '../errors.ts';
-import { createNotifyQueue } from '../queue/notify-jobs.ts';
 import { addSubscription, publicSubscription, removeSubscription, type PublicSubscription } from '../notify/manage-subscriptions.ts';
 import { feedUrl, subscriptionFeed } from '../notify/feed.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
@@ -50,35 +49,30 @@ export function registerSubscriptions(program: Command): void {
     .option('--json', 'print the subscription, with its webhook secret or feed URL, as JSON')
     .action(async (flags: AddFlags) => {
       await withContext(async (ctx) => {
-        const queue = createNotifyQueue(ctx.config, ctx.redis);
-        try {
-          const created = await addSubscription(
-            { pool: ctx.pool, config: ctx.config, queue },
-            {
-              name: flags.name,
-              webhook: flags.webhook,
-              email: flags.email,
-              feed: flags.feed,
-              slack: flags.slack,
-              targetIds: flags.target.map((t) => parseId(t, 'target id')),
-              tags: flags.tag,
-              kinds: flags.kind,
-              minSeverity: flags.minSeverity,
-              digest: flags.digest,
-            },
-          );
-          output(flags, { ...created.subscription, ...(created.secret ? { secret: created.secret } : {}), ...(created.feedUrl ? { feedUrl: created.feedUrl } : {}) }, () =>
-            [
-              `added ${subscriptionLine(created.subscription)}`,
-              created.secret ? `webhook signing secret (shown once; keep it): ${created.secret}` : null,
-              created.feedUrl ? `feed URL (shown once; keep it private): ${created.feedUrl}` : null,
-            ]
-              .filter(Boolean)
-              .join('\n'),
-          );
-        } finally {
-          await queue.close();
-        }
+        const created = await addSubscription(
+          { pool: ctx.pool, config: ctx.config, queue: ctx.notifyQueue },
+          {
+            name: flags.name,
+            webhook: flags.webhook,
+            email: flags.email,
+            feed: flags.feed,
+            slack: flags.slack,
+            targetIds: flags.target.map((t) => parseId(t, 'target id')),
+            tags: flags.tag,
+            kinds: flags.kind,
+            minSeverity: flags.minSeverity,
+            digest: flags.digest,
+          },
+        );
+        output(flags, { ...created.subscription, ...(created.secret ? { secret: created.secret } : {}), ...(created.feedUrl ? { feedUrl: created.feedUrl } : {}) }, () =>
+          [
+            `added ${subscriptionLine(created.subscription)}`,
+            created.secret ? `webhook signing secret (shown once; keep it): ${created.secret}` : null,
+            created.feedUrl ? `feed URL (shown once; keep it private): ${created.feedUrl}` : null,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        );
       });
     });
 
@@ -99,12 +93,7 @@ export function registerSubscriptions(program: Command): void {
     .option('--json', 'print the removed subscription as JSON')
     .action(async (id: string, flags: CommonFlags) => {
       await withContext(async (ctx) => {
-        const queue = createNotifyQueue(ctx.config, ctx.redis);
-        try {
-          output(flags, await removeSubscription({ pool: ctx.pool, queue }, parseId(id, 'subscription id')), (s) => `removed ${subscriptionLine(s)}`);
-        } finally {
-          await queue.close();
-        }
+        output(flags, await removeSubscription({ pool: ctx.pool, queue: ctx.notifyQueue }, parseId(id, 'subscription id')), (s) => `removed ${subscriptionLine(s)}`);
       });
     });
 

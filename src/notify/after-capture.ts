@@ -1,7 +1,7 @@
 import type { Target } from '../db/targets.ts';
 import type { SavedCapture } from '../store/save-capture.ts';
 import { describeError } from '../errors.ts';
-import { archiveJobId, BEST_EFFORT_JOB_OPTIONS, createNotifyQueue } from '../queue/notify-jobs.ts';
+import { archiveJobId, BEST_EFFORT_JOB_OPTIONS } from '../queue/notify-jobs.ts';
 import { enqueueDeliveries, type OutboxDeps } from './outbox.ts';
 
 /** Whether a capture should be copied to the Wayback Machine: the target asks for it, and the page is new or changed. */
@@ -18,16 +18,13 @@ export function wantsArchive(target: Target, saved: SavedCapture): boolean {
 export async function afterCaptureSaved(deps: OutboxDeps, target: Target, saved: SavedCapture): Promise<void> {
   await enqueueDeliveries(deps, saved.alerts);
   if (!wantsArchive(target, saved)) return;
-  const queue = createNotifyQueue(deps.config, deps.redis);
   try {
-    await queue.add(
+    await deps.notifyQueue.add(
       'archive',
       { kind: 'archive', targetId: target.id, snapshotId: saved.snapshot.id, url: saved.snapshot.finalUrl },
       { ...BEST_EFFORT_JOB_OPTIONS, attempts: 1, jobId: archiveJobId(target.id, saved.snapshot.id) },
     );
   } catch (err) {
     deps.logger.warn({ targetId: target.id, err: describeError(err) }, 'save page now request not queued');
-  } finally {
-    await queue.close();
   }
 }

@@ -9,7 +9,6 @@ import { parseDuration } from '../targets/schedule.ts';
 import { describeError } from '../errors.ts';
 import {
   BEST_EFFORT_JOB_OPTIONS,
-  createNotifyQueue,
   deliverJobId,
   deliveryJobOptions,
   digestSchedulerId,
@@ -24,6 +23,7 @@ export interface OutboxDeps {
   pool: Pool;
   redis: Redis;
   logger: Logger;
+  notifyQueue: NotifyQueue;
 }
 
 function deliverJob(config: Config, d: Delivery) {
@@ -37,8 +37,7 @@ function deliverJob(config: Config, d: Delivery) {
  */
 export async function enqueueDeliveries(deps: OutboxDeps, alerts: Alert[]): Promise<number> {
   if (alerts.length === 0) return 0;
-  // A queue per call, on the shared connection: alerts are rare, and the context stays free of notify concerns.
-  const queue = createNotifyQueue(deps.config, deps.redis);
+  const queue = deps.notifyQueue;
   try {
     const pending = await listPendingForAlerts(deps.pool, alerts.map((a) => a.id));
     await queue.addBulk([
@@ -51,8 +50,6 @@ export async function enqueueDeliveries(deps: OutboxDeps, alerts: Alert[]): Prom
   } catch (err) {
     deps.logger.warn({ alertIds: alerts.map((a) => a.id), err: describeError(err) }, 'deliveries not queued; the reconciler will');
     return 0;
-  } finally {
-    await queue.close();
   }
 }
 

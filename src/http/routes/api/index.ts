@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
-import { createNotifyQueue } from '../../../queue/notify-jobs.ts';
 import { registerDocs } from './docs.ts';
 import { targetRoutes } from './targets.ts';
 import { snapshotRoutes } from './snapshots.ts';
@@ -28,9 +27,7 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: Context })
   const { ctx } = options;
   await registerDocs(app);
   rejectUnknownFields(app);
-  // One notify queue handle for the server's life: subscriptions schedule digests on it, /metrics reads its depth.
-  const notifyQueue = createNotifyQueue(ctx.config, ctx.redis);
-  app.addHook('onClose', async () => notifyQueue.close());
+  const { notifyQueue } = ctx;
 
   app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'] } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { summary: 'Postgres, Redis and the browser answer (503 otherwise)', tags: ['health'] } }, async (_request, reply) => {

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { createNotifyQueue } from '../../../queue/notify-jobs.ts';
 import { requirePage } from '../../ui/page.ts';
 import type { UiOptions } from './index.ts';
 
@@ -14,13 +13,11 @@ export const QUEUES_PATH = '/admin/queues';
  */
 export async function queueRoutes(app: FastifyInstance, options: UiOptions): Promise<void> {
   const { ctx, views } = options;
-  const notifyQueue = createNotifyQueue(ctx.config, ctx.redis);
-  app.addHook('onClose', async () => notifyQueue.close());
 
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUES_PATH);
   createBullBoard({
-    queues: [new BullMQAdapter(ctx.captureQueue), new BullMQAdapter(ctx.tweetQueue), new BullMQAdapter(notifyQueue)],
+    queues: [new BullMQAdapter(ctx.captureQueue), new BullMQAdapter(ctx.tweetQueue), new BullMQAdapter(ctx.notifyQueue)],
     serverAdapter,
     options: { uiConfig: { boardTitle: 'scrubwatch queues' } },
   });
