@@ -1,19 +1,12 @@
 import type { Queryable } from './pool.ts';
-import type { CaptureErrorCode, RedirectHop, SnapshotSource } from '../capture/types.ts';
+import type { CaptureErrorCode, CaptureResult, RedirectHop, SnapshotSource } from '../capture/types.ts';
 import type { Outcome } from '../detect/outcome.ts';
 
 /** A stored capture's metadata; its large parts are blobs named by `parts`. */
-export interface Snapshot {
+export interface Snapshot extends Pick<CaptureResult, 'fetcher' | 'requestedUrl' | 'finalUrl' | 'redirects' | 'status' | 'headers' | 'error'> {
   id: number;
   targetId: number;
   jobId: string;
-  fetcher: SnapshotSource;
-  requestedUrl: string;
-  finalUrl: string;
-  redirects: RedirectHop[];
-  status: number | null;
-  headers: Record<string, string>;
-  error: { code: CaptureErrorCode; message: string } | null;
   /** ok, gone, blocked or error, and the rule that decided (e.g. status_404, waf_akamai, soft_404_wording). */
   outcome: { kind: Outcome; signal: string } | null;
   title: string | null;

@@ -7,17 +7,8 @@ export type TargetState = 'active' | 'paused';
 export type TargetLifecycle = 'live' | 'suspect' | 'removed' | 'restored' | 'blocked' | 'unreachable';
 
 /** A watched URL, as the CLI and (later) the API show it. */
-export interface Target {
+export interface Target extends NewTarget {
   id: number;
-  url: string;
-  kind: 'page' | 'tweet';
-  /** For a tweet target, the tweet's status id. */
-  tweetId: string | null;
-  name: string | null;
-  tags: string[];
-  schedule: Schedule;
-  fetcher: 'browser' | 'http';
-  options: TargetOptions;
   state: TargetState;
   lifecycle: TargetLifecycle;
   createdAt: string;
