@@ -7,7 +7,8 @@ import { deleteSubscription, insertSubscription, type Subscription } from '../db
 import { SEVERITY } from '../detect/findings.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { parseDuration } from '../targets/schedule.ts';
-import { deliveryJobOptions, digestSchedulerId, type NotifyQueue } from '../queue/notify-jobs.ts';
+import { digestSchedulerId, type NotifyQueue } from '../queue/notify-jobs.ts';
+import { scheduleDigest } from './digest-schedule.ts';
 import { validateWebhookUrl } from './channels/webhook.ts';
 import { feedUrl } from './feed.ts';
 
@@ -98,13 +99,7 @@ export async function addSubscription(deps: { pool: Pool; config: Config; queue:
     digestEvery: v.digest ?? null,
     ownerTokenId: input.ownerTokenId ?? null,
   });
-  if (subscription.digestEvery) {
-    await deps.queue.upsertJobScheduler(
-      digestSchedulerId(subscription.id),
-      { every: parseDuration(subscription.digestEvery, 'digest') },
-      { name: 'digest', data: { kind: 'digest', subscriptionId: subscription.id }, opts: deliveryJobOptions(deps.config) },
-    );
-  }
+  await scheduleDigest(deps.queue, deps.config, subscription);
   return {
     subscription: publicSubscription(subscription),
     ...(channel === 'webhook' ? { secret } : {}),

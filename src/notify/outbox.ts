@@ -4,8 +4,7 @@ import type { Config } from '../config.ts';
 import type { Pool } from '../db/pool.ts';
 import type { Alert } from '../db/alerts.ts';
 import { listPendingForAlerts, listUnfinished, markFailed, type Delivery } from '../db/deliveries.ts';
-import { listSubscriptions } from '../db/subscriptions.ts';
-import { parseDuration } from '../targets/schedule.ts';
+import { listSubscriptions, type Subscription } from '../db/subscriptions.ts';
 import { describeError } from '../errors.ts';
 import {
   BEST_EFFORT_JOB_OPTIONS,
@@ -16,6 +15,7 @@ import {
   type NotifyQueue,
 } from '../queue/notify-jobs.ts';
 import { REMOVAL_KINDS } from './enrich-alert.ts';
+import { scheduleDigest } from './digest-schedule.ts';
 
 /** What enqueueing needs: the processes that raise alerts (workers, `check --inline`) all have these. */
 export interface OutboxDeps {
@@ -77,9 +77,9 @@ export async function reconcileOutbox(pool: Pool, queue: NotifyQueue, config: Co
 
 /** One job scheduler per active digest subscription (`digest-<id>`), and none for any other. */
 export async function reconcileDigests(pool: Pool, queue: NotifyQueue, config: Config): Promise<{ scheduled: number; removed: number }> {
-  const wanted = new Map<string, { subscriptionId: number; every: number }>();
+  const wanted = new Map<string, Subscription>();
   for (const s of await listSubscriptions(pool)) {
-    if (s.active && s.digestEvery) wanted.set(digestSchedulerId(s.id), { subscriptionId: s.id, every: parseDuration(s.digestEvery, 'digest') });
+    if (s.active && s.digestEvery) wanted.set(digestSchedulerId(s.id), s);
   }
   let removed = 0;
   for (const existing of await queue.getJobSchedulers(0, -1)) {
@@ -88,8 +88,6 @@ export async function reconcileDigests(pool: Pool, queue: NotifyQueue, config: C
       removed++;
     }
   }
-  for (const [id, { subscriptionId, every }] of wanted) {
-    await queue.upsertJobScheduler(id, { every }, { name: 'digest', data: { kind: 'digest', subscriptionId }, opts: deliveryJobOptions(config) });
-  }
+  for (const s of wanted.values()) await scheduleDigest(queue, config, s);
   return { scheduled: wanted.size, removed };
 }

@@ -244,6 +244,9 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
       expect(ds.map((d) => d.status)).toEqual(['digest', 'digest']);
       const schedulers = await notify.queue.getJobSchedulers();
       expect(schedulers.map((s) => s.key)).toContain(`digest-${created.subscription.id}`);
+      // The first digest falls a whole interval after subscribing, not at the next 5-minute mark of the clock.
+      const next = schedulers.find((s) => s.key === `digest-${created.subscription.id}`)!.next!;
+      expect(next - Date.parse(created.subscription.createdAt)).toBeGreaterThanOrEqual(5 * 60_000 - 1_000);
       // The scheduler fires every 5 minutes; run one digest now, as it would.
       await notify.queue.add('digest', { kind: 'digest', subscriptionId: created.subscription.id }, { jobId: `digest-now-${created.subscription.id}` });
       const [got] = await r.waitFor(1);
