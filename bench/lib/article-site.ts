@@ -1,0 +1,47 @@
+import { startFixtureSite, type ArticleSpec, type FixtureSite } from '../../src/demo/fixture-site.ts';
+
+const WORDS =
+  'exercise forces partner nations special operations training Sahel border security cooperation command soldiers Mauritania Burkina Faso Niger Mali counter terrorism multinational support logistics medical aviation ceremony commander'.split(
+    ' ',
+  );
+
+/** Deterministic prose, so every run serves the same pages. */
+function prose(seed: number, words: number): string {
+  let x = seed;
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    out.push(WORDS[x % WORDS.length]!);
+  }
+  return `${out.join(' ')}.`;
+}
+
+/** An article of about 30 KB of text, three photos and an embedded tweet, like the military news pages watched. */
+export function benchArticle(n: number): ArticleSpec {
+  const paragraphs: string[] = [];
+  for (let size = 0, i = 0; size < 30_000; i++) {
+    const p = prose(n * 1000 + i + 1, 60 + (i % 40));
+    paragraphs.push(p);
+    size += p.length;
+  }
+  return {
+    title: `Exercise report ${n}: partner forces train across the Sahel`,
+    byline: 'By Staff Sgt. Bench Writer, Public Affairs',
+    date: 'Feb. 18, 2019',
+    paragraphs,
+    photos: [1, 2, 3].map((k) => ({ file: `bench-${n}-${k}.png`, alt: `Photo ${k} of report ${n}`, caption: `Soldiers train, photo ${k} of report ${n}.` })),
+    tweet: { statusId: String(1097500000000000000n + BigInt(n)), author: 'USAfricaCommand', text: `Report ${n} is live.`, date: 'February 18, 2019' },
+    related: ['Flintlock 2019 closes', 'Partners train in Niger'],
+  };
+}
+
+/** The fixture site with `count` bench articles at /news/report-<n>. */
+export async function startArticleSite(count: number): Promise<{ site: FixtureSite; urls: string[] }> {
+  const site = await startFixtureSite();
+  const urls: string[] = [];
+  for (let n = 1; n <= count; n++) {
+    site.article(`/news/report-${n}`, benchArticle(n));
+    urls.push(site.url(`/news/report-${n}`));
+  }
+  return { site, urls };
+}
