@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listTargets } from '../db/targets.ts';
 import { addTarget, removeTarget, requireTarget, setPaused } from '../targets/manage-targets.ts';
 import { targetDetail, targetLine } from './format.ts';
+import { registerImport } from './targets-import.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
 
 interface AddFlags extends CommonFlags {
@@ -65,6 +66,8 @@ export function registerTargets(program: Command): void {
         output(flags, target, (t) => `added ${targetLine(t)}`);
       });
     });
+
+  registerImport(targets);
 
   targets
     .command('list')

@@ -160,3 +160,39 @@ export async function updateTargetSettings(db: Queryable, id: number, s: TargetS
   );
   return rows[0] ? getTarget(db, id) : null;
 }
+
+/**
+ * Inserts many targets in one statement, in the order given; URLs already watched are skipped (on conflict do
+ * nothing). Returns the inserted targets in id order. Each value travels as one array parameter per column.
+ */
+export async function insertTargets(db: Queryable, targets: NewTarget[]): Promise<Target[]> {
+  if (targets.length === 0) return [];
+  const { rows } = await db.query<TargetRow>(
+    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id)
+     select r.url, r.name, array(select jsonb_array_elements_text(r.tags)), r.schedule_every, r.schedule_cron, r.fetcher, r.options, r.kind, r.tweet_id
+     from unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
+       with ordinality as r(url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id, ord)
+     order by r.ord
+     on conflict (url) do nothing
+     returning *, null::text as lifecycle, null::text as blind`,
+    [
+      targets.map((t) => t.url),
+      targets.map((t) => t.name),
+      targets.map((t) => JSON.stringify(t.tags)),
+      targets.map((t) => ('every' in t.schedule ? t.schedule.every : null)),
+      targets.map((t) => ('cron' in t.schedule ? t.schedule.cron : null)),
+      targets.map((t) => t.fetcher),
+      targets.map((t) => JSON.stringify(t.options)),
+      targets.map((t) => t.kind),
+      targets.map((t) => t.tweetId),
+    ],
+  );
+  return rows.map(toTarget).sort((a, b) => a.id - b.id);
+}
+
+/** Which of `urls` (normalised) are already watched. */
+export async function findWatchedUrls(db: Queryable, urls: string[]): Promise<string[]> {
+  if (urls.length === 0) return [];
+  const { rows } = await db.query<{ url: string }>('select url from targets where url = any($1::text[])', [urls]);
+  return rows.map((r) => r.url);
+}

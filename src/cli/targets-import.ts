@@ -1,0 +1,117 @@
+import type { Command } from 'commander';
+import { InvalidInputError } from '../errors.ts';
+import { parseImportFile, readImportSource, type ImportFormat } from '../targets/import-file.ts';
+import { countWatched, planImport, storeImport, type ImportDefaults, type ImportPlan, type ImportProgress, type ImportReport } from '../targets/import-targets.ts';
+import { createProgress } from './progress.ts';
+import { collect, withContext, withPool, type CommonFlags } from './runtime.ts';
+
+interface ImportFlags extends CommonFlags {
+  format: string;
+  every?: string;
+  cron?: string;
+  fetcher?: string;
+  tag: string[];
+  skipInvalid?: boolean;
+  dryRun?: boolean;
+}
+
+/** Bad rows listed in the human form; `--json` always carries all of them. */
+const SHOWN_INVALID = 50;
+
+function parseFormat(text: string): ImportFormat | 'auto' {
+  if (text === 'auto' || text === 'csv' || text === 'lines') return text;
+  throw new InvalidInputError('format', `--format "${text}" is not one of auto, csv, lines`);
+}
+
+function describeInvalid(report: ImportReport): string {
+  const lines = report.invalid.slice(0, SHOWN_INVALID).map((r) => `line ${r.line}, ${r.field}: ${r.message}`);
+  const more = report.invalid.length - SHOWN_INVALID;
+  if (more > 0) lines.push(`… and ${more} more (--json lists them all)`);
+  return lines.join('\n');
+}
+
+function summary(report: ImportReport): string {
+  const verb = report.dryRun ? 'would import' : 'imported';
+  return `${verb} ${report.imported} targets (${report.skippedDuplicates} duplicates skipped, ${report.invalid.length} invalid rows)`;
+}
+
+function dryRunReport(plan: ImportPlan, watched: number): ImportReport {
+  return { imported: plan.valid.length - watched, skippedDuplicates: plan.repeated + watched, invalid: plan.invalid, dryRun: true };
+}
+
+/** Prints the report: one JSON document on stdout with --json, else bad rows on stderr and a summary on stdout. */
+function print(flags: ImportFlags, report: ImportReport): void {
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  if (report.invalid.length) process.stderr.write(`${describeInvalid(report)}\n`);
+  process.stdout.write(`${summary(report)}\n`);
+}
+
+/** Refuses the whole import (exit 2) when any row is bad, unless --skip-invalid. */
+function assertImportable(flags: ImportFlags, plan: ImportPlan): void {
+  if (plan.invalid.length === 0 || flags.skipInvalid) return;
+  const report: ImportReport = { imported: 0, skippedDuplicates: plan.repeated, invalid: plan.invalid, dryRun: flags.dryRun ?? false };
+  if (flags.json) print(flags, report);
+  else process.stderr.write(`${describeInvalid(report)}\n`);
+  throw new InvalidInputError(
+    'file',
+    `${plan.invalid.length} rows are invalid, so nothing was imported; fix them, or pass --skip-invalid to import the ${plan.valid.length} valid rows`,
+  );
+}
+
+/** Draws each stage of an import as a counter on a terminal (createProgress stays silent elsewhere). */
+function terminalProgress(enabled: boolean): ImportProgress & { end(): void } {
+  let bar: ReturnType<typeof createProgress> | undefined;
+  return {
+    stage(label, total) {
+      bar?.end();
+      bar = createProgress(label, total, enabled);
+    },
+    advance(n) {
+      for (let i = 0; i < n; i++) bar?.tick();
+    },
+    end() {
+      bar?.end();
+    },
+  };
+}
+
+/** `scrubwatch targets import <file>`: many targets from a list of URLs or a CSV, validated as `targets add` does. */
+export function registerImport(targets: Command): void {
+  targets
+    .command('import <file>')
+    .description('watch many pages at once, from a file of URLs (one a line) or a CSV with a header row; - reads stdin')
+    .option('--format <format>', 'auto (CSV when the first line names a url column), csv or lines', 'auto')
+    .option('--every <duration>', 'interval for rows that give neither every nor cron (default SCRUBWATCH_DEFAULT_EVERY)')
+    .option('--cron <pattern>', 'cron pattern (UTC) for rows that give neither every nor cron')
+    .option('--fetcher <kind>', 'browser or http, for rows that give none')
+    .option('--tag <tag>', 'a tag added to every row (repeatable)', collect, [])
+    .option('--skip-invalid', 'import the valid rows and report the bad ones, instead of importing nothing')
+    .option('--dry-run', 'validate every row and report what would be imported, storing nothing')
+    .option('--json', 'print one JSON document: imported, skippedDuplicates, invalid, ids')
+    .action(async (file: string, flags: ImportFlags) => {
+      const format = parseFormat(flags.format);
+      const parsed = parseImportFile(await readImportSource(file), format);
+      const defaults: ImportDefaults = { every: flags.every, cron: flags.cron, fetcher: flags.fetcher, tags: flags.tag };
+      if (flags.dryRun) {
+        await withPool(async (pool, config) => {
+          const plan = await planImport(config, parsed, defaults);
+          assertImportable(flags, plan);
+          print(flags, dryRunReport(plan, await countWatched(pool, plan)));
+        });
+        return;
+      }
+      await withContext(async (ctx) => {
+        const plan = await planImport(ctx.config, parsed, defaults);
+        assertImportable(flags, plan);
+        const progress = terminalProgress(!flags.json);
+        try {
+          print(flags, await storeImport(ctx, plan, progress));
+        } finally {
+          progress.end();
+        }
+      });
+    });
+}
