@@ -70,6 +70,19 @@ export class BrowserCrashedError extends AppError {
   }
 }
 
+/** Another live process owns the embedded data folder; two processes on one folder would corrupt it. */
+export class DataDirLockedError extends AppError {
+  readonly pid: number;
+
+  constructor(dataDir: string, pid: number, host: string, lockPath: string) {
+    super(
+      'data_dir_locked',
+      `the data folder ${dataDir} is in use by scrubwatch process ${pid} on ${host}; stop that process, or set SCRUBWATCH_DATA_DIR to another folder (only if no such process runs, delete ${lockPath})`,
+    );
+    this.pid = pid;
+  }
+}
+
 /** Describes any thrown value in one line, for logs and the CLI. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
