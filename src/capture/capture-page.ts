@@ -1,18 +1,20 @@
-import type { Browser, BrowserContext, Page, Request, Response } from 'playwright';
+import type { Browser, BrowserContext, Page, Request } from 'playwright';
 import type { Logger } from 'pino';
 import { BlockedUrlError, BrowserCrashedError } from '../errors.ts';
 import { markMainContent } from '../extract/main-content.ts';
 import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
 import { selectHeaders } from './headers.ts';
 import { watchMediaResponses } from './media-responses.ts';
-import { chromiumErrorCode } from './net-errors.ts';
+import { chromiumErrorCode, explainFailure } from './net-errors.ts';
 import { pageFactsExpression, type PageReading } from './page-facts-script.ts';
+import { guardPageSize } from './page-size-guard.ts';
 import { scrollThrough } from './scroll-page.ts';
-import { assertUrlAllowed, isPrivateHost } from './url-policy.ts';
+import { openCaptureEgress, type CaptureEgress } from './egress-capture.ts';
+import { assertHostAllowed } from './url-policy.ts';
 import type { CaptureFailure, CaptureLimits, CaptureRequest, CaptureResult, RedirectHop } from './types.ts';
 
 const VIEWPORT = { width: 1280, height: 800 };
-/** Time kept back from waiting for the page, for reading it, its screenshot and its media. */
+/** Time kept back from waiting for the page, for reading it, its screenshot and its media (at most half the timeout). */
 const READ_RESERVE_MS = 8_000;
 const NETWORK_IDLE_MS = 2_000;
 const SCROLL_SETTLE_MS = 1_000;
@@ -25,7 +27,10 @@ interface Session {
   over: boolean;
   crashed: boolean;
   download: boolean;
-  tooLarge: boolean;
+  /** Ends the capture at once with `failure`, whatever the page or Playwright is doing (an oversized page). */
+  stop: (failure: CaptureFailure) => void;
+  /** The capture's own egress proxy: every request of its context goes through it, checked at request time. */
+  egress: CaptureEgress;
 }
 
 /**
@@ -33,23 +38,30 @@ interface Session {
  * document, the page facts, rendered HTML, a height-capped full-page PNG and the main content's media files.
  *
  * Network failures, blocked URLs, downloads, crashed tabs, oversized pages and the `req.timeoutMs` deadline end as
- * a result with `error` set (an HTTP 404 or 500 page is a normal result). Throws BrowserCrashedError only when the
- * browser itself is gone, so the job retries with a new one.
+ * a result with `error` set (an HTTP 404 or 500 page is a normal result). A page whose document never finishes
+ * (DOMContentLoaded does not fire) is read as it stands when only the reading reserve is left, and kept with a
+ * `timeout` error. Throws BrowserCrashedError only when the browser itself is gone, so the job retries with a new one.
  */
 export async function capturePage(browser: Browser, req: CaptureRequest, limits: CaptureLimits, logger: Logger): Promise<CaptureResult> {
   const draft = startResult('browser', req.url);
   const deadline = draft.startedAt.getTime() + req.timeoutMs;
   try {
-    await assertUrlAllowed(req.url, limits.allowPrivateNetworks, Math.min(DNS_CHECK_MS, req.timeoutMs));
+    assertHostAllowed(req.url, limits);
   } catch (err) {
     if (err instanceof BlockedUrlError) return finishResult(draft, { code: 'blocked_url', message: err.message });
     throw err;
   }
   if (!browser.isConnected()) throw new BrowserCrashedError('the browser disconnected before the capture started');
 
-  const session: Session = { phase: 'opening a browser context', over: false, crashed: false, download: false, tooLarge: false };
+  const egress = await openCaptureEgress(limits, logger, Math.min(DNS_CHECK_MS, req.timeoutMs));
+  let stop: (failure: CaptureFailure) => void = () => undefined;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    stop = (failure) => reject(new CaptureStop(failure));
+  });
+  stopped.catch(() => undefined);
+  const session: Session = { phase: 'opening a browser context', over: false, crashed: false, download: false, stop, egress };
   let context: BrowserContext | undefined;
-  const work = (async () => {
+  const work = (async (): Promise<CaptureFailure | null> => {
     const opened = await browser.newContext({
       viewport: VIEWPORT,
       userAgent: desktopUserAgent(browser.version()),
@@ -57,13 +69,14 @@ export async function capturePage(browser: Browser, req: CaptureRequest, limits:
       javaScriptEnabled: true,
       // A service worker would answer requests where the page's response events cannot see them.
       serviceWorkers: 'block',
+      proxy: egress.proxy,
     });
     if (session.over) {
       await opened.close();
-      return;
+      return null;
     }
     context = opened;
-    await loadAndRead(opened, req, limits, deadline, session, draft, logger);
+    return loadAndRead(opened, req, limits, deadline, session, draft, logger);
   })();
   work.catch(() => undefined);
 
@@ -72,11 +85,11 @@ export async function capturePage(browser: Browser, req: CaptureRequest, limits:
     timer = setTimeout(() => resolve('expired'), Math.max(0, deadline - Date.now()));
   });
   try {
-    const outcome = await Promise.race([work.then(() => 'done' as const), expired]);
+    const outcome = await Promise.race([work, expired, stopped]);
     if (outcome === 'expired') {
       return finishResult(draft, { code: 'timeout', message: `capture exceeded ${req.timeoutMs} ms while ${session.phase}` });
     }
-    return finishResult(draft, null);
+    return finishResult(draft, outcome);
   } catch (err) {
     if (!browser.isConnected()) throw new BrowserCrashedError(`the browser disconnected while ${session.phase}`, { cause: err });
     const failure = describeFailure(err, session, req.timeoutMs);
@@ -85,7 +98,10 @@ export async function capturePage(browser: Browser, req: CaptureRequest, limits:
   } finally {
     session.over = true;
     clearTimeout(timer);
-    if (context) await withinMs(context.close(), CONTEXT_CLOSE_MS).catch(() => undefined);
+    // Disposing the context ends its renderers even when a script spins in them (a page.close() would wait on it).
+    const closed = context ? await withinMs(context.close().then(() => true), CONTEXT_CLOSE_MS).catch(() => true) : true;
+    if (!closed) logger.warn({ url: req.url, phase: session.phase }, 'browser context did not close in time');
+    await egress.close();
   }
 }
 
@@ -97,9 +113,10 @@ async function loadAndRead(
   session: Session,
   draft: CaptureResult,
   logger: Logger,
-): Promise<void> {
+): Promise<CaptureFailure | null> {
   const remaining = (): number => Math.max(1, deadline - Date.now());
-  const waitBudget = (cap: number): number => Math.max(1, Math.min(cap, remaining() - READ_RESERVE_MS));
+  const reserve = Math.min(READ_RESERVE_MS, req.timeoutMs / 2);
+  const waitBudget = (cap: number): number => Math.max(1, Math.min(cap, remaining() - reserve));
   session.phase = 'opening a page';
   const page = await context.newPage();
   context.on('page', (popup) => {
@@ -113,51 +130,44 @@ async function loadAndRead(
     session.download = true;
     void download.cancel().catch(() => undefined);
   });
-  page.on('response', (response) => {
-    if (!isMainDocument(page, response)) return;
-    const declared = Number(response.headers()['content-length'] ?? NaN);
-    if (declared > limits.maxPageBytes) {
-      session.tooLarge = true;
-      void page.close().catch(() => undefined);
-    }
-  });
-  if (!limits.allowPrivateNetworks) {
-    // Literal private hosts in subresources and scripts are refused outright; DNS names are checked on the
-    // main document's hops below, as checking every subresource's DNS would cost more than the capture.
-    await context.route('**/*', (route) =>
-      isPrivateHost(hostOf(route.request().url())) ? route.abort('blockedbyclient') : route.fallback(),
-    );
-  }
+  await guardPageSize(context, page, limits.maxPageBytes, session.stop);
+  session.egress.watch(page);
   const media = watchMediaResponses(page);
 
   session.phase = 'loading the page';
-  const response = await page.goto(req.url, { waitUntil: 'domcontentloaded', timeout: remaining() });
+  // Only until the response commits: a document that never finishes parsing is waited for below, within budget.
+  const response = await page.goto(req.url, { waitUntil: 'commit', timeout: remaining() });
   draft.finalUrl = response?.url() ?? page.url();
   if (response) {
     draft.status = response.status();
     draft.headers = selectHeaders((await response.headersArray()).map((h) => [h.name, h.value] as const));
     draft.redirects = await redirectChain(response.request());
-    await assertHopsAllowed(draft, limits, remaining());
-    const size = (await response.request().sizes()).responseBodySize;
-    if (size > limits.maxPageBytes) {
-      throw new CaptureStop({ code: 'too_large', message: `the page is ${size} bytes, over the ${limits.maxPageBytes}-byte limit` });
-    }
+    session.egress.assertNavigationsCarried(draft);
   }
 
   session.phase = 'waiting for the page to settle';
-  await page.waitForLoadState('load', { timeout: waitBudget(Infinity) }).catch(() => undefined);
-  await page.waitForLoadState('networkidle', { timeout: waitBudget(NETWORK_IDLE_MS) }).catch(() => undefined);
-  if (req.waitFor) {
-    session.phase = `waiting for ${req.waitFor}`;
-    await page.waitForSelector(req.waitFor, { state: 'attached', timeout: waitBudget(Infinity) }).catch(() => {
-      logger.debug({ url: req.url, selector: req.waitFor }, 'waitFor selector did not appear');
-    });
+  const parsed = await page.waitForLoadState('domcontentloaded', { timeout: waitBudget(Infinity) }).then(
+    () => true,
+    () => false,
+  );
+  const waited = Date.now() - draft.startedAt.getTime();
+  if (parsed) {
+    await page.waitForLoadState('load', { timeout: waitBudget(Infinity) }).catch(() => undefined);
+    await page.waitForLoadState('networkidle', { timeout: waitBudget(NETWORK_IDLE_MS) }).catch(() => undefined);
+    if (req.waitFor) {
+      session.phase = `waiting for ${req.waitFor}`;
+      await page.waitForSelector(req.waitFor, { state: 'attached', timeout: waitBudget(Infinity) }).catch(() => {
+        logger.debug({ url: req.url, selector: req.waitFor }, 'waitFor selector did not appear');
+      });
+    }
+    session.phase = 'scrolling the page';
+    await scrollThrough(page, waitBudget(Infinity), waitBudget(SCROLL_SETTLE_MS));
   }
-  session.phase = 'scrolling the page';
-  await scrollThrough(page, waitBudget(Infinity), waitBudget(SCROLL_SETTLE_MS));
 
   session.phase = 'reading the page';
   const reading = await readPage(page, req.ignore, remaining);
+  // A meta refresh or a script may have navigated the page to an address the proxy refused.
+  session.egress.assertNavigationsCarried(draft);
   for (const item of reading.facts.media) item.status = media.statusOf(item.url);
   draft.facts = reading.facts;
   draft.text = mainText(reading.facts);
@@ -175,6 +185,10 @@ async function loadAndRead(
 
   session.phase = 'keeping media files';
   draft.mediaFiles = await media.files(reading.facts.media, limits, deadline, logger);
+  if (parsed) return null;
+  // Kept as evidence, but with an error: a half-parsed page must never be compared as the page.
+  const why = 'its document, or a script it waits for, never completed';
+  return { code: 'timeout', message: `the page never finished loading (DOMContentLoaded had not fired after ${waited} ms: ${why}); it was read as it stood` };
 }
 
 /** Runs the extraction; once more if a script navigated the page away while it ran. */
@@ -197,47 +211,19 @@ async function redirectChain(final: Request): Promise<RedirectHop[]> {
   return hops;
 }
 
-/** The browser followed the redirects itself; refuse the result when one of them led into a private network. */
-async function assertHopsAllowed(draft: CaptureResult, limits: CaptureLimits, remainingMs: number): Promise<void> {
-  const urls = [...draft.redirects.slice(1).map((h) => h.url), draft.finalUrl];
-  for (const url of urls) {
-    try {
-      await assertUrlAllowed(url, limits.allowPrivateNetworks, Math.min(DNS_CHECK_MS, remainingMs));
-    } catch (err) {
-      if (err instanceof BlockedUrlError) throw new CaptureStop({ code: 'blocked_url', message: `redirected to ${url}: ${err.message}` });
-      throw err;
-    }
-  }
-}
-
 function describeFailure(err: unknown, session: Session, timeoutMs: number): CaptureFailure {
   if (err instanceof CaptureStop) return err.failure;
   const message = firstLine(err);
   if (session.crashed) return { code: 'crashed', message: `the page crashed while ${session.phase}` };
   if (session.download) return { code: 'download', message: 'the URL answered with a file download, not a page' };
-  if (session.tooLarge) return { code: 'too_large', message: 'the page declared a size over the page-size limit' };
+  const refused = session.egress.navigationFailure();
+  if (refused) return refused;
   if (session.phase !== 'loading the page') return { code: 'browser', message: `failed while ${session.phase}: ${message}` };
   const code = chromiumErrorCode(message);
   if (code === 'timeout' && !message.includes('net::')) {
     return { code, message: `capture exceeded ${timeoutMs} ms while ${session.phase}` };
   }
-  return { code, message };
-}
-
-function isMainDocument(page: Page, response: Response): boolean {
-  try {
-    return response.request().isNavigationRequest() && response.frame() === page.mainFrame();
-  } catch {
-    return false;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
+  return { code, message: explainFailure(code, message) };
 }
 
 function firstLine(err: unknown): string {

@@ -1,39 +1,52 @@
 import { parseHTML } from 'linkedom';
 import type { Logger } from 'pino';
+import { Agent, fetch, type Response } from 'undici';
 import { BlockedUrlError } from '../errors.ts';
 import { markMainContent } from '../extract/main-content.ts';
 import { extractPageFacts } from '../extract/page-facts.ts';
 import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
 import { decodeHtml } from './decode-html.ts';
 import { selectHeaders } from './headers.ts';
-import { fetchErrorCode } from './net-errors.ts';
-import { assertUrlAllowed } from './url-policy.ts';
+import { explainFailure, fetchErrorCode } from './net-errors.ts';
+import { createAddressGuard, type AddressGuard } from '../net/guarded-lookup.ts';
 import type { CaptureLimits, CaptureRequest, CaptureResult } from './types.ts';
 
 const MAX_REDIRECTS = 10;
 const DNS_CHECK_MS = 5_000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'Mozilla/5.0 (compatible; scrubwatch/0.1; +https://github.com/scrubwatch/scrubwatch)';
+/** Time kept back from reading the body, to parse what arrived when the body does not end in time. */
+const PARSE_RESERVE_MS = 1_000;
 
 /**
- * Captures `req.url` with plain HTTP, no browser: follows up to 10 redirects itself (checking each hop against the
- * private-network policy), reads at most `limits.maxPageBytes`, decodes the charset and extracts the same page facts
- * as the browser from the served HTML. No screenshot, no media files, media `loaded` null; a response that is not
- * HTML (by Content-Type) is recorded with its status and headers but `facts` and `html` null.
+ * Captures `req.url` with plain HTTP, no browser: follows up to 10 redirects itself (each hop connects only to an
+ * address the network policy allows, resolved once and checked as the connection is made), reads at most
+ * `limits.maxPageBytes`, decodes the charset and extracts the same page facts as the browser from the served HTML.
+ * No screenshot, no media files, media `loaded` null; a response that is not HTML (by Content-Type) is recorded
+ * with its status and headers but `facts` and `html` null; one sent as an attachment ends as `download`, as in the
+ * browser. A body still arriving near the deadline is parsed as far as it came and kept with a `timeout` error.
  * Failures (network, timeout, too large, blocked) end as a result with `error` set; it never throws for them.
  */
 export async function fetchHttp(req: CaptureRequest, limits: CaptureLimits, logger: Logger): Promise<CaptureResult> {
   const draft = startResult('http', req.url);
-  const deadline = draft.startedAt.getTime() + req.timeoutMs;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), req.timeoutMs);
+  const guard = createAddressGuard(limits, Math.max(1, Math.min(DNS_CHECK_MS, req.timeoutMs)));
+  const dispatcher = new Agent({ connect: { lookup: guard.lookup } });
   try {
-    const response = await followRedirects(draft, limits, deadline, abort.signal);
+    const response = await followRedirects(draft, guard, dispatcher, abort.signal);
     draft.status = response.status;
     draft.headers = selectHeaders(response.headers);
     const contentType = response.headers.get('content-type');
-    const body = await readCapped(response, limits.maxPageBytes);
-    if (contentType !== null && !/html|xml/i.test(contentType)) return finishResult(draft, null);
+    if (/^\s*attachment/i.test(response.headers.get('content-disposition') ?? '')) {
+      await response.body?.cancel().catch(() => undefined);
+      return finishResult(draft, { code: 'download', message: explainFailure('download', 'Content-Disposition: attachment') });
+    }
+    const readUntil = draft.startedAt.getTime() + req.timeoutMs - Math.min(PARSE_RESERVE_MS, req.timeoutMs / 4);
+    const { body, complete } = await readCapped(response, limits.maxPageBytes, readUntil);
+    const readFor = readUntil - draft.startedAt.getTime();
+    const unfinished = complete ? null : ({ code: 'timeout', message: `the page was still arriving after ${readFor} ms; its first ${body.length} bytes were read` } as const);
+    if (contentType !== null && !/html|xml/i.test(contentType)) return finishResult(draft, unfinished);
     const html = decodeHtml(body, contentType);
     const { document } = parseHTML(html);
     // linkedom's document implements the DOM subset extractPageFacts relies on, not the whole Document type.
@@ -42,40 +55,46 @@ export async function fetchHttp(req: CaptureRequest, limits: CaptureLimits, logg
     draft.html = html;
     draft.facts = facts;
     draft.text = mainText(facts);
-    return finishResult(draft, null);
+    return finishResult(draft, unfinished);
   } catch (err) {
     if (err instanceof CaptureStop) return finishResult(draft, err.failure);
     if (abort.signal.aborted) return finishResult(draft, { code: 'timeout', message: `capture exceeded ${req.timeoutMs} ms` });
     const code = fetchErrorCode(err);
-    const message = describeFetchError(err);
+    const message = explainFailure(code, describeFetchError(err));
     logger.debug({ url: req.url, code, err: message }, 'http capture failed');
     return finishResult(draft, { code, message });
   } finally {
     clearTimeout(timer);
+    await dispatcher.destroy().catch(() => undefined);
   }
 }
 
-async function followRedirects(draft: CaptureResult, limits: CaptureLimits, deadline: number, signal: AbortSignal): Promise<Response> {
+async function followRedirects(draft: CaptureResult, guard: AddressGuard, dispatcher: Agent, signal: AbortSignal): Promise<Response> {
   let url = draft.requestedUrl;
   for (let hop = 0; ; hop++) {
-    try {
-      await assertUrlAllowed(url, limits.allowPrivateNetworks, Math.max(1, Math.min(DNS_CHECK_MS, deadline - Date.now())));
-    } catch (err) {
-      if (err instanceof BlockedUrlError) throw new CaptureStop({ code: 'blocked_url', message: err.message });
-      throw err;
-    }
     draft.finalUrl = url;
-    const response = await fetch(url, {
-      redirect: 'manual',
-      signal,
-      headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' },
-    });
+    let response: Response;
+    try {
+      // A literal address never reaches the guarded lookup (nothing to resolve), so it is checked here.
+      guard.checkLiteral(new URL(url).hostname);
+      response = await fetch(url, {
+        redirect: 'manual',
+        signal,
+        dispatcher,
+        headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' },
+      });
+    } catch (err) {
+      const blocked = err instanceof BlockedUrlError ? err : err instanceof Error && err.cause instanceof BlockedUrlError ? err.cause : null;
+      if (!blocked) throw err;
+      throw new CaptureStop({ code: 'blocked_url', message: hop === 0 ? blocked.message : `redirected to ${url}: ${blocked.message}` });
+    }
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     await response.body?.cancel().catch(() => undefined);
     draft.redirects.push({ url, status: response.status });
     if (hop >= MAX_REDIRECTS - 1) {
-      throw new CaptureStop({ code: 'too_many_redirects', message: `more than ${MAX_REDIRECTS} redirects, the last from ${url}` });
+      const message = explainFailure('too_many_redirects', `more than ${MAX_REDIRECTS} redirects, the last from ${url}`);
+      throw new CaptureStop({ code: 'too_many_redirects', message });
     }
     try {
       url = new URL(location, url).href;
@@ -85,8 +104,11 @@ async function followRedirects(draft: CaptureResult, limits: CaptureLimits, dead
   }
 }
 
-/** The body, or a too_large failure as soon as it passes `max` bytes (declared or actually read). */
-async function readCapped(response: Response, max: number): Promise<Buffer> {
+/**
+ * The body, or a too_large failure as soon as it passes `max` bytes (declared or actually read). A body still
+ * arriving at `until` (epoch ms) is cut there and returned with `complete` false.
+ */
+async function readCapped(response: Response, max: number, until: number): Promise<{ body: Buffer; complete: boolean }> {
   const tooLarge = (size: string): CaptureStop =>
     new CaptureStop({ code: 'too_large', message: `the page is ${size} bytes, over the ${max}-byte limit` });
   const declared = Number(response.headers.get('content-length') ?? NaN);
@@ -94,21 +116,32 @@ async function readCapped(response: Response, max: number): Promise<Buffer> {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge(String(declared));
   }
-  if (!response.body) return Buffer.alloc(0);
+  if (!response.body) return { body: Buffer.alloc(0), complete: true };
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(`more than ${max}`);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), Math.max(0, until - Date.now()));
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next === 'late') {
+        await reader.cancel().catch(() => undefined);
+        return { body: Buffer.concat(chunks), complete: false };
+      }
+      if (next.done) return { body: Buffer.concat(chunks), complete: true };
+      size += next.value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(`more than ${max}`);
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
-  return Buffer.concat(chunks);
 }
 
 function describeFetchError(err: unknown): string {

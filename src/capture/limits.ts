@@ -17,6 +17,8 @@ export function captureRequestFor(
     },
     limits: {
       allowPrivateNetworks: config.allowPrivateNetworks,
+      allowedNetworks: config.allowedNetworks,
+      dnsServers: config.dnsServers,
       maxPageBytes: config.maxPageBytes,
       maxMediaBytes: config.maxMediaBytes,
       screenshotMaxHeight: config.screenshotMaxHeight,

@@ -82,7 +82,13 @@ export interface PageFacts {
   embeds: EmbeddedTweet[];
 }
 
-/** Why a capture produced no usable page. Network failures are recorded as such, never as removals. */
+/**
+ * Why a capture produced no usable page. Network failures are recorded as such, never as removals. Stored in
+ * snapshots, so the names are stable. Among them: `tls` a refused certificate or failed handshake (pages are never
+ * captured over untrusted TLS); `timeout` the deadline, or a document that never finished (then what it showed
+ * is kept as evidence); `too_large` a main document over the page limit, declared or counted while it arrived;
+ * `too_many_redirects` a redirect loop (20 hops in the browser, 10 over plain HTTP); `download` an attachment.
+ */
 export type CaptureErrorCode =
   | 'dns'
   | 'refused'
@@ -141,6 +147,10 @@ export interface CaptureResult {
 export interface CaptureLimits {
   /** Whether targets and their redirect hops may resolve to loopback, private or link-local addresses. */
   allowPrivateNetworks: boolean;
+  /** CIDRs reachable although private (SCRUBWATCH_ALLOWED_NETWORKS); unset: none. */
+  allowedNetworks?: readonly string[];
+  /** DNS servers that resolve target hosts (SCRUBWATCH_DNS_SERVERS); unset: the system resolver. */
+  dnsServers?: readonly string[];
   /** Largest main document accepted, in bytes; a larger one ends the capture with `too_large`. */
   maxPageBytes: number;
   /** Largest single photo or video file kept in `mediaFiles`, in bytes. */

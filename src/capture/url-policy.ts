@@ -1,9 +1,10 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { BlockedUrlError, InvalidInputError } from '../errors.ts';
+import { createAddressGuard, DEFAULT_DNS_TIMEOUT_MS } from '../net/guarded-lookup.ts';
+import type { NetworkPolicy } from '../net/network-policy.ts';
+
+export { isPrivateAddress, isPrivateHost } from '../net/private-address.ts';
 
 const MAX_URL_LENGTH = 2048;
-const DEFAULT_DNS_TIMEOUT_MS = 5_000;
 
 /**
  * Puts a target URL in the one form scrubwatch stores and compares: trimmed, http(s) only, host lower-cased,
@@ -33,143 +34,44 @@ export function normalizeUrl(input: string): string {
   return url.href;
 }
 
-function parseIPv4(ip: string): number[] | null {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return null;
-  const octets = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
-  return octets.every((o) => o >= 0 && o <= 255) ? octets : null;
-}
-
-/** Eight 16-bit groups, or null. Accepts `::` compression, a trailing dotted IPv4 part and a `%zone`. */
-function parseIPv6(input: string): number[] | null {
-  let ip = input.split('%')[0] ?? '';
-  const lastColon = ip.lastIndexOf(':');
-  if (ip.includes('.', lastColon)) {
-    const v4 = parseIPv4(ip.slice(lastColon + 1));
-    if (!v4) return null;
-    const [a = 0, b = 0, c = 0, d = 0] = v4;
-    ip = `${ip.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const halves = ip.split('::');
-  if (halves.length > 2) return null;
-  const toGroups = (s: string): number[] | null => {
-    if (s === '') return [];
-    const groups = s.split(':').map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? parseInt(g, 16) : NaN));
-    return groups.some(Number.isNaN) ? null : groups;
-  };
-  const head = toGroups(halves[0] ?? '');
-  const tail = halves.length === 2 ? toGroups(halves[1] ?? '') : [];
-  if (!head || !tail) return null;
-  const known = head.length + tail.length;
-  if (halves.length === 1 ? known !== 8 : known > 7) return null;
-  return [...head, ...new Array<number>(8 - known).fill(0), ...tail];
-}
-
-function isPrivateIPv4([a = 0, b = 0, c = 0]: number[]): boolean {
-  return (
-    a === 0 || // "this network", including the unspecified 0.0.0.0
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) || // carrier-grade NAT
-    (a === 169 && b === 254) || // link-local, including cloud metadata services
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 192 && b === 0 && (c === 0 || c === 2)) ||
-    (a === 198 && (b === 18 || b === 19)) ||
-    (a === 198 && b === 51 && c === 100) ||
-    (a === 203 && b === 0 && c === 113) ||
-    a >= 224 // multicast, reserved and broadcast
-  );
-}
-
-function isPrivateIPv6(g: number[]): boolean {
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  const embeddedV4 = [g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff];
-  const firstFiveZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (firstFiveZero && g5 === 0 && g6 === 0) return true; // :: and ::1 (and the rest of ::/112)
-  // IPv4-mapped, IPv4-compatible and NAT64 addresses reach whatever IPv4 address they carry.
-  if (firstFiveZero && (g5 === 0xffff || g5 === 0)) return isPrivateIPv4(embeddedV4);
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return isPrivateIPv4(embeddedV4);
-  if (g0 === 0x2002) return isPrivateIPv4([g1 >> 8, g1 & 0xff, g2 >> 8, g2 & 0xff]); // 6to4
-  return (
-    (g0 & 0xfe00) === 0xfc00 || // unique local fc00::/7
-    (g0 & 0xffc0) === 0xfe80 || // link-local fe80::/10
-    (g0 & 0xffc0) === 0xfec0 || // deprecated site-local fec0::/10
-    (g0 & 0xff00) === 0xff00 || // multicast
-    (g0 === 0x2001 && g1 === 0x0db8) || // documentation
-    (g0 === 0x0100 && g1 === 0 && g2 === 0 && g3 === 0) // discard prefix
-  );
-}
-
-/**
- * Whether an IP address (v4 or v6, brackets allowed) is loopback, private, link-local, CGNAT, unique-local,
- * unspecified, multicast or otherwise reserved, including IPv4 addresses wrapped in IPv6 forms.
- * Throws InvalidInputError when the string is not an IP address at all.
- */
-export function isPrivateAddress(ip: string): boolean {
-  const bare = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
-  const v4 = isIP(bare) === 4 ? parseIPv4(bare) : null;
-  if (v4) return isPrivateIPv4(v4);
-  const v6 = bare.includes(':') ? parseIPv6(bare) : null;
-  if (v6) return isPrivateIPv6(v6);
-  throw new InvalidInputError('ip', `"${ip}" is not an IPv4 or IPv6 address`);
-}
-
-/**
- * Whether a URL host name is private without asking DNS: a private or reserved literal IP (brackets allowed), or
- * `localhost` and its subdomains, which resolvers answer with loopback (some without asking DNS at all).
- */
-export function isPrivateHost(hostname: string): boolean {
-  const bare = (hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname).toLowerCase();
-  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
-  return isIP(bare) !== 0 && isPrivateAddress(bare);
-}
-
-function blocked(host: string, address: string): BlockedUrlError {
-  const via = host === address ? '' : ` resolves to ${address}, which`;
-  return new BlockedUrlError(
-    `${host}${via} is a private or reserved address; scrubwatch only visits public sites unless ` +
-      'SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true is set (set it if watching this host is intended)',
-  );
-}
-
-async function resolveAll(host: string, timeoutMs: number): Promise<string[]> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string[]>((resolve) => {
-    timer = setTimeout(() => resolve([]), timeoutMs);
-  });
-  const resolved = lookup(host, { all: true, verbatim: true }).then(
-    (addresses) => addresses.map((a) => a.address),
-    (): string[] => [],
-  );
+function hostOf(url: string): string {
   try {
-    return await Promise.race([resolved, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Refuses (BlockedUrlError) a URL whose host is, or resolves to, a private or reserved address, unless private
- * networks are allowed. A host that does not resolve (or not within `dnsTimeoutMs`) passes: the capture then
- * records its own `dns` error rather than a block. Throws InvalidInputError for a URL that does not parse.
- */
-export async function assertUrlAllowed(
-  url: string,
-  allowPrivateNetworks: boolean,
-  dnsTimeoutMs: number = DEFAULT_DNS_TIMEOUT_MS,
-): Promise<void> {
-  if (allowPrivateNetworks) return;
-  let host: string;
-  try {
-    host = new URL(url).hostname;
+    return new URL(url).hostname;
   } catch {
     throw new InvalidInputError('url', `"${url}" is not a valid URL`);
   }
-  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
-  if (isPrivateHost(host)) throw blocked(host, isIP(bare) !== 0 ? bare : 'loopback');
-  if (isIP(bare) !== 0) return;
-  for (const address of await resolveAll(bare, dnsTimeoutMs)) {
-    if (isPrivateAddress(address)) throw blocked(host, address);
+}
+
+function policyOf(policy: NetworkPolicy | boolean): NetworkPolicy {
+  return typeof policy === 'boolean' ? { allowPrivateNetworks: policy } : policy;
+}
+
+/**
+ * Refuses (BlockedUrlError) a URL whose host is a literal address or a `localhost` name the policy forbids, without
+ * asking DNS. Names are checked where the connection is made (the egress proxy, the guarded fetches), at request time.
+ * Throws InvalidInputError for a URL that does not parse.
+ */
+export function assertHostAllowed(url: string, policy: NetworkPolicy | boolean): void {
+  createAddressGuard(policyOf(policy)).checkLiteral(hostOf(url));
+}
+
+/**
+ * Refuses (BlockedUrlError) a URL whose host is, or resolves to, an address the policy forbids: the early check
+ * when a target or webhook is added, so a mistake is reported at once. A host that does not resolve (or not within
+ * `dnsTimeoutMs`) passes: the capture then records its own `dns` error rather than a block. This check alone does
+ * not protect a later connection (the name may resolve differently then); the connection paths check again.
+ * Throws InvalidInputError for a URL that does not parse.
+ */
+export async function assertUrlAllowed(
+  url: string,
+  policy: NetworkPolicy | boolean,
+  dnsTimeoutMs: number = DEFAULT_DNS_TIMEOUT_MS,
+): Promise<void> {
+  const host = hostOf(url);
+  if (policyOf(policy).allowPrivateNetworks) return;
+  try {
+    await createAddressGuard(policyOf(policy), dnsTimeoutMs).resolve(host);
+  } catch (err) {
+    if (err instanceof BlockedUrlError) throw err;
   }
 }

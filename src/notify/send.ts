@@ -30,6 +30,8 @@ export async function sendToSubscription(config: Config, sub: Subscription, out:
       idempotencyKey: out.idempotencyKey,
       timeoutMs: config.webhookTimeoutMs,
       allowPrivateNetworks: config.allowPrivateNetworks,
+      allowedNetworks: config.allowedNetworks,
+      dnsServers: config.dnsServers,
     });
     return res.status;
   }

@@ -18,7 +18,7 @@ export interface TargetDeps extends WatchQueues {
  */
 export async function addTarget(deps: TargetDeps, input: NewTargetInput): Promise<Target> {
   const spec = parseNewTarget(input, deps.config.defaultEvery);
-  await assertUrlAllowed(spec.url, deps.config.allowPrivateNetworks);
+  await assertUrlAllowed(spec.url, deps.config);
   const target = await insertTarget(deps.pool, spec);
   if (!target) {
     const existing = await findTargetByUrl(deps.pool, spec.url);

@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { BlockedUrlError, InvalidInputError } from '../../src/errors.ts';
-import { assertUrlAllowed, isPrivateAddress, isPrivateHost, normalizeUrl } from '../../src/capture/url-policy.ts';
+import { assertHostAllowed, assertUrlAllowed, isPrivateAddress, isPrivateHost, normalizeUrl } from '../../src/capture/url-policy.ts';
 
 describe('normalizeUrl', () => {
   it.each([
@@ -81,6 +81,12 @@ describe('assertUrlAllowed', () => {
     'http://0x7f.1/',
     'http://2130706433/',
     'http://[::ffff:192.168.0.1]/',
+    'http://[::ffff:127.0.0.2]/',
+    'http://[::ffff:7f00:2]/',
+    'http://0.0.0.0/',
+    'http://10.0.0.1/',
+    'http://172.16.0.1/',
+    'http://192.168.1.1/',
     'http://localhost:3000/',
   ])('refuses %s with a message naming the switch', async (url) => {
     const attempt = assertUrlAllowed(url, false);
@@ -114,5 +120,26 @@ describe('assertUrlAllowed', () => {
 
   it('rejects a URL that does not parse as invalid input', async () => {
     await expect(assertUrlAllowed('not a url', false)).rejects.toThrow(InvalidInputError);
+  });
+
+  it('lets exactly the allowed networks through, mapped IPv6 forms included', async () => {
+    const policy = { allowPrivateNetworks: false, allowedNetworks: ['127.0.0.1/32', '10.1.2.0/24'] };
+    for (const url of ['http://127.0.0.1:8080/', 'http://10.1.2.3/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:a01:203]/']) {
+      await expect(assertUrlAllowed(url, policy)).resolves.toBeUndefined();
+    }
+    for (const url of ['http://127.0.0.2/', 'http://[::ffff:7f00:2]/', 'http://10.1.3.1/', 'http://169.254.169.254/', 'http://[::1]/']) {
+      await expect(assertUrlAllowed(url, policy)).rejects.toThrow(/SCRUBWATCH_ALLOWED_NETWORKS/);
+    }
+  });
+});
+
+describe('assertHostAllowed', () => {
+  it('refuses literal and localhost hosts at once, and leaves names to the connection', () => {
+    expect(() => assertHostAllowed('http://169.254.169.254/latest/meta-data/', false)).toThrow(BlockedUrlError);
+    expect(() => assertHostAllowed('http://[::ffff:127.0.0.2]:81/', { allowPrivateNetworks: false, allowedNetworks: ['127.0.0.1/32'] })).toThrow(BlockedUrlError);
+    expect(() => assertHostAllowed('http://api.localhost/', false)).toThrow(BlockedUrlError);
+    expect(() => assertHostAllowed(`http://${hostname()}/`, false)).not.toThrow();
+    expect(() => assertHostAllowed('http://127.0.0.1:81/', { allowPrivateNetworks: false, allowedNetworks: ['127.0.0.1/32'] })).not.toThrow();
+    expect(() => assertHostAllowed('http://127.0.0.1/', true)).not.toThrow();
   });
 });

@@ -150,7 +150,7 @@ describe('FixtureSite article options', () => {
 describe('FixtureSite article scripts in Chromium', () => {
   let host: BrowserHost;
   beforeAll(() => {
-    host = createBrowserHost({ chromiumPath: undefined }, pino({ level: 'silent' }));
+    host = createBrowserHost({ chromiumPath: undefined, allowPrivateNetworks: true }, pino({ level: 'silent' }));
   });
   afterAll(() => host.close());
 

@@ -1,14 +1,18 @@
 import { connect } from 'node:net';
-import { assertUrlAllowed, normalizeUrl } from '../../capture/url-policy.ts';
-import { InvalidInputError, describeError } from '../../errors.ts';
+import { Agent, fetch, type Response } from 'undici';
+import { normalizeUrl } from '../../capture/url-policy.ts';
+import { BlockedUrlError, InvalidInputError, describeError } from '../../errors.ts';
+import { createAddressGuard, type AddressGuard } from '../../net/guarded-lookup.ts';
+import type { NetworkPolicy } from '../../net/network-policy.ts';
+import { bareHost } from '../../net/private-address.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import { SIGNATURE_HEADER, signBody } from '../signature.ts';
 
 /** At most this much of a receiver's answer is read (for the error message); the rest is never downloaded. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
-/** One signed POST to a webhook. */
-export interface WebhookRequest {
+/** One signed POST to a webhook, and the network policy its address must pass. */
+export interface WebhookRequest extends NetworkPolicy {
   url: string;
   /** The raw JSON body, exactly as signed. */
   body: string;
@@ -16,7 +20,6 @@ export interface WebhookRequest {
   /** Sent as `Idempotency-Key`: the same for every attempt of one delivery, so a receiver can drop duplicates. */
   idempotencyKey: string;
   timeoutMs: number;
-  allowPrivateNetworks: boolean;
 }
 
 export interface WebhookResponse {
@@ -26,7 +29,7 @@ export interface WebhookResponse {
   truncated: boolean;
 }
 
-async function readCapped(body: ReadableStream<Uint8Array> | null): Promise<{ text: string; truncated: boolean }> {
+async function readCapped(body: Response['body']): Promise<{ text: string; truncated: boolean }> {
   if (!body) return { text: '', truncated: false };
   const reader = body.getReader();
   const chunks: Buffer[] = [];
@@ -48,12 +51,31 @@ async function readCapped(body: ReadableStream<Uint8Array> | null): Promise<{ te
 /**
  * POSTs a signed JSON body (`Scrubwatch-Signature`, `Idempotency-Key`). Redirects are not followed (a 3xx is a
  * failure), the whole exchange is cut off after `timeoutMs`, and at most 64 KB of the answer is read. Any 2xx is a
- * success; everything else throws DeliveryError with the status when there was one. The address is checked again
- * here, since a host may have started resolving to a private address after the subscription was made.
+ * success; everything else throws DeliveryError with the status when there was one. The address is checked at
+ * every send, when the connection is made (a host may have started resolving to a private address since the
+ * subscription was made, or answer differently from one lookup to the next): BlockedUrlError when it is refused.
  */
 export async function postWebhook(req: WebhookRequest): Promise<WebhookResponse> {
-  await assertUrlAllowed(req.url, req.allowPrivateNetworks);
+  const guard = createAddressGuard(req, Math.min(req.timeoutMs, 5_000));
+  guard.checkLiteral(hostOf(req.url));
   const signal = AbortSignal.timeout(req.timeoutMs);
+  const dispatcher = new Agent({ connect: { lookup: guard.lookup } });
+  try {
+    return await send(req, dispatcher, signal);
+  } finally {
+    await dispatcher.destroy().catch(() => undefined);
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    throw new InvalidInputError('webhook', `"${url}" is not a valid URL`);
+  }
+}
+
+async function send(req: WebhookRequest, dispatcher: Agent, signal: AbortSignal): Promise<WebhookResponse> {
   let res: Response;
   try {
     res = await fetch(req.url, {
@@ -61,6 +83,7 @@ export async function postWebhook(req: WebhookRequest): Promise<WebhookResponse>
       body: req.body,
       redirect: 'manual',
       signal,
+      dispatcher,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'scrubwatch',
@@ -69,6 +92,7 @@ export async function postWebhook(req: WebhookRequest): Promise<WebhookResponse>
       },
     });
   } catch (err) {
+    if (err instanceof Error && err.cause instanceof BlockedUrlError) throw err.cause;
     const timedOut = signal.aborted;
     throw new DeliveryError(timedOut ? `webhook did not answer within ${req.timeoutMs} ms` : `webhook unreachable: ${describeError((err as Error).cause ?? err)}`, null, { cause: err });
   }
@@ -85,23 +109,24 @@ export async function postWebhook(req: WebhookRequest): Promise<WebhookResponse>
 }
 
 /**
- * Checks a webhook URL when a subscription is made: http(s), no credentials, not a private address (unless
- * allowed), and something accepts a TCP connection on its host and port within `timeoutMs` — so a typo is refused
- * at once rather than found in the dead letter a day later. Returns the normalised URL.
+ * Checks a webhook URL when a subscription is made: http(s), no credentials, not an address the network policy
+ * refuses (BlockedUrlError), and something accepts a TCP connection on its host and port within `timeoutMs` — so a
+ * typo is refused at once rather than found in the dead letter a day later. Returns the normalised URL.
+ * `policy` may be just the SCRUBWATCH_ALLOW_PRIVATE_NETWORKS flag.
  */
-export async function validateWebhookUrl(input: string, allowPrivateNetworks: boolean, timeoutMs = 5_000): Promise<string> {
+export async function validateWebhookUrl(input: string, policy: NetworkPolicy | boolean, timeoutMs = 5_000): Promise<string> {
   let url: string;
   try {
     url = normalizeUrl(input);
   } catch (err) {
     throw new InvalidInputError('webhook', describeError(err).replace(/can be watched/, 'can receive webhooks'));
   }
-  await assertUrlAllowed(url, allowPrivateNetworks);
+  const guard: AddressGuard = createAddressGuard(typeof policy === 'boolean' ? { allowPrivateNetworks: policy } : policy, timeoutMs);
   const { hostname, port, protocol } = new URL(url);
-  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  guard.checkLiteral(hostname);
   const portNumber = Number(port || (protocol === 'https:' ? 443 : 80));
   await new Promise<void>((resolve, reject) => {
-    const socket = connect({ host, port: portNumber, timeout: timeoutMs });
+    const socket = connect({ host: bareHost(hostname), port: portNumber, timeout: timeoutMs, lookup: guard.lookup });
     const fail = (why: string) => {
       socket.destroy();
       reject(new InvalidInputError('webhook', `cannot reach the webhook at ${url}: ${why}; check the address and that the receiver is running`));
@@ -111,7 +136,11 @@ export async function validateWebhookUrl(input: string, allowPrivateNetworks: bo
       resolve();
     });
     socket.once('timeout', () => fail(`no connection within ${timeoutMs} ms`));
-    socket.once('error', (err) => fail(describeError(err)));
+    socket.once('error', (err) => {
+      if (!(err instanceof BlockedUrlError)) return fail(describeError(err));
+      socket.destroy();
+      reject(err);
+    });
   });
   return url;
 }
