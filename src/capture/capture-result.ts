@@ -35,17 +35,43 @@ export function startResult(fetcher: FetcherKind, requestedUrl: string): Capture
 }
 
 /**
- * A finished copy of `draft`, with its duration and `error` (if any) set. Copying matters for the browser: work
- * cut off by the deadline may still write to the draft after the result has been handed back.
+ * A finished copy of `draft`, with its duration and `error` (if any) set, and every string in it storable (see
+ * toStorableText). Copying matters for the browser: work cut off by the deadline may still write to the draft after
+ * the result has been handed back.
  */
 export function finishResult(draft: CaptureResult, error: CaptureFailure | null): CaptureResult {
   return {
     ...draft,
-    redirects: [...draft.redirects],
+    requestedUrl: toStorableText(draft.requestedUrl),
+    finalUrl: toStorableText(draft.finalUrl),
+    redirects: storable(draft.redirects),
+    headers: storable(draft.headers),
+    facts: storable(draft.facts),
+    html: draft.html === null ? null : toStorableText(draft.html),
+    text: draft.text === null ? null : toStorableText(draft.text),
     mediaFiles: [...draft.mediaFiles],
-    error,
+    error: storable(error),
     durationMs: Date.now() - draft.startedAt.getTime(),
   };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `text` with NUL characters and unpaired surrogates replaced by U+FFFD. A page can hold both (NUL bytes in its
+ * source, a script writing '\uD800'); Postgres refuses NUL in text and jsonb values, and an unpaired surrogate
+ * has no UTF-8 form, so either would lose the snapshot, its change record or its alert at insert.
+ */
+export function toStorableText(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** A deep copy of plain data with every string storable. */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return toStorableText(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => storable(item)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [toStorableText(key), storable(item)])) as T;
 }
 
 /** The capture's main text: the blocks' text joined by blank lines. */

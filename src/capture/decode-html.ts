@@ -2,12 +2,14 @@
 const PRESCAN_BYTES = 1024;
 
 /**
- * Decodes an HTML body: the charset of the Content-Type header wins, then a `<meta charset>` or
- * `<meta http-equiv="content-type">` near the top, then a byte-order mark, then UTF-8 when the bytes are valid
- * UTF-8, else windows-1252 (what browsers assume for unlabelled legacy pages).
+ * Decodes an HTML body in the order the HTML standard gives browsers, so both fetchers read the same text: a
+ * byte-order mark wins, then the charset of the Content-Type header, then a `<meta charset>` or
+ * `<meta http-equiv="content-type">` near the top, then UTF-8 when the bytes are valid UTF-8, else windows-1252
+ * (what browsers assume for unlabelled legacy pages). A page whose label is wrong (a header saying UTF-8 over
+ * windows-1252 bytes) reads as it does in a browser: the bytes that are not UTF-8 become U+FFFD.
  */
 export function decodeHtml(body: Uint8Array, contentType: string | null): string {
-  const label = charsetOf(contentType) ?? metaCharset(body);
+  const label = byteOrderMark(body) ?? charsetOf(contentType) ?? metaCharset(body);
   if (label !== null) {
     try {
       return new TextDecoder(label).decode(body);
@@ -20,6 +22,13 @@ export function decodeHtml(body: Uint8Array, contentType: string | null): string
   } catch {
     return new TextDecoder('windows-1252').decode(body);
   }
+}
+
+function byteOrderMark(body: Uint8Array): string | null {
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return 'utf-8';
+  if (body[0] === 0xfe && body[1] === 0xff) return 'utf-16be';
+  if (body[0] === 0xff && body[1] === 0xfe) return 'utf-16le';
+  return null;
 }
 
 function charsetOf(contentType: string | null): string | null {

@@ -22,6 +22,21 @@ export function chromiumErrorCode(message: string): CaptureErrorCode {
   return 'network';
 }
 
+/**
+ * The stored message of a failed request: what happened, in words, where the library's own text does not say it
+ * plainly (a refused certificate, a redirect loop), followed by that text. `detail` is Playwright's or undici's.
+ */
+export function explainFailure(code: CaptureErrorCode, detail: string): string {
+  if (code === 'tls') {
+    return /CERT|certificate/i.test(detail)
+      ? `refused the server's TLS certificate, which is not trusted (self-signed, expired, for another name or from an unknown authority): ${detail}`
+      : `the TLS handshake with the server failed: ${detail}`;
+  }
+  if (code === 'too_many_redirects') return `the page kept redirecting and was given up: ${detail}`;
+  if (code === 'download') return `the URL answered with a file download, not a page: ${detail}`;
+  return detail;
+}
+
 const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',

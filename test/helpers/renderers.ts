@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { descendants, isAlive } from './cli.ts';
+
+/** A Chromium renderer process below this test process, with the CPU time it has used so far. */
+export interface Renderer {
+  pid: number;
+  /** User plus system CPU time, in clock ticks (1/100 s on Linux). */
+  cpuTicks: number;
+}
+
+/**
+ * Renderer processes of the browsers this test process launched (each open browser context has its own; none
+ * remain once every context is closed). Test files run in forked processes, so no other file's are counted.
+ */
+export function renderers(): Renderer[] {
+  const found: Renderer[] = [];
+  for (const pid of descendants(process.pid)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer') || !isAlive(pid)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      found.push({ pid, cpuTicks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/** Polls until no renderer process remains or `withinMs` passes; returns those still there (empty when all went). */
+export async function waitForNoRenderers(withinMs: number): Promise<Renderer[]> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const left = renderers();
+    if (left.length === 0 || Date.now() > until) return left;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkThroughQueue, type CheckResult } from '../../src/checks/check-now.ts';
+import { getBlob } from '../../src/db/blobs.ts';
+import { listSnapshots } from '../../src/db/snapshots.ts';
+import type { CaptureErrorCode, FetcherKind, PageFacts } from '../../src/capture/types.ts';
+import { addTarget } from '../../src/targets/manage-targets.ts';
+import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { createTestContext } from '../helpers/context.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { CHARSET_PAGES, startHostileSite, unstorablePage, type HostileSite } from '../helpers/hostile-site.ts';
+import { waitForNoRenderers } from '../helpers/renderers.ts';
+
+/**
+ * Each hostile page through the real path: a target, a job on the queue, the worker's capture, the store. Each
+ * must leave exactly one snapshot row (with its error code when it failed, never a removal alert), leave no
+ * renderer behind, and the same worker must then capture a normal page as usual.
+ */
+interface HostileCase {
+  path: string;
+  code: CaptureErrorCode | null;
+  /** Per-target capture timeout, for the cases that can only end at the deadline. */
+  timeoutMs?: number;
+  tls?: boolean;
+  /** The page's title, when it is read (with or without an error). */
+  title?: string;
+}
+
+const browserCases: HostileCase[] = [
+  { path: '/redirect-loop/0', code: 'too_many_redirects' },
+  { path: '/huge', code: 'too_large' },
+  { path: '/huge-declared', code: 'too_large' },
+  { path: '/endless', code: 'too_large' },
+  { path: '/article/over-tls', code: 'tls', tls: true },
+  { path: '/download', code: 'download' },
+  { path: '/alert-loop', code: 'timeout', timeoutMs: 6_000 },
+  { path: '/js-loop-inline', code: 'timeout', timeoutMs: 6_000 },
+  { path: '/js-loop-after-load', code: 'timeout', timeoutMs: 6_000 },
+  { path: '/blocking-script', code: 'timeout', timeoutMs: 8_000, title: 'Blocking script' },
+  { path: '/trickle', code: 'timeout', timeoutMs: 8_000, title: 'Trickle' },
+  { path: '/infinite-scroll', code: null, title: 'Endless feed' },
+  { path: '/dialogs', code: null, title: 'Pushy dialogs' },
+  { path: '/popups', code: null, title: 'Popups' },
+  { path: '/never-loads', code: null, timeoutMs: 12_000, title: 'Never loads' },
+  { path: '/charset/shift-jis', code: null, title: CHARSET_PAGES['shift-jis']!.title },
+  { path: '/charset/misdeclared', code: null, title: CHARSET_PAGES.misdeclared!.title },
+];
+
+const httpCases: HostileCase[] = [
+  { path: '/redirect-loop/0', code: 'too_many_redirects' },
+  { path: '/huge', code: 'too_large' },
+  { path: '/endless', code: 'too_large' },
+  { path: '/article/over-tls', code: 'tls', tls: true },
+  { path: '/download', code: 'download' },
+  { path: '/trickle', code: 'timeout', timeoutMs: 4_000, title: 'Trickle' },
+  { path: '/charset/windows-1251', code: null, title: CHARSET_PAGES['windows-1251']!.title },
+  { path: '/charset/header-over-meta', code: null, title: CHARSET_PAGES['header-over-meta']!.title },
+];
+
+describe('hostile pages through the queue, the worker and Postgres', () => {
+  let db: TestDatabase;
+  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let site: HostileSite;
+  let worker: RunningWorker;
+  let normal = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ctx = await createTestContext(db.url, { SCRUBWATCH_MAX_PAGE_BYTES: '5000000', SCRUBWATCH_SCREENSHOT_MAX_HEIGHT: '1500' });
+    site = await startHostileSite();
+    worker = await startWorker(ctx);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await ctx?.dispose();
+    await site?.close();
+    await db?.drop();
+  });
+
+  async function check(url: string, fetcher: FetcherKind, timeoutMs?: number): Promise<CheckResult> {
+    const target = await addTarget(ctx, { url, every: '6h', fetcher, options: timeoutMs ? { timeoutMs } : {} });
+    const [result] = await checkThroughQueue(ctx, [{ id: target.id, kind: 'page' }], 60_000, () => undefined);
+    return result!;
+  }
+
+  /** The worker took the hostile page in its stride: no renderer left, and a normal page captures as usual. */
+  async function expectWorkerHealthy(fetcher: FetcherKind): Promise<void> {
+    expect(await waitForNoRenderers(10_000)).toEqual([]);
+    const path = `/article/normal-${++normal}`;
+    const { snapshot } = await check(site.url(path), fetcher);
+    expect(snapshot).toMatchObject({ error: null, status: 200, title: `Article normal-${normal}`, outcome: { kind: 'ok', signal: 'ok' } });
+  }
+
+  describe.each([
+    ['browser', browserCases],
+    ['http', httpCases],
+  ] as const)('with the %s fetcher', (fetcher, cases) => {
+    it.each(cases)('$path: one snapshot with error $code, no alert, and the worker goes on', async (c) => {
+      // The query keeps the two fetchers' targets apart (one target per URL); the site answers by path.
+      const url = `${c.tls ? site.tlsUrl(c.path) : site.url(c.path)}?via=${fetcher}`;
+      const { targetId, snapshot, alerts } = await check(url, fetcher, c.timeoutMs);
+      expect(await listSnapshots(ctx.pool, targetId)).toEqual([snapshot]);
+      expect(snapshot.error?.code ?? null).toBe(c.code);
+      if (c.code) {
+        expect(snapshot.error?.message).not.toBe('');
+        expect(snapshot.outcome?.kind).toBe('error');
+      }
+      if (c.title) expect(snapshot.title).toBe(c.title);
+      expect(alerts).toEqual([]);
+      await expectWorkerHealthy(fetcher);
+    });
+  });
+
+  it.each(['browser', 'http'] as const)(
+    'stores a page with NUL characters and unpaired surrogates with the %s fetcher, and the change record between two captures',
+    async (fetcher) => {
+      const path = `/unstorable-${fetcher}`;
+      site.html(path, unstorablePage(1));
+      const first = await check(site.url(path), fetcher);
+      site.html(path, unstorablePage(2));
+      const [second] = await checkThroughQueue(ctx, [{ id: first.targetId, kind: 'page' }], 60_000, () => undefined);
+
+      expect(first.snapshot.error).toBeNull();
+      expect(first.snapshot.title).toMatch(/^Notice\uFFFD with a NUL/);
+      expect(second?.snapshot.error).toBeNull();
+      expect(second?.change?.previousSnapshotId).toBe(first.snapshot.id);
+      const removed = second?.change?.record.blocks.removed.map((b) => b.text) ?? [];
+      expect(removed.some((text) => text.includes('Version 1.') && text.includes('\uFFFD'))).toBe(true);
+      const facts = JSON.parse((await getBlob(ctx.pool, second!.snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
+      expect(facts.blocks.some((b) => b.text.includes('Version 2.'))).toBe(true);
+      const text = (await getBlob(ctx.pool, second!.snapshot.parts.text!))!.data.toString('utf8');
+      expect(text).not.toContain('\u0000');
+    },
+  );
+});
