@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { isValidDnsServer, isValidNetwork } from './net/network-policy.ts';
 import { parseDuration } from './targets/schedule.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -33,6 +39,8 @@ const envSchema = z.object({
     .default('scrubwatch'),
   CHROMIUM_PATH: z.string().min(1).optional(),
   SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: booleanFlag.default(false),
+  SCRUBWATCH_ALLOWED_NETWORKS: commaList.refine((l) => l.every(isValidNetwork), 'must be comma-separated CIDRs like 10.1.2.0/24,fd00::/8'),
+  SCRUBWATCH_DNS_SERVERS: commaList.refine((l) => l.every(isValidDnsServer), 'must be comma-separated IP or IP:port, like 10.0.0.2,[fd00::53]:5353'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCRUBWATCH_CONCURRENCY: positiveInt(2).refine((n) => n <= 32, 'must be at most 32'),
   SCRUBWATCH_CAPTURE_TIMEOUT: positiveInt(45_000),
@@ -45,9 +53,13 @@ const envSchema = z.object({
   SCRUBWATCH_MAX_RECHECKS: positiveInt(6),
   SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE: duration('1d'),
   SCRUBWATCH_LOCK_DURATION: duration('30s'),
+  SCRUBWATCH_REDIS_CHECK_INTERVAL: duration('15s'),
+  SCRUBWATCH_BROWSER_RECYCLE_CAPTURES: positiveInt(200),
+  SCRUBWATCH_BROWSER_MAX_MEMORY: positiveInt(1024),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   SCRUBWATCH_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SCRUBWATCH_SESSION_TTL: duration('12h').refine((ms) => ms >= 1_000, 'must be at least 1s'),
   SCRUBWATCH_OEMBED_URL: urlWithScheme(['http:', 'https:']).default('https://publish.twitter.com/oembed'),
   SCRUBWATCH_TWEET_RATE: z
     .string()
@@ -75,6 +87,17 @@ export interface Config {
   queuePrefix: string;
   chromiumPath: string | undefined;
   allowPrivateNetworks: boolean;
+  /**
+   * Networks (CIDRs, SCRUBWATCH_ALLOWED_NETWORKS) that targets and webhooks may reach although private, such as one
+   * intranet host; everything else private stays refused, cloud metadata (169.254.169.254) too unless listed.
+   * Default: none.
+   */
+  allowedNetworks: readonly string[];
+  /**
+   * DNS servers (`ip` or `ip:port`, SCRUBWATCH_DNS_SERVERS) that resolve the hosts of targets and webhooks, for
+   * instance a filtering resolver. Default: none, the system resolver.
+   */
+  dnsServers: readonly string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Captures one worker process runs at once (each in its own browser context). */
   concurrency: number;
@@ -100,11 +123,29 @@ export interface Config {
    * within about twice this (BullMQ's stalled-job check runs as often).
    */
   lockDurationMs: number;
+  /**
+   * How often a worker checks that Redis still holds the queues (a marker key), in milliseconds (default 15s);
+   * after a FLUSHALL or a restart without persistence the schedules and the outbox are restored from Postgres.
+   * A reconnect to Redis triggers the check at once.
+   */
+  redisCheckIntervalMs: number;
+  /**
+   * Captures one Chromium serves before it is replaced by a fresh one (default 200); captures in flight finish
+   * on the old one, which closes when its last capture ends.
+   */
+  browserRecycleCaptures: number;
+  /**
+   * Memory of the Chromium process tree, in MB, past which it is replaced the same way (default 1024). Read from
+   * /proc as PSS, so pages Chromium's processes share count once, not once per process.
+   */
+  browserMaxMemoryMb: number;
   /** Where the API and review UI listen. */
   host: string;
   port: number;
   /** Signs the UI's session cookies; when unset a random one is made at start (sessions end on restart). */
   sessionSecret: string | undefined;
+  /** How long a UI session lasts from sign-in, in milliseconds (default 12h); checked server-side on every request. */
+  sessionTtlMs: number;
   /** The oEmbed endpoint tweets are probed through. */
   oembedUrl: string;
   /** Tweet probes allowed per window, shared by every worker (one oEmbed host). */
@@ -144,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.SCRUBWATCH_QUEUE_PREFIX,
     chromiumPath: e.CHROMIUM_PATH,
     allowPrivateNetworks: e.SCRUBWATCH_ALLOW_PRIVATE_NETWORKS,
+    allowedNetworks: e.SCRUBWATCH_ALLOWED_NETWORKS,
+    dnsServers: e.SCRUBWATCH_DNS_SERVERS,
     logLevel: e.LOG_LEVEL,
     concurrency: e.SCRUBWATCH_CONCURRENCY,
     captureTimeoutMs: e.SCRUBWATCH_CAPTURE_TIMEOUT,
@@ -156,9 +199,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRechecks: e.SCRUBWATCH_MAX_RECHECKS,
     notFoundProbeMaxAgeMs: e.SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE,
     lockDurationMs: e.SCRUBWATCH_LOCK_DURATION,
+    redisCheckIntervalMs: e.SCRUBWATCH_REDIS_CHECK_INTERVAL,
+    browserRecycleCaptures: e.SCRUBWATCH_BROWSER_RECYCLE_CAPTURES,
+    browserMaxMemoryMb: e.SCRUBWATCH_BROWSER_MAX_MEMORY,
     host: e.HOST,
     port: e.PORT,
     sessionSecret: e.SCRUBWATCH_SESSION_SECRET,
+    sessionTtlMs: e.SCRUBWATCH_SESSION_TTL,
     oembedUrl: e.SCRUBWATCH_OEMBED_URL,
     tweetRate: e.SCRUBWATCH_TWEET_RATE,
     smtpUrl: e.SMTP_URL,

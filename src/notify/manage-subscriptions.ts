@@ -7,6 +7,7 @@ import { deleteSubscription, insertSubscription, type Subscription } from '../db
 import { SEVERITY } from '../detect/findings.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { parseDuration } from '../targets/schedule.ts';
+import { storableText } from '../targets/target-input.ts';
 import { digestSchedulerId, type NotifyQueue } from '../queue/notify-jobs.ts';
 import { scheduleDigest } from './digest-schedule.ts';
 import { validateWebhookUrl } from './channels/webhook.ts';
@@ -49,7 +50,7 @@ export const ALERT_KINDS: readonly string[] = [...new Set([...Object.keys(SEVERI
 const MIN_DIGEST_MS = 5 * 60_000;
 
 const inputSchema = z.object({
-  name: z.string().trim().min(1, 'name is required').max(200),
+  name: storableText(z.string().trim().min(1, 'name is required').max(200)),
   email: z.email('is not an email address').max(320).optional(),
   tags: z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'tags are 1-64 letters, digits or _ . : / -')).max(50).default([]),
   kinds: z.array(z.enum(ALERT_KINDS as [string, ...string[]], { message: `must be one of ${ALERT_KINDS.join(', ')}` })).max(20).default([]),
@@ -82,7 +83,7 @@ export async function addSubscription(deps: { pool: Pool; config: Config; queue:
   for (const id of targetIds) {
     if (!(await getTarget(deps.pool, id))) throw new InvalidInputError('target', `target ${id} does not exist; list them with \`scrubwatch targets list\``);
   }
-  const webhookUrl = input.webhook !== undefined ? await validateWebhookUrl(input.webhook, deps.config.allowPrivateNetworks) : null;
+  const webhookUrl = input.webhook !== undefined ? await validateWebhookUrl(input.webhook, deps.config) : null;
   const channel = webhookUrl ? 'webhook' : v.email ? 'email' : 'feed';
   const secret = channel === 'feed' ? randomBytes(24).toString('base64url') : randomBytes(32).toString('hex');
   const subscription = await insertSubscription(deps.pool, {

@@ -4,20 +4,30 @@ import { normalizeUrl } from '../capture/url-policy.ts';
 import { validateSchedule, type Schedule } from './schedule.ts';
 import { canonicalTweetUrl, parseTweetUrl } from '../tweets/tweet-url.ts';
 
+/**
+ * A string Postgres can store as given: no NUL (text and jsonb refuse it) and no lone UTF-16 surrogate (it would
+ * come back as U+FFFD). Command-line arguments cannot hold a NUL, but a file of targets can.
+ */
+export function storableText(schema: z.ZodString): z.ZodString {
+  return schema
+    .refine((s) => !s.includes('\u0000'), 'contains a NUL character (\\u0000), which cannot be stored; remove it')
+    .refine((s) => !/\p{Cs}/u.test(s), 'contains a lone UTF-16 surrogate (not valid Unicode)');
+}
+
 /** Per-target capture and detection options, stored as JSON on the target. */
 export const targetOptionsSchema = z.object({
   /** CSS selector to wait for before reading the page. */
-  waitFor: z.string().trim().min(1).max(500).optional(),
+  waitFor: storableText(z.string().trim().min(1).max(500)).optional(),
   /** CSS selectors whose elements are left out of every comparison (ads, view counters, clocks). */
-  ignore: z.array(z.string().trim().min(1).max(500)).max(50).default([]),
+  ignore: z.array(storableText(z.string().trim().min(1).max(500))).max(50).default([]),
   /** Phrases (a person's name, a unit) whose disappearance from the main text matters. */
-  phrases: z.array(z.string().trim().min(1).max(500)).max(100).default([]),
+  phrases: z.array(storableText(z.string().trim().min(1).max(500))).max(100).default([]),
   /** Consecutive captures that must agree before a removal is raised. */
   confirm: z.number().int().min(1).max(10).default(2),
   /** Extra patterns (regular expressions, case-insensitive) that mark this site's "not found" pages. */
   notFound: z
     .array(
-      z.string().min(1).max(300).refine((p) => {
+      storableText(z.string().min(1).max(300)).refine((p) => {
         try {
           new RegExp(p, 'iu');
           return true;
@@ -43,10 +53,10 @@ export const tagsSchema = z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,
 /** What adding a target takes (the CLI's flags, the API's body). */
 export const newTargetSchema = z.object({
   url: z.string().min(1, 'url is required'),
-  name: z.string().trim().min(1).max(300).optional(),
+  name: storableText(z.string().trim().min(1).max(300)).optional(),
   tags: tagsSchema.default([]),
-  every: z.string().optional(),
-  cron: z.string().optional(),
+  every: z.string().max(20, 'is too long; write a duration like 30m, 6h or 1d').optional(),
+  cron: z.string().max(200, 'is too long; write a 5-field pattern like "0 */6 * * *"').optional(),
   fetcher: z.enum(['browser', 'http']).default('browser'),
   options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false }),
 });
@@ -63,6 +73,16 @@ export interface NewTarget {
   schedule: Schedule;
   fetcher: 'browser' | 'http';
   options: TargetOptions;
+}
+
+/** Runs a check whose InvalidInputError should say which field it is about, as every other one here does. */
+function withField<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof InvalidInputError && !err.message.startsWith(`${field}: `)) throw new InvalidInputError(field, `${field}: ${err.message}`);
+    throw err;
+  }
 }
 
 /**
@@ -82,7 +102,7 @@ export function parseNewTarget(input: NewTargetInput, defaultEvery: string): New
     throw new InvalidInputError('schedule', 'give either --every or --cron, not both');
   }
   const schedule = validateSchedule(v.cron !== undefined ? { cron: v.cron } : { every: v.every ?? defaultEvery });
-  const url = normalizeUrl(v.url);
+  const url = withField('url', () => normalizeUrl(v.url));
   const tweet = parseTweetUrl(url);
   return {
     kind: tweet ? 'tweet' : 'page',

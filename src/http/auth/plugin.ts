@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type {} from '@fastify/cookie';
 import type { Pool } from '../../db/pool.ts';
@@ -19,22 +19,27 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'sw_session';
-const SESSION_HOURS = 12;
+/** A session cookie issued this far in the future (clock skew between servers sharing a secret) is still fine. */
+const CLOCK_SKEW_MS = 60_000;
 
 function toPrincipal(t: ApiToken): Principal {
   return { tokenId: t.id, role: t.role, name: t.name };
 }
 
-/** Starts a UI session for a token: a signed, HTTP-only, same-site cookie, also `Secure` over HTTPS. */
-export function signIn(request: FastifyRequest, reply: FastifyReply, token: ApiToken): void {
-  const expires = Date.now() + SESSION_HOURS * 3_600_000;
-  reply.setCookie(SESSION_COOKIE, `${token.id}.${expires}`, {
+/**
+ * Starts a UI session for a token: a signed, HTTP-only, same-site cookie (also `Secure` over HTTPS) holding the
+ * token id and when it was issued. The server checks that time against SCRUBWATCH_SESSION_TTL on every request,
+ * so a kept cookie does not outlive its session, and shortening the TTL ends older sessions too.
+ */
+export function signIn(request: FastifyRequest, reply: FastifyReply, token: ApiToken, ttlMs: number): void {
+  const issuedAt = Date.now();
+  reply.setCookie(SESSION_COOKIE, `${token.id}.${issuedAt}`, {
     signed: true,
     httpOnly: true,
     sameSite: 'strict',
     secure: request.protocol === 'https',
     path: '/',
-    expires: new Date(expires),
+    expires: new Date(issuedAt + ttlMs),
   });
 }
 
@@ -42,22 +47,34 @@ export function signOut(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-async function fromSession(pool: Pool, request: FastifyRequest): Promise<Principal | null> {
+/** The token a session cookie names, if its signature holds, it is within its TTL and the token is not revoked. */
+async function fromSession(pool: Pool, ttlMs: number, request: FastifyRequest): Promise<Principal | null> {
   const raw = request.cookies[SESSION_COOKIE];
   if (!raw) return null;
   const unsigned = request.unsignCookie(raw);
   if (!unsigned.valid || !unsigned.value) return null;
-  const [id, expires] = unsigned.value.split('.').map(Number);
-  if (!id || !expires || expires < Date.now()) return null;
+  const match = /^(\d{1,15})\.(\d{13})$/.exec(unsigned.value);
+  if (!match) return null;
+  const [id, issuedAt] = [Number(match[1]), Number(match[2])];
+  const now = Date.now();
+  if (issuedAt > now + CLOCK_SKEW_MS || now - issuedAt >= ttlMs) return null;
   const token = await getApiToken(pool, id);
   return token ? toPrincipal(token) : null;
 }
 
+/** What the auth plugin needs: the token store and how long a UI session lasts. */
+export interface AuthOptions {
+  pool: Pool;
+  sessionTtlMs: number;
+}
+
 /**
  * Resolves every request's principal from `Authorization: Bearer <token>` or the UI's session cookie. Routes
- * then ask for a capability with `requireCapability`.
+ * then ask for a capability with `requireCapability`. Bearer secrets are looked up by their SHA-256, so the
+ * database compares digests, never the secret itself; cookie signatures are checked by @fastify/cookie with
+ * `timingSafeEqual`.
  */
-export const authPlugin = fp(async (app: FastifyInstance, options: { pool: Pool }) => {
+export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) => {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
@@ -66,12 +83,15 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { pool: Pool 
       request.principal = token ? toPrincipal(token) : null;
       return;
     }
-    request.principal = await fromSession(options.pool, request);
+    request.principal = await fromSession(options.pool, options.sessionTtlMs, request);
   });
 });
 
-/** A preHandler that answers 401 without a principal and 403 without the capability. */
-export function requireCapability(capability: Capability): preHandlerAsyncHookHandler {
+/**
+ * An onRequest hook that answers 401 without a principal and 403 without the capability: before the body is
+ * read or validated, so a caller without the right learns nothing of a route's input rules.
+ */
+export function requireCapability(capability: Capability): onRequestAsyncHookHandler {
   return async (request, reply) => {
     if (!request.principal) {
       await reply.code(401).send({ error: 'unauthorized', message: 'sign in, or send Authorization: Bearer <token> (create one with `scrubwatch tokens create`)' });

@@ -18,6 +18,13 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * An id in a page's URL: a positive integer a Postgres bigint holds, so `/targets/99999999999999999999` is a 400
+ * page rather than a database error.
+ */
+export const PAGE_ID = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+export const PAGE_ID_PARAMS = { type: 'object', properties: { id: PAGE_ID }, required: ['id'] } as const;
+
 /** What every template gets besides its own data. */
 function locals(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   const principal = request.principal;

@@ -54,7 +54,7 @@ export async function alertRoutes(app: FastifyInstance, options: { ctx: Context 
       querystring: jsonSchema(listQuery),
       response: { 200: jsonSchema(pageOf(alertShape), { io: 'output' }) },
     }),
-    preHandler: requireCapability('alerts:read'),
+    onRequest: requireCapability('alerts:read'),
   }, async (request) => {
     const q = request.query;
     const rows = await listAlertsPage(ctx.pool, {
@@ -73,7 +73,7 @@ export async function alertRoutes(app: FastifyInstance, options: { ctx: Context 
 
   app.get<{ Params: IdParams }>('/api/alerts/:id', {
     schema: routeSchema('alerts:read', TAG, 'Show an alert with its evidence and triage', { params: jsonSchema(idParams), response: { 200: alert }, errors: [404] }),
-    preHandler: requireCapability('alerts:read'),
+    onRequest: requireCapability('alerts:read'),
   }, async (request) => {
     const found = await getAlert(ctx.pool, request.params.id);
     if (!found) throw new NotFoundError('alert', request.params.id);
@@ -87,6 +87,6 @@ export async function alertRoutes(app: FastifyInstance, options: { ctx: Context 
       response: { 200: alert },
       errors: [404],
     }),
-    preHandler: requireCapability('alerts:triage'),
+    onRequest: requireCapability('alerts:triage'),
   }, async (request) => triageAlert(ctx.pool, request.params.id, request.body, triagedBy(request.principal!)));
 }

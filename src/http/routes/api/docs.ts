@@ -13,8 +13,10 @@ capability.
 tokens are in id order; snapshots and alerts newest first.
 
 **Errors**: \`{ "error": "<code>", "field"?: "<the field at fault>", "message": "<what to do>" }\`: 400 invalid_input
-(naming the field), 401 unauthorized, 403 forbidden, 404 not_found, 409 duplicate_target, 503 when a service or a
-worker is missing, 500 internal_error (details only in the server log).`;
+(naming the field), 401 unauthorized, 403 forbidden, 404 not_found, 409 duplicate_target, 413 body_too_large (over
+1 MiB), 414 for a path segment over 200 characters, 415 unsupported_media_type (bodies are JSON only), 503 when a
+service or a worker is missing, 500 internal_error (details only in the server log). Text holding a NUL character
+or a lone UTF-16 surrogate is a 400 naming its field: it cannot be stored as sent.`;
 
 /**
  * The OpenAPI document, generated from the routes' JSON schemas, at `/openapi.json`, and Swagger UI at `/docs`.

@@ -9,6 +9,7 @@ import { tokenRoutes } from './tokens.ts';
 import { metricsRoutes } from './metrics.ts';
 import { feedRoutes } from './feeds.ts';
 import { rejectUnknownFields } from './schemas.ts';
+import { jsonBodiesOnly } from '../../request-guards.ts';
 
 /** The browser counts as ready if it answers within this long (a first launch takes a second or two). */
 const BROWSER_READY_TIMEOUT_MS = 10_000;
@@ -26,6 +27,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 export async function apiRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
   const { ctx } = options;
   await registerDocs(app);
+  jsonBodiesOnly(app);
   rejectUnknownFields(app);
   const { notifyQueue } = ctx;
 

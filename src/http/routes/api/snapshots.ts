@@ -85,7 +85,7 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
       response: { 200: jsonSchema(pageOf(snapshotShape), { io: 'output' }) },
       errors: [404],
     }),
-    preHandler: read,
+    onRequest: read,
   }, async (request) => {
     const { limit, cursor } = request.query;
     await requireTarget(ctx.pool, request.params.id);
@@ -98,7 +98,7 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
       response: { 200: jsonSchema(snapshotDetail, { io: 'output' }) },
       errors: [404],
     }),
-    preHandler: read,
+    onRequest: read,
   }, async (request) => {
     const snapshot = await requireSnapshot(ctx, request.params.id);
     const facts = await loadSnapshotFacts(ctx.pool, snapshot);
@@ -107,22 +107,22 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
 
   app.get<{ Params: IdParams }>('/api/snapshots/:id/screenshot.png', {
     schema: routeSchema('snapshots:read', TAG, 'The full-page screenshot (image/png); 404 when none was taken', { params, response: { 200: bytesResponse('image/png', 'the PNG') }, errors: [404] }),
-    preHandler: read,
+    onRequest: read,
   }, async (request, reply) => sendPart(ctx, reply, await requireSnapshot(ctx, request.params.id), 'screenshot', 'image/png'));
 
   app.get<{ Params: IdParams }>('/api/snapshots/:id/text', {
     schema: routeSchema('snapshots:read', TAG, 'The main text (text/plain)', { params, response: { 200: bytesResponse('text/plain', 'the main text, blocks separated by blank lines') }, errors: [404] }),
-    preHandler: read,
+    onRequest: read,
   }, async (request, reply) => sendPart(ctx, reply, await requireSnapshot(ctx, request.params.id), 'text', 'text/plain; charset=utf-8'));
 
   app.get<{ Params: IdParams }>('/api/snapshots/:id/html', {
     schema: routeSchema('snapshots:read', TAG, 'The rendered HTML, served sandboxed (CSP sandbox, nosniff): it is hostile content from the web', { params, response: { 200: bytesResponse('text/html', 'the rendered HTML') }, errors: [404] }),
-    preHandler: read,
+    onRequest: read,
   }, async (request, reply) => sendPart(ctx, reply, await requireSnapshot(ctx, request.params.id), 'html', 'text/html; charset=utf-8', HOSTILE_HEADERS));
 
   app.get<{ Params: z.infer<typeof mediaParams> }>('/api/snapshots/:id/media/:sha256', {
     schema: routeSchema('snapshots:read', TAG, 'A photo or video file the snapshot kept (only files its media list names)', { params: jsonSchema(mediaParams), response: { 200: bytesResponse('application/octet-stream', 'the file, with its stored content type') }, errors: [404] }),
-    preHandler: read,
+    onRequest: read,
   }, async (request, reply) => {
     const snapshot = await requireSnapshot(ctx, request.params.id);
     const facts = await loadSnapshotFacts(ctx.pool, snapshot);
@@ -138,6 +138,6 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
       querystring: jsonSchema(diffQuery),
       errors: [404],
     }),
-    preHandler: read,
+    onRequest: read,
   }, async (request) => buildSnapshotDiff(ctx.pool, request.query.against, request.params.id, 'against'));
 }

@@ -88,7 +88,7 @@ export async function subscriptionRoutes(app: FastifyInstance, options: { ctx: C
       querystring: jsonSchema(pageQuery),
       response: { 200: jsonSchema(pageOf(subscriptionShape), { io: 'output' }) },
     }),
-    preHandler: own,
+    onRequest: own,
   }, async (request) => {
     const { limit, cursor } = request.query;
     // A person's subscriptions are few: read them all, then page like every other list.
@@ -101,7 +101,7 @@ export async function subscriptionRoutes(app: FastifyInstance, options: { ctx: C
       body: jsonSchema(newSubscriptionBody),
       response: { 201: jsonSchema(created, { io: 'output' }) },
     }),
-    preHandler: own,
+    onRequest: own,
   }, async (request, reply) => {
     try {
       const made = await addSubscription({ pool: ctx.pool, config: ctx.config, queue }, toInput(request.body, request.principal!));
@@ -119,6 +119,6 @@ export async function subscriptionRoutes(app: FastifyInstance, options: { ctx: C
       response: { 200: jsonSchema(subscriptionShape, { io: 'output' }) },
       errors: [404],
     }),
-    preHandler: own,
+    onRequest: own,
   }, async (request) => removeSubscription({ pool: ctx.pool, queue }, request.params.id, ownerFilter(request)));
 }

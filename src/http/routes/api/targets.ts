@@ -52,7 +52,7 @@ export async function targetRoutes(app: FastifyInstance, options: { ctx: Context
       querystring: jsonSchema(listQuery),
       response: { 200: jsonSchema(pageOf(targetShape), { io: 'output' }) },
     }),
-    preHandler: requireCapability('targets:read'),
+    onRequest: requireCapability('targets:read'),
   }, async (request) => {
     const { limit, cursor, tag, state, q } = request.query;
     return toPage(await listTargetsPage(ctx.pool, { tag, state, text: q, after: cursor, limit: limit + 1 }), limit);
@@ -64,12 +64,12 @@ export async function targetRoutes(app: FastifyInstance, options: { ctx: Context
       response: { 201: target },
       errors: [409],
     }),
-    preHandler: requireCapability('targets:write'),
+    onRequest: requireCapability('targets:write'),
   }, async (request, reply) => reply.code(201).send(await addTarget(ctx, request.body)));
 
   app.get<{ Params: IdParams }>('/api/targets/:id', {
     schema: routeSchema('targets:read', TAG, 'Show a target', { params: jsonSchema(idParams), response: { 200: target }, errors: [404] }),
-    preHandler: requireCapability('targets:read'),
+    onRequest: requireCapability('targets:read'),
   }, async (request) => requireTarget(ctx.pool, request.params.id));
 
   app.patch<{ Params: IdParams; Body: TargetPatch }>('/api/targets/:id', {
@@ -79,7 +79,7 @@ export async function targetRoutes(app: FastifyInstance, options: { ctx: Context
       response: { 200: target },
       errors: [404],
     }),
-    preHandler: requireCapability('targets:write'),
+    onRequest: requireCapability('targets:write'),
   }, async (request) => updateTarget(ctx, request.params.id, request.body));
 
   app.delete<{ Params: IdParams }>('/api/targets/:id', {
@@ -88,7 +88,7 @@ export async function targetRoutes(app: FastifyInstance, options: { ctx: Context
       response: { 200: target },
       errors: [404],
     }),
-    preHandler: requireCapability('targets:write'),
+    onRequest: requireCapability('targets:write'),
   }, async (request) => removeTarget(ctx, request.params.id));
 
   app.post<{ Params: IdParams; Querystring: z.infer<typeof checkQuery> }>('/api/targets/:id/check', {
@@ -98,7 +98,7 @@ export async function targetRoutes(app: FastifyInstance, options: { ctx: Context
       response: { 202: jsonSchema(queuedCheck, { io: 'output' }) },
       errors: [404, 503],
     }),
-    preHandler: requireCapability('targets:write'),
+    onRequest: requireCapability('targets:write'),
   }, async (request, reply) => {
     const found = await requireTarget(ctx.pool, request.params.id);
     if (request.query.wait) {

@@ -32,7 +32,7 @@ export async function tokenRoutes(app: FastifyInstance, options: { ctx: Context 
       querystring: jsonSchema(pageQuery),
       response: { 200: jsonSchema(pageOf(tokenShape), { io: 'output' }) },
     }),
-    preHandler: manage,
+    onRequest: manage,
   }, async (request) => {
     const { limit, cursor } = request.query;
     // Tokens are a handful per installation: read them all, then page like every other list.
@@ -44,7 +44,7 @@ export async function tokenRoutes(app: FastifyInstance, options: { ctx: Context 
       body: jsonSchema(newTokenBody),
       response: { 201: jsonSchema(createdToken, { io: 'output' }) },
     }),
-    preHandler: manage,
+    onRequest: manage,
   }, async (request, reply) => {
     const { token, secret } = await createApiToken(ctx.pool, request.body.role as (typeof ROLES)[number], request.body.name ?? null);
     return reply.code(201).send({ ...token, token: secret });
@@ -56,7 +56,7 @@ export async function tokenRoutes(app: FastifyInstance, options: { ctx: Context 
       response: { 200: jsonSchema(z.object({ id: z.number().int(), revoked: z.literal(true) }), { io: 'output' }) },
       errors: [404],
     }),
-    preHandler: manage,
+    onRequest: manage,
   }, async (request) => {
     if (!(await revokeApiToken(ctx.pool, request.params.id))) throw new NotFoundError('token', request.params.id);
     return { id: request.params.id, revoked: true as const };

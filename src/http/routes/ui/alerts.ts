@@ -4,7 +4,7 @@ import type { AlertState } from '../../../db/alerts.ts';
 import type { Severity } from '../../../detect/findings.ts';
 import { NotFoundError } from '../../../errors.ts';
 import { triageAlert, triagedBy } from '../../../review/triage-alert.ts';
-import { renderPage, requirePage } from '../../ui/page.ts';
+import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { ALERT_KINDS } from '../../ui/views.ts';
 import type { UiOptions } from './index.ts';
 
@@ -19,7 +19,6 @@ interface InboxQuery {
 
 const STATES = ['open', 'confirmed', 'dismissed'] as const;
 const SEVERITIES = ['high', 'medium', 'low'] as const;
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 
 const oneOf = <T extends string>(values: readonly T[], v: string | undefined): T | undefined => (values as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
 
@@ -64,7 +63,7 @@ export async function alertRoutes(app: FastifyInstance, options: UiOptions): Pro
   });
 
   app.get<{ Params: { id: number }; Querystring: { triaged?: string } }>('/alerts/:id', {
-    schema: { params: idParams },
+    schema: { params: PAGE_ID_PARAMS },
     preHandler: requirePage('alerts:read', views),
   }, async (request, reply) => {
     const alert = await getInboxAlert(ctx.pool, request.params.id);
@@ -74,7 +73,7 @@ export async function alertRoutes(app: FastifyInstance, options: UiOptions): Pro
   });
 
   app.post<{ Params: { id: number }; Body: { state?: string; note?: string; back?: string } }>('/alerts/:id/triage', {
-    schema: { params: idParams },
+    schema: { params: PAGE_ID_PARAMS },
     preHandler: [app.csrfProtection, requirePage('alerts:triage', views)],
   }, async (request, reply) => {
     const state = oneOf<AlertState>(['open', 'confirmed', 'dismissed'], request.body?.state);

@@ -5,12 +5,11 @@ import { getSnapshot, type Snapshot } from '../../../db/snapshots.ts';
 import { InvalidInputError, NotFoundError } from '../../../errors.ts';
 import { buildSnapshotDiff, loadSnapshotFacts } from '../../../review/snapshot-diff.ts';
 import { buildDiffView } from '../../ui/diff-view.ts';
-import { renderPage, requirePage } from '../../ui/page.ts';
+import { renderPage, requirePage, PAGE_ID, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { visualDiff } from '../../ui/visual-diff.ts';
 import type { UiOptions } from './index.ts';
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
-const againstQuery = { type: 'object', properties: { against: { type: 'integer', minimum: 1 } } } as const;
+const againstQuery = { type: 'object', properties: { against: PAGE_ID } } as const;
 
 interface DiffRequest {
   Params: { id: number };
@@ -36,7 +35,7 @@ export async function diffRoutes(app: FastifyInstance, options: UiOptions): Prom
   const { ctx, views } = options;
   const read = requirePage('snapshots:read', views);
 
-  app.get<DiffRequest>('/snapshots/:id/diff', { schema: { params: idParams, querystring: againstQuery }, preHandler: read }, async (request, reply) => {
+  app.get<DiffRequest>('/snapshots/:id/diff', { schema: { params: PAGE_ID_PARAMS, querystring: againstQuery }, preHandler: read }, async (request, reply) => {
     const beforeId = await againstId(options, request.params.id, request.query.against);
     const diff = await buildSnapshotDiff(ctx.pool, beforeId, request.params.id, 'against');
     const [before, after] = await Promise.all([requireSnapshot(options, beforeId), requireSnapshot(options, request.params.id)]);
@@ -47,7 +46,7 @@ export async function diffRoutes(app: FastifyInstance, options: UiOptions): Prom
     return renderPage(request, reply, 'diff', { title: `Diff ${before.id} → ${after.id}`, before, after, record: diff.record, view, storedCopies });
   });
 
-  app.get<DiffRequest>('/snapshots/:id/visual-diff.png', { schema: { params: idParams, querystring: againstQuery }, preHandler: read }, async (request, reply) => {
+  app.get<DiffRequest>('/snapshots/:id/visual-diff.png', { schema: { params: PAGE_ID_PARAMS, querystring: againstQuery }, preHandler: read }, async (request, reply) => {
     const beforeId = await againstId(options, request.params.id, request.query.against);
     const [before, after] = await Promise.all([requireSnapshot(options, beforeId), requireSnapshot(options, request.params.id)]);
     if (before.targetId !== after.targetId) throw new InvalidInputError('against', `snapshots ${before.id} and ${after.id} belong to different targets`);

@@ -3,6 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { requirePage } from '../../ui/page.ts';
+import { jsonBodiesOnly } from '../../request-guards.ts';
 import type { UiOptions } from './index.ts';
 
 export const QUEUES_PATH = '/admin/queues';
@@ -22,5 +23,7 @@ export async function queueRoutes(app: FastifyInstance, options: UiOptions): Pro
     options: { uiConfig: { boardTitle: 'scrubwatch queues' } },
   });
   app.addHook('preHandler', requirePage('queues:admin', views));
+  // The board's own API changes queues with a session cookie and no CSRF token: JSON only keeps forms out.
+  jsonBodiesOnly(app);
   await app.register(serverAdapter.registerPlugin());
 }

@@ -26,7 +26,7 @@ export async function sessionRoutes(app: FastifyInstance, options: UiOptions): P
     if (!token) {
       return renderPage(request, reply, 'signin', { title: 'Sign in', next, error: 'That token is unknown or revoked.' }, 401);
     }
-    signIn(request, reply, token);
+    signIn(request, reply, token, ctx.config.sessionTtlMs);
     return reply.redirect(next, 303);
   });
 

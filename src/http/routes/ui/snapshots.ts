@@ -5,10 +5,9 @@ import { getChangeForSnapshot } from '../../../db/changes.ts';
 import { getSnapshot } from '../../../db/snapshots.ts';
 import { NotFoundError } from '../../../errors.ts';
 import { loadSnapshotFacts } from '../../../review/snapshot-diff.ts';
-import { renderPage, requirePage } from '../../ui/page.ts';
+import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import type { UiOptions } from './index.ts';
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 
 /**
  * A snapshot's page: screenshot, extracted text, media with their stored copies, embedded tweets, headers and
@@ -17,7 +16,7 @@ const idParams = { type: 'object', properties: { id: { type: 'integer', minimum:
 export async function snapshotRoutes(app: FastifyInstance, options: UiOptions): Promise<void> {
   const { ctx, views } = options;
 
-  app.get<{ Params: { id: number } }>('/snapshots/:id', { schema: { params: idParams }, preHandler: requirePage('snapshots:read', views) }, async (request, reply) => {
+  app.get<{ Params: { id: number } }>('/snapshots/:id', { schema: { params: PAGE_ID_PARAMS }, preHandler: requirePage('snapshots:read', views) }, async (request, reply) => {
     const snapshot = await getSnapshot(ctx.pool, request.params.id);
     if (!snapshot) throw new NotFoundError('snapshot', request.params.id);
     const [facts, change, alerts, textBlob] = await Promise.all([

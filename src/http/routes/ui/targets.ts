@@ -5,7 +5,7 @@ import { listTimeline } from '../../../db/timeline.ts';
 import { AppError } from '../../../errors.ts';
 import { checkThroughQueue, NoWorkerError, queueCheck } from '../../../checks/check-now.ts';
 import { addTarget, removeTarget, requireTarget, setPaused } from '../../../targets/manage-targets.ts';
-import { renderPage, requirePage } from '../../ui/page.ts';
+import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import type { UiOptions } from './index.ts';
 
 /** The add-target form as posted: every field a string. */
@@ -18,7 +18,6 @@ interface TargetForm {
   confirm?: string;
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 /** How long "Check now" waits for the worker before answering that the check is still queued. */
 const CHECK_WAIT_MS = 90_000;
 
@@ -64,7 +63,7 @@ export async function targetRoutes(app: FastifyInstance, options: UiOptions): Pr
   });
 
   app.get<{ Params: { id: number }; Querystring: { done?: string } }>('/targets/:id', {
-    schema: { params: idParams },
+    schema: { params: PAGE_ID_PARAMS },
     preHandler: requirePage('targets:read', views),
   }, async (request, reply) => {
     const target = await requireTarget(ctx.pool, request.params.id);
@@ -74,7 +73,7 @@ export async function targetRoutes(app: FastifyInstance, options: UiOptions): Pr
     return renderPage(request, reply, 'target', { title: target.name ?? target.url, target, timeline, alertsBySnapshot, notice: NOTICES[request.query.done ?? ''] ?? null });
   });
 
-  app.post<{ Params: { id: number }; Body: { wait?: string } }>('/targets/:id/check', { schema: { params: idParams }, preHandler: write }, async (request, reply) => {
+  app.post<{ Params: { id: number }; Body: { wait?: string } }>('/targets/:id/check', { schema: { params: PAGE_ID_PARAMS }, preHandler: write }, async (request, reply) => {
     const target = await requireTarget(ctx.pool, request.params.id);
     if (request.body?.wait !== '1') {
       await queueCheck(ctx, target);
@@ -90,17 +89,17 @@ export async function targetRoutes(app: FastifyInstance, options: UiOptions): Pr
     }
   });
 
-  app.post<{ Params: { id: number } }>('/targets/:id/pause', { schema: { params: idParams }, preHandler: write }, async (request, reply) => {
+  app.post<{ Params: { id: number } }>('/targets/:id/pause', { schema: { params: PAGE_ID_PARAMS }, preHandler: write }, async (request, reply) => {
     await setPaused(ctx, request.params.id, true);
     return reply.redirect(`/targets/${request.params.id}?done=paused`, 303);
   });
 
-  app.post<{ Params: { id: number } }>('/targets/:id/resume', { schema: { params: idParams }, preHandler: write }, async (request, reply) => {
+  app.post<{ Params: { id: number } }>('/targets/:id/resume', { schema: { params: PAGE_ID_PARAMS }, preHandler: write }, async (request, reply) => {
     await setPaused(ctx, request.params.id, false);
     return reply.redirect(`/targets/${request.params.id}?done=resumed`, 303);
   });
 
-  app.post<{ Params: { id: number } }>('/targets/:id/delete', { schema: { params: idParams }, preHandler: write }, async (request, reply) => {
+  app.post<{ Params: { id: number } }>('/targets/:id/delete', { schema: { params: PAGE_ID_PARAMS }, preHandler: write }, async (request, reply) => {
     await removeTarget(ctx, request.params.id);
     return reply.redirect('/targets?done=removed', 303);
   });
