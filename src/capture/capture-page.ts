@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright';
 import type { Logger } from 'pino';
 import { BlockedUrlError, BrowserCrashedError } from '../errors.ts';
 import { markMainContent } from '../extract/main-content.ts';
+import { fingerprint } from '../detect/snapshot-content.ts';
 import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
 import { selectHeaders } from './headers.ts';
 import { watchMediaResponses } from './media-responses.ts';
@@ -173,6 +174,11 @@ async function loadAndRead(
   draft.text = mainText(reading.facts);
   draft.html = await page.content();
   reading.facts.blocks = markMainContent(draft.html, page.url(), reading.facts.blocks, req.ignore);
+  if (parsed && req.unchangedFrom !== undefined && readsAsBefore(draft, req.unchangedFrom)) {
+    // Most checks find nothing changed: the evidence of the last snapshot still stands, so skip its costly parts.
+    draft.sameAs = req.unchangedFrom;
+    return null;
+  }
 
   session.phase = 'taking the screenshot';
   const height = Math.max(1, Math.min(reading.height, limits.screenshotMaxHeight));
@@ -189,6 +195,10 @@ async function loadAndRead(
   // Kept as evidence, but with an error: a half-parsed page must never be compared as the page.
   const why = 'its document, or a script it waits for, never completed';
   return { code: 'timeout', message: `the page never finished loading (DOMContentLoaded had not fired after ${waited} ms: ${why}); it was read as it stood` };
+}
+
+function readsAsBefore(draft: CaptureResult, previous: string): boolean {
+  return fingerprint({ status: draft.status, finalUrl: draft.finalUrl, errorCode: null, facts: draft.facts }) === previous;
 }
 
 /** Runs the extraction; once more if a script navigated the page away while it ran. */

@@ -16,6 +16,11 @@ export interface CaptureRequest {
   waitFor?: string | undefined;
   /** CSS selectors whose elements are dropped before text, media, links and embeds are read. */
   ignore: string[];
+  /**
+   * The fingerprint of the target's last snapshot in which the site answered. When the page reads the same, the
+   * browser skips what only a changed page needs (the screenshot and the media files) and sets `sameAs`.
+   */
+  unchangedFrom?: string | undefined;
 }
 
 export interface RedirectHop {
@@ -141,6 +146,11 @@ export interface CaptureResult {
   mediaFiles: MediaFile[];
   /** A source's raw answer kept as evidence (the oEmbed JSON of a tweet). */
   raw?: { data: Buffer; mediaType: string } | null;
+  /**
+   * Set to the request's `unchangedFrom` when the page read exactly as that snapshot: the screenshot and media
+   * files were not taken, and the snapshot keeps pointing at the earlier ones.
+   */
+  sameAs?: string;
 }
 
 /** Bounds every capture respects, taken from the Config; the fetchers never read the Config themselves. */

@@ -3,7 +3,7 @@ import type { CaptureResult, PageFacts } from '../capture/types.ts';
 import { NotFoundError } from '../errors.ts';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';
-import { findPreviousAnswered, findSnapshotByJob, getSnapshot, insertSnapshot, type Snapshot } from '../db/snapshots.ts';
+import { findPreviousAnswered, findSnapshotByJob, getSnapshot, insertSnapshot, type NewSnapshot, type Snapshot } from '../db/snapshots.ts';
 import { getChangeForSnapshot, insertChange, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import { raiseAlert } from './raise-alert.ts';
@@ -64,8 +64,24 @@ export async function findSavedCapture(db: Queryable, targetId: number, jobId: s
   return { snapshot, change, alerts: await listAlerts(db, { snapshotId: snapshot.id }), replayed: true, lifecycle: state?.lifecycle ?? null, recheck: false };
 }
 
-/** Stores the capture's parts as blobs and its metadata as a snapshot row. */
-async function storeSnapshot(db: pg.PoolClient, targetId: number, jobId: string, result: CaptureResult, verdict: OutcomeVerdict): Promise<{ snapshot: Snapshot; facts: PageFacts | null }> {
+/**
+ * Stores the capture's parts as blobs and its metadata as a snapshot row. A capture that read exactly as the
+ * previous snapshot (`sameAs`, confirmed against that snapshot's fingerprint) writes only its row, pointing at the
+ * previous snapshot's parts: an unchanged check costs one row, not another copy of the evidence.
+ */
+async function storeSnapshot(
+  db: pg.PoolClient,
+  targetId: number,
+  jobId: string,
+  result: CaptureResult,
+  verdict: OutcomeVerdict,
+  previous: Snapshot | null,
+): Promise<{ snapshot: Snapshot; facts: PageFacts | null }> {
+  if (result.sameAs !== undefined && previous?.fingerprint === result.sameAs && result.facts) {
+    const print = fingerprint(contentOf(result, result.facts));
+    const facts = print === previous.fingerprint ? await loadFacts(db, previous.parts.facts) : null;
+    if (facts) return { snapshot: await insertSnapshot(db, snapshotRow(targetId, jobId, result, verdict, facts, print, previous.parts)), facts };
+  }
   const facts = result.facts ? structuredClone(result.facts) : null;
   if (facts) {
     const shaByUrl = new Map<string, string>();
@@ -76,7 +92,27 @@ async function storeSnapshot(db: pg.PoolClient, targetId: number, jobId: string,
   }
   const put = (data: string | Buffer | null, mediaType: string) =>
     data === null ? Promise.resolve(null) : putBlob(db, { data: Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), mediaType });
-  const snapshot = await insertSnapshot(db, {
+  const parts: Snapshot['parts'] = {
+    facts: facts ? await put(JSON.stringify(facts), 'application/json') : null,
+    html: await put(result.html, 'text/html; charset=utf-8'),
+    text: await put(result.text, 'text/plain; charset=utf-8'),
+    screenshot: await put(result.screenshot, 'image/png'),
+    raw: result.raw ? await put(result.raw.data, result.raw.mediaType) : null,
+  };
+  const snapshot = await insertSnapshot(db, snapshotRow(targetId, jobId, result, verdict, facts, fingerprint(contentOf(result, facts)), parts));
+  return { snapshot, facts };
+}
+
+function snapshotRow(
+  targetId: number,
+  jobId: string,
+  result: CaptureResult,
+  verdict: OutcomeVerdict,
+  facts: PageFacts | null,
+  print: string,
+  parts: Snapshot['parts'],
+): NewSnapshot {
+  return {
     targetId,
     jobId,
     fetcher: result.fetcher,
@@ -91,22 +127,15 @@ async function storeSnapshot(db: pg.PoolClient, targetId: number, jobId: string,
     canonicalUrl: facts?.canonicalUrl ?? null,
     startedAt: result.startedAt,
     durationMs: Math.round(result.durationMs),
-    fingerprint: fingerprint(contentOf(result, facts)),
-    parts: {
-      facts: facts ? await put(JSON.stringify(facts), 'application/json') : null,
-      html: await put(result.html, 'text/html; charset=utf-8'),
-      text: await put(result.text, 'text/plain; charset=utf-8'),
-      screenshot: await put(result.screenshot, 'image/png'),
-      raw: result.raw ? await put(result.raw.data, result.raw.mediaType) : null,
-    },
+    fingerprint: print,
+    parts,
     counts: {
       blocks: facts?.blocks.length ?? 0,
       media: facts?.media.length ?? 0,
       links: facts?.links.length ?? 0,
       embeds: facts?.embeds.length ?? 0,
     },
-  });
-  return { snapshot, facts };
+  };
 }
 
 /**
@@ -128,7 +157,7 @@ export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, 
       // Targets captured before watch states existed start from their last live snapshot.
       baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : null,
     };
-    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.verdict);
+    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.verdict, previous);
     const sawPage = answered(snapshot);
     const content = contentOf(result, sawPage ? facts : null);
 

@@ -6,6 +6,7 @@ import { captureTarget } from '../../src/capture/capture.ts';
 import { KEPT_HEADERS } from '../../src/capture/headers.ts';
 import type { CaptureLimits, CaptureRequest, CaptureResult } from '../../src/capture/types.ts';
 import { solidPng } from '../../src/demo/png.ts';
+import { fingerprint } from '../../src/detect/snapshot-content.ts';
 import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 
 const logger = pino({ level: 'silent' });
@@ -130,6 +131,26 @@ describe('capturePage of a news article', () => {
     expect(pngSize(result.screenshot ?? Buffer.alloc(0))).toEqual({ width: 1280, height: 600 });
     expect(result.html).toContain('<article class="news-article">');
     expect(result.html).toContain('Col. Assimi Goita');
+  });
+});
+
+describe('capturePage of a page that reads as before', () => {
+  it('skips the screenshot and the media files when the page reads exactly as the given fingerprint, and only then', async () => {
+    site.article('/news/steady', flintlockArticle);
+    const full = await capture('/news/steady');
+    const print = fingerprint({ status: full.status, finalUrl: full.finalUrl, errorCode: null, facts: full.facts });
+    const same = await capture('/news/steady', { unchangedFrom: print });
+    expect(same.error).toBeNull();
+    expect(same.sameAs).toBe(print);
+    expect(same.screenshot).toBeNull();
+    expect(same.mediaFiles).toEqual([]);
+    expect(same.facts?.blocks.map((b) => b.text)).toEqual(full.facts?.blocks.map((b) => b.text));
+
+    site.article('/news/steady', { ...flintlockArticle, paragraphs: flintlockArticle.paragraphs.slice(1) });
+    const edited = await capture('/news/steady', { unchangedFrom: print });
+    expect(edited.sameAs).toBeUndefined();
+    expect(edited.screenshot).not.toBeNull();
+    expect(edited.mediaFiles.length).toBeGreaterThan(0);
   });
 });
 

@@ -88,6 +88,23 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     expect(second.snapshot.id).not.toBe(first.snapshot.id);
     expect(second.snapshot.fingerprint).toBe(first.snapshot.fingerprint);
     expect(second.change).toMatchObject({ unchanged: true, previousSnapshotId: first.snapshot.id });
+    // The unchanged check keeps pointing at the first capture's evidence rather than taking it again.
+    expect(second.snapshot.parts).toEqual(first.snapshot.parts);
+    expect(first.snapshot.parts.screenshot).not.toBeNull();
+  });
+
+  it('takes the screenshot and photos again as soon as the page reads differently', async () => {
+    const target = await addTarget(ctx, { url: site.url('/news/retitled'), every: '6h' });
+    site.article('/news/retitled', flintlockArticle);
+    const first = await check(target.id);
+    site.article('/news/retitled', { ...flintlockArticle, title: `${flintlockArticle.title} (updated)` });
+    const second = await check(target.id);
+    expect(second.change?.unchanged).toBe(false);
+    expect(second.snapshot.parts.screenshot).not.toBeNull();
+    expect(second.snapshot.parts.screenshot).not.toBe(first.snapshot.parts.screenshot);
+    expect(second.snapshot.parts.html).not.toBe(first.snapshot.parts.html);
+    const facts = JSON.parse((await getBlob(ctx.pool, second.snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
+    expect(facts.media.filter((m) => m.kind === 'image').every((m) => m.sha256 !== null)).toBe(true);
   });
 
   it('records what was cut when a paragraph, a photo and the embedded tweet are removed', async () => {
