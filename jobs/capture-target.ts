@@ -6,12 +6,13 @@ import { captureRequestFor } from '../src/capture/limits.ts';
 import { classifyOutcome } from '../src/detect/outcome.ts';
 import { hostNotFoundPage } from '../src/probes/host-not-found.ts';
 import { findSavedCapture, saveCapture, type SavedCapture } from '../src/store/save-capture.ts';
+import { findPreviousAnswered } from '../src/db/snapshots.ts';
 import { queueRecheck } from '../src/queue/schedules.ts';
-import { NotFoundError } from '../src/errors.ts';
+import { BrowserCrashedError, NotFoundError } from '../src/errors.ts';
 import { afterCaptureSaved } from '../src/notify/after-capture.ts';
 import { CAPTURE_JOB_OPTIONS, type CaptureJobData, type CaptureJobResult } from '../src/queue/queues.ts';
 import type { Target } from '../src/db/targets.ts';
-import type { EmbeddedTweet } from '../src/capture/types.ts';
+import type { CaptureLimits, CaptureRequest, CaptureResult, EmbeddedTweet } from '../src/capture/types.ts';
 import type { Logger } from '../src/logger.ts';
 import { recordEmbeddedTweets } from '../src/tweets/embedded-tweets.ts';
 import { saveTweetVerdict } from '../src/tweets/save-tweet-verdict.ts';
@@ -29,7 +30,9 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
   const already = await findSavedCapture(ctx.pool, targetId, jobId);
   if (already) return already;
   const { request, limits } = captureRequestFor(target, ctx.config);
-  const result = await captureTarget(ctx.browser, request, limits, log);
+  // What the page read last time: an unchanged page then skips the screenshot and keeps no second copy.
+  request.unchangedFrom = (await findPreviousAnswered(ctx.pool, targetId))?.fingerprint;
+  const result = await captureRelaunching(ctx, request, limits, log);
   const verdict = classifyOutcome(
     { status: result.status, errorCode: result.error?.code ?? null, headers: result.headers, facts: result.facts, finalUrl: result.finalUrl },
     { notFoundPatterns: target.options.notFound.map((p) => new RegExp(p, 'iu')) },
@@ -61,6 +64,20 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
     'capture saved',
   );
   return saved;
+}
+
+/**
+ * A browser that died mid-capture (killed, crashed, out of memory) is relaunched and the capture run again at
+ * once, rather than after the job's backoff; should the new one die too, the job fails and retries with backoff.
+ */
+async function captureRelaunching(ctx: Context, request: CaptureRequest, limits: CaptureLimits, log: Logger): Promise<CaptureResult> {
+  try {
+    return await captureTarget(ctx.browser, request, limits, log);
+  } catch (err) {
+    if (!(err instanceof BrowserCrashedError)) throw err;
+    log.warn({ err: err.message }, 'browser died mid-capture: capturing again in a new one');
+    return captureTarget(ctx.browser, request, limits, log);
+  }
 }
 
 /**

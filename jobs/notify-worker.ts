@@ -19,15 +19,24 @@ export interface RunningNotifyWorker {
 }
 
 /**
- * Starts delivering alerts: reconciles the outbox and the digest schedules once (so deliveries left unsent by a
- * crash go out now), keeps a reconciler running every minute, and takes `notify` jobs.
+ * Queues what the outbox holds unsent and the digest schedules, and keeps the reconciler's own schedule: at start,
+ * and again when Redis lost the queues.
  */
-export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWorker> {
+export async function reconcileNotifyQueue(ctx: Context): Promise<void> {
   const queue = ctx.notifyQueue;
   const outbox = await reconcileOutbox(ctx.pool, queue, ctx.config, 0);
   const digests = await reconcileDigests(ctx.pool, queue, ctx.config);
   await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { kind: 'reconcile' }, opts: { ...BEST_EFFORT_JOB_OPTIONS, attempts: 1 } });
   ctx.logger.info({ ...outbox, digests: digests.scheduled }, 'outbox reconciled');
+}
+
+/**
+ * Starts delivering alerts: reconciles the outbox and the digest schedules once (so deliveries left unsent by a
+ * crash go out now), keeps a reconciler running every minute, and takes `notify` jobs.
+ */
+export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWorker> {
+  const queue = ctx.notifyQueue;
+  await reconcileNotifyQueue(ctx);
   const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.redis, notifyProcessor(ctx, queue), {
     concurrency: NOTIFY_CONCURRENCY,
   });

@@ -5,7 +5,8 @@ import { reconcileSchedules, type ReconcileResult } from '../src/queue/schedules
 import { createCaptureWorker, createWorker, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult } from '../src/queue/queues.ts';
 import { captureTargetProcessor } from './capture-target.ts';
 import { probeTweetProcessor } from './probe-tweet.ts';
-import { startNotifyWorker, type RunningNotifyWorker } from './notify-worker.ts';
+import { reconcileNotifyQueue, startNotifyWorker, type RunningNotifyWorker } from './notify-worker.ts';
+import { restoreAndMark, watchForRedisLoss } from '../src/queue/redis-loss.ts';
 
 type WatchWorker = Worker<CaptureJobData, CaptureJobResult, string>;
 
@@ -15,7 +16,10 @@ export interface RunningWorker {
   /** Delivers alerts to subscribers (the `notify` queue) and runs the outbox reconciler. */
   notify: RunningNotifyWorker;
   reconciled: ReconcileResult;
-  /** Stops taking jobs and waits for the ones in hand (BullMQ releases them if the wait is cut short). */
+  /**
+   * Stops watching Redis and taking jobs, and waits up to DRAIN_TIMEOUT_MS for the jobs in hand; past that it
+   * stops without them, and another worker takes them up once their locks lapse.
+   */
   close(): Promise<void>;
 }
 
@@ -30,17 +34,42 @@ function logFailures(ctx: Context, worker: WatchWorker, what: string): void {
   worker.on('error', (err) => ctx.logger.error({ err: err.message }, `${what} worker error`));
 }
 
-/**
- * Restores every schedule from Postgres, then starts taking capture jobs (pages) and probe jobs (tweets). Many of
- * these can run, on many machines, against one Redis and one Postgres: BullMQ hands each job to exactly one of
- * them, and holds every worker's tweet probes to one shared rate.
- */
-export async function startWorker(ctx: Context): Promise<RunningWorker> {
+/** Makes the capture and tweet schedulers match the targets in Postgres. */
+async function reconcileTargets(ctx: Context): Promise<ReconcileResult> {
   const targets = await listTargets(ctx.pool);
-  const reconciled = sum(
+  return sum(
     await reconcileSchedules(ctx.captureQueue, targets.filter((t) => t.kind === 'page')),
     await reconcileSchedules(ctx.tweetQueue, targets.filter((t) => t.kind === 'tweet')),
   );
+}
+
+/** How long closing waits for the jobs in hand before leaving them to other workers (their locks lapse). */
+const DRAIN_TIMEOUT_MS = 20_000;
+
+/** Resolves true when `promise` settled within `ms`, false when it did not (it keeps running). */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Restores every schedule from Postgres, then starts taking capture jobs (pages) and probe jobs (tweets). Many of
+ * these can run, on many machines, against one Redis and one Postgres: BullMQ hands each job to exactly one of
+ * them, and holds every worker's tweet probes to one shared rate. While it runs it watches for Redis losing the
+ * queues (flushed, or restarted without persistence) and restores schedules and the outbox from Postgres at once.
+ */
+export async function startWorker(ctx: Context): Promise<RunningWorker> {
+  let reconciled: ReconcileResult = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+  await restoreAndMark(ctx.redis, ctx.config.queuePrefix, async () => {
+    reconciled = await reconcileTargets(ctx);
+  });
   ctx.logger.info({ ...reconciled, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
   const worker = createCaptureWorker(ctx.config, ctx.redis, captureTargetProcessor(ctx));
   logFailures(ctx, worker, 'capture');
@@ -52,14 +81,27 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   logFailures(ctx, tweetWorker, 'tweet probe');
   await Promise.all([worker.waitUntilReady(), tweetWorker.waitUntilReady()]);
   const notify = await startNotifyWorker(ctx);
+  const watch = watchForRedisLoss(ctx.redis, ctx.config.queuePrefix, ctx.config.redisCheckIntervalMs, async () => {
+    const restored = await reconcileTargets(ctx);
+    await reconcileNotifyQueue(ctx);
+    ctx.logger.info({ ...restored }, 'schedules reconciled');
+  }, ctx.logger);
   ctx.logger.info({ concurrency: ctx.config.concurrency, tweetRate: rate }, 'worker started');
+  const workers = [worker, tweetWorker, notify.worker];
   return {
     worker,
     tweetWorker,
     notify,
     reconciled,
     close: async () => {
-      await Promise.all([worker.close(), tweetWorker.close(), notify.close()]);
+      await watch.stop();
+      // Jobs in hand get a while to finish; past that the workers stop without them, and their locks lapse so
+      // another worker retries them (captures are idempotent per job).
+      const drained = await settledWithin(Promise.all(workers.map((w) => w.close())), DRAIN_TIMEOUT_MS);
+      if (!drained) {
+        ctx.logger.warn({ drainTimeoutMs: DRAIN_TIMEOUT_MS }, 'jobs still running at shutdown: leaving them to other workers');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
     },
   };
 }

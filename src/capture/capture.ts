@@ -17,5 +17,11 @@ export async function captureTarget(
   logger: Logger,
 ): Promise<CaptureResult> {
   if (req.fetcher === 'http') return fetchHttp(req, limits, logger);
-  return capturePage(await host.get(), req, limits, logger);
+  // A lease, so a browser being recycled stays open until this capture is done with it.
+  const lease = await host.acquire();
+  try {
+    return await capturePage(lease.browser, req, limits, logger);
+  } finally {
+    lease.release();
+  }
 }

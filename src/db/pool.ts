@@ -16,6 +16,10 @@ export function createPool(databaseUrl: string, options: { max?: number } = {}):
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: 60_000,
+    // The server cannot enforce statement_timeout when it, or the network to it, has gone silent: the client gives
+    // up a little later on its own, and keepalives notice a dead peer on an idle connection.
+    query_timeout: 75_000,
+    keepAlive: true,
     application_name: 'scrubwatch',
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
@@ -40,16 +44,25 @@ export async function assertDatabaseReachable(pool: pg.Pool, databaseUrl: string
 /** Runs `fn` in one transaction, committing on success and rolling back on any error. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client whose connection drops emits 'error' as well as failing its query; the pool listens only
+  // to idle clients, and an unheard 'error' would end the process.
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('begin');
     const result = await fn(client);
     await client.query('commit');
     return result;
   } catch (err) {
-    await client.query('rollback').catch(() => undefined);
+    if (!broken) await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.off('error', onError);
+    // A broken connection is closed rather than handed to the next caller.
+    client.release(broken ?? false);
   }
 }
 

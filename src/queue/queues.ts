@@ -32,9 +32,12 @@ export interface CaptureJobResult {
 export type CaptureQueue = Queue<CaptureJobData, CaptureJobResult, string>;
 export type CaptureWorker = Worker<CaptureJobData, CaptureJobResult, string>;
 
-/** Retries with backoff for transient failures (Redis, Postgres, a browser crash); a capture error is not one. */
+/**
+ * Retries with backoff for transient failures (Redis, Postgres, a browser that died twice); a capture error is not
+ * one. Six attempts 15 s, 30 s, 1, 2 and 4 min apart ride out a Postgres restart or failover of several minutes.
+ */
 export const CAPTURE_JOB_OPTIONS = {
-  attempts: 4,
+  attempts: 6,
   backoff: { type: 'exponential', delay: 15_000 },
   removeOnComplete: { age: 24 * 3600, count: 5_000 },
   removeOnFail: { age: 7 * 24 * 3600 },

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../helpers/cli.ts';
+import { printFigure } from '../helpers/figures.ts';
+import { startFaultRig, type FaultRig } from '../helpers/fault-rig.ts';
+import { chromiumPids, stopProcess, waitUntil, type WorkerProcess } from '../helpers/processes.ts';
+import type { Target } from '../../src/db/targets.ts';
+
+/** The lock the rig's workers run with (SCRUBWATCH_LOCK_DURATION=3s). */
+const LOCK_MS = 3_000;
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** The main Chromium process of a worker: its direct child. */
+function browserPidOf(worker: WorkerProcess): number {
+  const main = chromiumPids(worker.pid!).filter((pid) => parentOf(pid) === worker.pid);
+  expect(main).toHaveLength(1);
+  return main[0]!;
+}
+
+const countLines = (worker: WorkerProcess, msg: string) => worker.logs().split('\n').filter((l) => l.includes(`"msg":"${msg}"`)).length;
+
+describe('worker processes killed, stopped, and their browsers crashed mid-capture', () => {
+  let rig: FaultRig;
+  let targets: Target[];
+  const pathOf = (t: Target) => new URL(t.url).pathname;
+  const snapshotsOf = async (t: Target) => (await rig.snapshots()).filter((s) => s.targetId === t.id);
+
+  beforeAll(async () => {
+    rig = await startFaultRig();
+    targets = await rig.addTargets('crash', 3);
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('kill -9 of the worker mid-capture: another worker takes the stalled job within two lock durations and it is saved once', async () => {
+    const target = targets[0]!;
+    const first = await rig.startWorker();
+    rig.gate.hold(pathOf(target));
+    await rig.enqueue(target.id, 'killed-inflight');
+    await rig.gate.arrived(pathOf(target));
+    const second = await rig.startWorker();
+    const orphans = chromiumPids(first.pid!);
+    expect(orphans.length).toBeGreaterThan(0);
+
+    process.kill(first.pid!, 'SIGKILL');
+    const killedAt = Date.now();
+    await rig.gate.arrived(pathOf(target), 2, 30_000);
+    const pickupMs = Date.now() - killedAt;
+    rig.gate.release(pathOf(target));
+
+    await waitUntil('the retried capture to be saved', async () => (await snapshotsOf(target)).length > 0, 60_000);
+    const job = await waitUntil('the job to complete', async () => {
+      const j = await rig.queue.getJob('killed-inflight');
+      return j?.finishedOn ? j : undefined;
+    }, 30_000);
+    expect(job.returnvalue.snapshotId).toBeGreaterThan(0);
+    const saved = await snapshotsOf(target);
+    expect(saved.map((s) => [s.jobId, s.error])).toEqual([['killed-inflight', null]]);
+    // BullMQ's stalled-job check runs every lock duration and moves a job whose lock lapsed: at most about two.
+    expect(pickupMs).toBeLessThan(2 * LOCK_MS + 2_000);
+    // The dead worker's Chromium sees its control pipe close and exits on its own.
+    await waitUntil('the killed worker\'s Chromium to exit', () => orphans.every((pid) => !isAlive(pid)), 15_000);
+    printFigure('faults', `worker kill -9 mid-capture: job taken up by another worker after ${pickupMs} ms (lock ${LOCK_MS} ms); snapshots 1 (expected 1); jobs lost 0; orphaned Chromium processes 0`);
+    await stopProcess(second, 'SIGTERM', 40_000);
+  });
+
+  it('SIGTERM with a capture in flight: the capture finishes and is saved, the worker exits 0, and no Chromium process of it remains', async () => {
+    const target = targets[1]!;
+    const worker = await rig.startWorker();
+    rig.gate.hold(pathOf(target));
+    await rig.enqueue(target.id, 'drained-inflight');
+    await rig.gate.arrived(pathOf(target));
+    const browsers = chromiumPids(worker.pid!);
+    expect(browsers.length).toBeGreaterThan(0);
+
+    const stopping = stopProcess(worker, 'SIGTERM', 40_000);
+    await waitUntil('the worker to start shutting down', () => countLines(worker, 'shutting down') === 1, 10_000);
+    rig.gate.release(pathOf(target));
+    const { code, ms } = await stopping;
+    expect(code).toBe(0);
+    expect(worker.logs()).toContain('"msg":"shutdown complete"');
+    expect((await snapshotsOf(target)).map((s) => [s.jobId, s.error])).toEqual([['drained-inflight', null]]);
+    const left = browsers.filter(isAlive);
+    expect(left).toEqual([]);
+    printFigure('faults', `SIGTERM with a capture in flight: capture saved, exit 0 after ${ms} ms, Chromium processes left ${left.length} (of ${browsers.length})`);
+  });
+
+  it('Chromium killed mid-capture: the worker relaunches it and captures the job in hand again at once, one snapshot', async () => {
+    const target = targets[2]!;
+    const worker = await rig.startWorker();
+    rig.gate.hold(pathOf(target));
+    await rig.enqueue(target.id, 'browser-killed');
+    await rig.gate.arrived(pathOf(target));
+    const browser = browserPidOf(worker);
+
+    process.kill(browser, 'SIGKILL');
+    const killedAt = Date.now();
+    await rig.gate.arrived(pathOf(target), 2, 30_000);
+    const retryMs = Date.now() - killedAt;
+    rig.gate.release(pathOf(target));
+    await waitUntil('the capture to be saved', async () => (await snapshotsOf(target)).length > 0, 60_000);
+    const savedMs = Date.now() - killedAt;
+
+    expect((await snapshotsOf(target)).map((s) => [s.jobId, s.error])).toEqual([['browser-killed', null]]);
+    expect(countLines(worker, 'browser launched')).toBe(2);
+    expect(browserPidOf(worker)).not.toBe(browser);
+    expect(isAlive(worker.pid!)).toBe(true);
+    const job = await rig.queue.getJob('browser-killed');
+    // One attempt, the successful one: the crash never failed the job.
+    expect(job?.attemptsMade).toBe(1);
+    printFigure('faults', `Chromium kill -9 mid-capture: relaunched and the page requested again after ${retryMs} ms, snapshot saved ${savedMs} ms after the kill; snapshots 1 (expected 1); failed job attempts 0`);
+  });
+});

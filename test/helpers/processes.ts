@@ -1,0 +1,91 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { descendants, isAlive, startCli } from './cli.ts';
+
+/** A running `scrubwatch worker` child process with its logs so far. */
+export type WorkerProcess = ChildProcess & { logs(): string };
+
+/** Starts a real `scrubwatch worker` process and resolves once its capture workers take jobs. */
+export function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  return startCli(['worker'], env, 'worker started', 90_000);
+}
+
+/** SIGKILL to a process and every descendant at once: a machine losing the process, not a shutdown. */
+export function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  for (const pid of [child.pid, ...descendants(child.pid)]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Sends `signal` and waits for the process to exit; SIGKILLs it (and fails) if it takes longer than `timeoutMs`. */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<{ code: number | null; ms: number }> {
+  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, ms: 0 };
+  const started = Date.now();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), timeoutMs);
+  });
+  const code = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (code === 'late') {
+    killTree(child);
+    throw new Error(`process ${child.pid} did not exit within ${timeoutMs} ms of ${signal}`);
+  }
+  return { code, ms: Date.now() - started };
+}
+
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Live Chromium processes (browser, renderers, helpers) below `rootPid`. */
+export function chromiumPids(rootPid: number): number[] {
+  return descendants(rootPid).filter((pid) => /chrom/i.test(comm(pid)) && isAlive(pid));
+}
+
+/** Resident set size of one process in bytes (0 when it is gone). */
+export function rssBytes(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * PSS of one process in bytes (its share of RAM: pages it shares with others split between them), from
+ * /proc/<pid>/smaps_rollup; 0 when it is gone.
+ */
+export function pssBytes(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export const MB = 1024 * 1024;
