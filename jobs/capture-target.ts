@@ -1,4 +1,5 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { hostKey } from '../src/politeness/host-gate.ts';
 import type { Context } from '../src/context.ts';
 import { getTarget } from '../src/db/targets.ts';
 import { captureTarget } from '../src/capture/capture.ts';
@@ -103,13 +104,15 @@ async function watchEmbeddedTweets(ctx: Context, page: Target, snapshotId: numbe
   }
 }
 
+const HOST_LEASE_MARGIN_MS = 30_000;
+
 export function summarise(saved: SavedCapture): CaptureJobResult {
   return { snapshotId: saved.snapshot.id, changeId: saved.change?.id ?? null, alertIds: saved.alerts.map((a) => a.id) };
 }
 
 /** The BullMQ processor of the `capture` queue. */
 export function captureTargetProcessor(ctx: Context) {
-  return async (job: Job<CaptureJobData, CaptureJobResult, string>): Promise<CaptureJobResult> => {
+  return async (job: Job<CaptureJobData, CaptureJobResult, string>, token?: string): Promise<CaptureJobResult> => {
     const { targetId, reason } = job.data;
     if (!Number.isSafeInteger(targetId) || targetId <= 0) throw new UnrecoverableError(`bad targetId in job ${job.id}`);
     const target = await getTarget(ctx.pool, targetId);
@@ -117,6 +120,20 @@ export function captureTargetProcessor(ctx: Context) {
     if (target.state === 'paused' && reason !== 'manual') {
       return { snapshotId: 0, changeId: null, alertIds: [], skipped: 'paused' };
     }
-    return summarise(await runCapture(ctx, targetId, job.id ?? `job-${Date.now()}`));
+    const jobId = job.id ?? `job-${Date.now()}`;
+    const host = hostKey(target.url);
+    // The slot outlives the longest capture a little, so a worker that died frees it by itself.
+    const leaseMs = (target.options.timeoutMs ?? ctx.config.captureTimeoutMs) + HOST_LEASE_MARGIN_MS;
+    const gate = await ctx.hostGate.acquire(host, jobId, leaseMs);
+    if (!gate.granted) {
+      // Not a failure and not a busy loop: the job goes back to the delayed set and costs no attempt.
+      await job.moveToDelayed(Date.now() + gate.retryInMs, token);
+      throw new DelayedError(`${host} is ${gate.reason === 'busy' ? 'being captured' : 'in its gap between captures'}`);
+    }
+    try {
+      return summarise(await runCapture(ctx, targetId, jobId));
+    } finally {
+      await ctx.hostGate.release(host, jobId).catch((err: unknown) => ctx.logger.warn({ err, host }, 'host slot not released; it frees itself when its lease ends'));
+    }
   };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { isValidDnsServer, isValidNetwork } from './net/network-policy.ts';
@@ -11,6 +12,14 @@ const commaList = z
   .string()
   .default('')
   .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+
+/**
+ * Captures one worker runs at once when SCRUBWATCH_CONCURRENCY is unset: two per core, since a capture spends much
+ * of its time waiting on the network, within 2..8 so a small machine is not swamped by renderers.
+ */
+function defaultConcurrency(): number {
+  return Math.min(8, Math.max(2, availableParallelism() * 2));
+}
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -42,7 +51,13 @@ const envSchema = z.object({
   SCRUBWATCH_ALLOWED_NETWORKS: commaList.refine((l) => l.every(isValidNetwork), 'must be comma-separated CIDRs like 10.1.2.0/24,fd00::/8'),
   SCRUBWATCH_DNS_SERVERS: commaList.refine((l) => l.every(isValidDnsServer), 'must be comma-separated IP or IP:port, like 10.0.0.2,[fd00::53]:5353'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SCRUBWATCH_CONCURRENCY: positiveInt(2).refine((n) => n <= 32, 'must be at most 32'),
+  SCRUBWATCH_CONCURRENCY: positiveInt(defaultConcurrency()).refine((n) => n <= 32, 'must be at most 32'),
+  SCRUBWATCH_HOST_CONCURRENCY: positiveInt(1).refine((n) => n <= 64, 'must be at most 64'),
+  SCRUBWATCH_HOST_GAP: z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 0s, 500ms or 2s')
+    .default('1s')
+    .transform((v) => parseDuration(v)),
   SCRUBWATCH_CAPTURE_TIMEOUT: positiveInt(45_000),
   SCRUBWATCH_DEFAULT_EVERY: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 30m or 6h').default('6h'),
   SCRUBWATCH_SCREENSHOT_MAX_HEIGHT: positiveInt(8_000),
@@ -99,8 +114,12 @@ export interface Config {
    */
   dnsServers: readonly string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  /** Captures one worker process runs at once (each in its own browser context). */
+  /** Captures one worker process runs at once (each in its own browser context); default two per core, 2..8. */
   concurrency: number;
+  /** Captures of one host at once, across every worker (SCRUBWATCH_HOST_CONCURRENCY, default 1). */
+  hostConcurrency: number;
+  /** Least time between the starts of two captures of one host, across every worker, in milliseconds (default 1s). */
+  hostGapMs: number;
   /** Default hard limit on one capture, in milliseconds; a target may ask for its own. */
   captureTimeoutMs: number;
   /** Schedule given to targets added without --every or --cron. */
@@ -189,6 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dnsServers: e.SCRUBWATCH_DNS_SERVERS,
     logLevel: e.LOG_LEVEL,
     concurrency: e.SCRUBWATCH_CONCURRENCY,
+    hostConcurrency: e.SCRUBWATCH_HOST_CONCURRENCY,
+    hostGapMs: e.SCRUBWATCH_HOST_GAP,
     captureTimeoutMs: e.SCRUBWATCH_CAPTURE_TIMEOUT,
     defaultEvery: e.SCRUBWATCH_DEFAULT_EVERY,
     screenshotMaxHeight: e.SCRUBWATCH_SCREENSHOT_MAX_HEIGHT,

@@ -4,6 +4,8 @@ import type { Config } from './config.ts';
 import { assertDatabaseReachable, createPool, type Pool } from './db/pool.ts';
 import { createBrowserHost, type BrowserHost } from './capture/browser.ts';
 import { createNotifyQueue, type NotifyQueue } from './queue/notify-jobs.ts';
+import type { HostGate } from './politeness/host-gate.ts';
+import { createRedisHostGate } from './politeness/redis-host-gate.ts';
 import { assertRedisReachable, createCaptureQueue, createQueue, createRedis, CAPTURE_JOB_OPTIONS, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult, type CaptureQueue } from './queue/queues.ts';
 
 /** What every command and job is handed: built once by the entry point, closed once on the way out. */
@@ -19,6 +21,8 @@ export interface Context {
   notifyQueue: NotifyQueue;
   /** One browser per process, launched on first use. */
   browser: BrowserHost;
+  /** Politeness: how many captures of one host run at once, and how far apart, across every worker. */
+  hostGate: HostGate;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Con
   const tweetQueue = createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, redis, CAPTURE_JOB_OPTIONS);
   const notifyQueue = createNotifyQueue(config, redis);
   const browser = createBrowserHost(config, logger);
+  const hostGate = createRedisHostGate(redis, config.queuePrefix, { perHost: config.hostConcurrency, gapMs: config.hostGapMs });
   let closed = false;
   return {
     config,
@@ -51,6 +56,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Con
     tweetQueue,
     notifyQueue,
     browser,
+    hostGate,
     async close() {
       if (closed) return;
       closed = true;

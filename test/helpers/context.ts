@@ -14,6 +14,11 @@ export function testEnv(databaseUrl: string, prefix: string, extra: Record<strin
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Never the real oEmbed endpoint: tests that probe tweets start their own.
     SCRUBWATCH_OEMBED_URL: 'http://127.0.0.1:9/oembed',
+    // Every fixture site is on 127.0.0.1: one host to politeness. Its own test (test/politeness) keeps the defaults.
+    SCRUBWATCH_HOST_CONCURRENCY: '16',
+    // As many captures at once as the suite has always run, whatever the default on this machine.
+    SCRUBWATCH_CONCURRENCY: '2',
+    SCRUBWATCH_HOST_GAP: '0s',
     ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
     ...extra,
   };
