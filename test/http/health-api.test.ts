@@ -9,7 +9,8 @@ describe('health, readiness, metrics and the API docs', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await createTestServer(db.url);
+    // A deployment's politeness (one capture per host at a time), which the metrics test makes a host wait on.
+    server = await createTestServer(db.url, { SCRUBWATCH_HOST_CONCURRENCY: '1' });
   });
   afterAll(async () => {
     await server?.dispose();
@@ -33,6 +34,9 @@ describe('health, readiness, metrics and the API docs', () => {
     await raise(server.ctx.pool, targetId, 'page_removed');
     await raise(server.ctx.pool, targetId, 'media_removed');
     await server.ctx.captureQueue.add('capture', { targetId, reason: 'manual' }, { delay: 60_000 });
+    // A second capture of a host already being captured is sent to wait: the wait is counted for /metrics.
+    await server.ctx.hostGate.acquire('www.army.mil', 'job-a', 60_000);
+    await server.ctx.hostGate.acquire('www.army.mil', 'job-b', 60_000);
     const res = await server.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
@@ -49,6 +53,8 @@ describe('health, readiness, metrics and the API docs', () => {
     expect(text).toMatch(/^scrubwatch_queue_jobs\{queue="notify",state="waiting"\} \d+$/m);
     expect(text).toMatch(/^scrubwatch_alerts\{kind="page_removed",state="open"\} 1$/m);
     expect(text).toMatch(/^scrubwatch_alerts\{kind="media_removed",state="open"\} 1$/m);
+    expect(text).toMatch(/^scrubwatch_host_waits\{host="www.army.mil",measure="count"\} 1$/m);
+    expect(text).toMatch(/^scrubwatch_host_waits\{host="www.army.mil",measure="seconds"\} [\d.]+$/m);
   });
 
   it('/openapi.json is an OpenAPI 3 document listing every route of the contract, with bearer auth', async () => {

@@ -11,6 +11,8 @@ const DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 45, 60, 120];
 const DURATION_NAME = 'scrubwatch_capture_duration_seconds';
 const DURATION_HELP = 'How long captures of the last 24 hours took, from the stored snapshots';
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+/** Per-host series are capped: thousands of watched hosts must not become thousands of series. */
+const HOST_WAIT_SERIES = 50;
 
 interface DurationFigures {
   buckets: number[];
@@ -86,6 +88,19 @@ export function buildMetricsRegistry(ctx: Context, notifyQueue: NotifyQueue): Re
       for (const [name, queue] of queues) {
         const counts = await queue.getJobCounts(...QUEUE_STATES);
         for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'scrubwatch_host_waits',
+    help: `Captures put back because their host was busy or in its gap, and the delay they were given in seconds, since Redis last started (the ${HOST_WAIT_SERIES} hosts waited on longest)`,
+    labelNames: ['host', 'measure'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const w of (await ctx.hostGate.waits()).slice(0, HOST_WAIT_SERIES)) {
+        this.set({ host: w.host, measure: 'count' }, w.count);
+        this.set({ host: w.host, measure: 'seconds' }, w.totalMs / 1000);
       }
     },
   });

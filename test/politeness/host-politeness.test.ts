@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTarget } from '../../src/targets/manage-targets.ts';
+import { checkThroughQueue } from '../../src/checks/check-now.ts';
+import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestContext } from '../helpers/context.ts';
+
+/** A site that answers every page after `delayMs`, and counts how many requests per Host header it serves at once. */
+function startSlowSite(delayMs: number): Promise<{ server: Server; port: number; peak: Map<string, number>; overall: () => number }> {
+  const inFlight = new Map<string, number>();
+  const peak = new Map<string, number>();
+  let now = 0;
+  let overall = 0;
+  const server = createServer((req, res) => {
+    if (req.url === '/favicon.ico') return void res.writeHead(404).end();
+    const host = (req.headers.host ?? '').split(':')[0]!;
+    inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
+    peak.set(host, Math.max(peak.get(host) ?? 0, inFlight.get(host)!));
+    overall = Math.max(overall, ++now);
+    setTimeout(() => {
+      inFlight.set(host, inFlight.get(host)! - 1);
+      now -= 1;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<title>${req.url}</title><p>Page ${req.url} on ${host}.</p>`);
+    }, delayMs);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, peak, overall: () => overall })));
+}
+
+describe('politeness: one capture per host at a time, across the worker, while other hosts proceed', () => {
+  let db: TestDatabase;
+  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let worker: RunningWorker;
+  let site: Awaited<ReturnType<typeof startSlowSite>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // The defaults a deployment runs with (one at a time per host), and room for four captures at once.
+    ctx = await createTestContext(db.url, { SCRUBWATCH_HOST_CONCURRENCY: '1', SCRUBWATCH_HOST_GAP: '200ms', SCRUBWATCH_CONCURRENCY: '4' });
+    site = await startSlowSite(600);
+    worker = await startWorker(ctx);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await ctx?.dispose();
+    await new Promise((r) => site?.server.close(r));
+    await db?.drop();
+  });
+
+  it('never serves two captures of one host at once, delays the waiting jobs instead of failing them, and counts the waits', async () => {
+    const targets = [];
+    for (const host of ['127.0.0.1', 'localhost']) {
+      for (const n of [1, 2, 3]) targets.push(await addTarget(ctx, { url: `http://${host}:${site.port}/page-${n}`, every: '6h' }));
+    }
+    for (const t of targets) await ctx.captureQueue.remove(`first-${t.id}`);
+
+    const results = await checkThroughQueue(ctx, targets, 120_000, () => undefined);
+    expect(results.map((r) => r.snapshot.error)).toEqual(targets.map(() => null));
+    expect(results.map((r) => r.snapshot.status)).toEqual(targets.map(() => 200));
+    expect(site.peak.get('127.0.0.1')).toBe(1);
+    expect(site.peak.get('localhost')).toBe(1);
+    // The two hosts were captured side by side: politeness holds one host back, not the worker.
+    expect(site.overall()).toBe(2);
+    const waits = await ctx.hostGate.waits();
+    expect(waits.find((w) => w.host === '127.0.0.1')?.count).toBeGreaterThan(0);
+    expect(waits.find((w) => w.host === 'localhost')?.count).toBeGreaterThan(0);
+    expect(await ctx.captureQueue.getFailedCount()).toBe(0);
+  });
+});
