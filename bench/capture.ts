@@ -91,6 +91,9 @@ export async function runCaptureBench(pages: number): Promise<{ figures: Capture
     REDIS_URL: scratch.redisUrl,
     SCRUBWATCH_QUEUE_PREFIX: scratch.prefix,
     SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'true',
+    // Every fixture page is on one host: politeness would measure the per-host gap, not the capture.
+    SCRUBWATCH_HOST_CONCURRENCY: '64',
+    SCRUBWATCH_HOST_GAP: '0s',
     LOG_LEVEL: 'warn',
   };
   const config = loadConfig({ ...process.env, ...env });

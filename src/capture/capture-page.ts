@@ -10,6 +10,7 @@ import { chromiumErrorCode, explainFailure } from './net-errors.ts';
 import { pageFactsExpression, type PageReading } from './page-facts-script.ts';
 import { guardPageSize } from './page-size-guard.ts';
 import { scrollThrough } from './scroll-page.ts';
+import { watchNetwork } from './network-quiet.ts';
 import { openCaptureEgress, type CaptureEgress } from './egress-capture.ts';
 import { assertHostAllowed } from './url-policy.ts';
 import type { CaptureFailure, CaptureLimits, CaptureRequest, CaptureResult, RedirectHop } from './types.ts';
@@ -18,6 +19,8 @@ const VIEWPORT = { width: 1280, height: 800 };
 /** Time kept back from waiting for the page, for reading it, its screenshot and its media (at most half the timeout). */
 const READ_RESERVE_MS = 8_000;
 const NETWORK_IDLE_MS = 2_000;
+/** Silence on the network, after the load event, taken to mean the page's scripts have fetched what they need. */
+const NETWORK_QUIET_MS = 150;
 const SCROLL_SETTLE_MS = 1_000;
 const DNS_CHECK_MS = 5_000;
 const CONTEXT_CLOSE_MS = 2_000;
@@ -134,6 +137,7 @@ async function loadAndRead(
   await guardPageSize(context, page, limits.maxPageBytes, session.stop);
   session.egress.watch(page);
   const media = watchMediaResponses(page);
+  const network = watchNetwork(page);
 
   session.phase = 'loading the page';
   // Only until the response commits: a document that never finishes parsing is waited for below, within budget.
@@ -154,7 +158,7 @@ async function loadAndRead(
   const waited = Date.now() - draft.startedAt.getTime();
   if (parsed) {
     await page.waitForLoadState('load', { timeout: waitBudget(Infinity) }).catch(() => undefined);
-    await page.waitForLoadState('networkidle', { timeout: waitBudget(NETWORK_IDLE_MS) }).catch(() => undefined);
+    await network.quiet(NETWORK_QUIET_MS, waitBudget(NETWORK_IDLE_MS));
     if (req.waitFor) {
       session.phase = `waiting for ${req.waitFor}`;
       await page.waitForSelector(req.waitFor, { state: 'attached', timeout: waitBudget(Infinity) }).catch(() => {

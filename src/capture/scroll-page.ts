@@ -4,7 +4,7 @@ import type { Page } from 'playwright';
 const SCROLL_MAX_MS = 2_000;
 
 /**
- * Walks `page` from top to bottom a viewport at a time, letting two animation frames pass at each step, then waits
+ * Walks `page` from top to bottom a viewport at a time, letting a rendered frame pass at each step, then waits
  * (within `settleMs`) until every image in the document has finished or failed loading, and returns to the top.
  *
  * Lazy loaders give photos a `src` only when an IntersectionObserver sees them in the viewport, which happens on a
@@ -15,10 +15,11 @@ export async function scrollThrough(page: Page, budgetMs: number, settleMs: numb
   const scrollMs = Math.max(0, Math.min(SCROLL_MAX_MS, budgetMs));
   // Strings, not functions: vitest and tsx compile with keepNames, whose __name helper does not exist in the page.
   await page.evaluate(`(async () => {
-    // A page that renders no frames (hidden, throttled) still moves on after 100 ms.
+    // One rendered frame lets IntersectionObservers see what scrolled into view; a page that renders no frames
+    // (hidden, throttled) still moves on after 50 ms.
     const frames = () => new Promise((resolve) => {
-      requestAnimationFrame(() => requestAnimationFrame(resolve));
-      setTimeout(resolve, 100);
+      requestAnimationFrame(() => setTimeout(resolve, 0));
+      setTimeout(resolve, 50);
     });
     const stop = Date.now() + ${scrollMs};
     const height = () => document.documentElement.scrollHeight;
