@@ -52,18 +52,20 @@ async function pass(ctx: Context, targets: Target[]): Promise<number> {
   return targets.length / ((performance.now() - started) / 1000);
 }
 
-/** Logical bytes of rows and blobs written since `since` (the check log), and the tables' on-disk growth. */
-async function storedBytes(scratch: Scratch): Promise<{ rows: number; relations: number }> {
-  const { rows } = await scratch.pool.query<{ rows: string; relations: string }>(
-    `select (select coalesce(sum(pg_column_size(s.*)), 0) from snapshots s)
-          + (select coalesce(sum(pg_column_size(c.*)), 0) from changes c)
-          + (select coalesce(sum(pg_column_size(a.*)), 0) from alerts a)
+/** Logical bytes of the rows and blobs stored (snapshot rows and change rows also apart), and the tables' size on disk. */
+async function storedBytes(scratch: Scratch): Promise<{ rows: number; snapshots: number; changes: number; relations: number }> {
+  const { rows } = await scratch.pool.query<{ snapshots: string; changes: string; other: string; relations: string }>(
+    `select (select coalesce(sum(pg_column_size(s.*)), 0) from snapshots s) as snapshots,
+            (select coalesce(sum(pg_column_size(c.*)), 0) from changes c) as changes,
+            (select coalesce(sum(pg_column_size(a.*)), 0) from alerts a)
           + (select coalesce(sum(pg_column_size(t.*)), 0) from target_states t)
-          + (select coalesce(sum(size), 0) from blobs) as rows,
+          + (select coalesce(sum(size), 0) from blobs) as other,
             (select sum(pg_total_relation_size(c.oid)) from pg_class c join pg_namespace n on n.oid = c.relnamespace
               where n.nspname = 'public' and c.relkind = 'r') as relations`,
   );
-  return { rows: Number(rows[0]!.rows), relations: Number(rows[0]!.relations) };
+  const r = rows[0]!;
+  const [snapshots, changes, other] = [Number(r.snapshots), Number(r.changes), Number(r.other)];
+  return { rows: snapshots + changes + other, snapshots, changes, relations: Number(r.relations) };
 }
 
 /** The plain-HTTP fetcher on every page three times, `lanes` at once; pages per second. */
@@ -146,6 +148,7 @@ export async function runCaptureBench(pages: number): Promise<{ figures: Capture
       { measure: 'first pass (check --all through queue + worker)', value: `${figures.firstPassPagesPerSecond} pages/s, ${ratio(first)}× floor time`, target: '≤ 1.25× floor time', met: ratio(first) <= 1.25 },
       { measure: 'unchanged pass', value: `${figures.unchangedPagesPerSecond} pages/s, ${ratio(unchanged)}× floor time`, target: '≤ 0.5× floor time', met: ratio(unchanged) <= 0.5 },
       { measure: 'bytes added to Postgres per unchanged check (rows)', value: `${figures.unchangedBytesPerCheck} B`, target: '< 1 KB', met: figures.unchangedBytesPerCheck < 1024 },
+      { measure: '  of which the snapshot row / the change row', value: `${Math.round((after.snapshots - before.snapshots) / pages)} B / ${Math.round((after.changes - before.changes) / pages)} B` },
       { measure: 'same, tables and indexes on disk', value: `${figures.unchangedRelationBytesPerCheck} B` },
       { measure: 'unchanged pass, 2 worker processes', value: `${figures.twoWorkersPagesPerSecond} pages/s, ${round(two / unchanged, 2)}× one`, target: '≥ 1.5× one', met: two / unchanged >= 1.5 },
       { measure: 'plain-HTTP fetcher, 8 at once', value: `${figures.httpPagesPerSecond} pages/s`, target: '≥ 100 pages/s', met: http >= 100 },

@@ -31,7 +31,24 @@ interface ArticleText {
  * the root heuristics stand alone. Returns new block objects; never throws.
  */
 export function markMainContent(html: string, baseUrl: string, blocks: TextBlock[], ignore: string[]): TextBlock[] {
-  const article = readArticle(html, baseUrl, ignore);
+  let document: ParsedDocument;
+  try {
+    document = parseHTML(html).document;
+  } catch {
+    return blocks.map((block) => ({ ...block, main: true }));
+  }
+  return markMainContentOf(document, baseUrl, blocks, ignore);
+}
+
+/** A document parsed by linkedom. */
+type ParsedDocument = ReturnType<typeof parseHTML>['document'];
+
+/**
+ * markMainContent on a document already parsed with linkedom (the plain-HTTP fetcher's, once its facts are read),
+ * which saves parsing the page a second time. The document is changed: use it for nothing after.
+ */
+export function markMainContentOf(document: ParsedDocument, baseUrl: string, blocks: TextBlock[], ignore: string[]): TextBlock[] {
+  const article = readArticle(document, baseUrl, ignore);
   if (article === null) return blocks.map((block) => ({ ...block, main: true }));
   // Blocks come in document order, as does the article's text: searching on from the last match keeps a long
   // page linear. A miss there is searched for everywhere, so order only ever costs time, never a match.
@@ -51,10 +68,9 @@ export function markMainContent(html: string, baseUrl: string, blocks: TextBlock
  */
 const squash = (s: string): string => s.replace(/\s+/g, '');
 
-/** Readability's article of `html`; null when it finds none worth trusting or fails. */
-function readArticle(html: string, baseUrl: string, ignore: string[]): ArticleText | null {
+/** Readability's article of `document`; null when it finds none worth trusting or fails. */
+function readArticle(document: ParsedDocument, baseUrl: string, ignore: string[]): ArticleText | null {
   try {
-    const { document } = parseHTML(html);
     for (const selector of ignore) {
       try {
         document.querySelectorAll(selector).forEach((el) => el.remove());
