@@ -1,5 +1,5 @@
 import type { Queryable } from './pool.ts';
-import type { ChangeRecord } from '../detect/diff-snapshots.ts';
+import { unchangedRecord, type ChangeRecord } from '../detect/diff-snapshots.ts';
 
 /** A stored change: how one snapshot differs from the one it was compared with. */
 export interface Change {
@@ -29,7 +29,8 @@ function toChange(r: ChangeRow): Change {
     snapshotId: r.snapshot_id,
     previousSnapshotId: r.previous_snapshot_id,
     unchanged: r.unchanged,
-    record: r.record,
+    // Most checks change nothing: their record is stored as `{}` (see insertChange) and rebuilt here.
+    record: r.unchanged && Object.keys(r.record).length === 0 ? unchangedRecord() : r.record,
     createdAt: r.created_at.toISOString(),
   };
 }
@@ -41,7 +42,7 @@ export async function insertChange(
   const { rows } = await db.query<ChangeRow>(
     `insert into changes (target_id, snapshot_id, previous_snapshot_id, unchanged, record)
      values ($1, $2, $3, $4, $5) returning *`,
-    [c.targetId, c.snapshotId, c.previousSnapshotId, c.record.unchanged, JSON.stringify(c.record)],
+    [c.targetId, c.snapshotId, c.previousSnapshotId, c.record.unchanged, c.record.unchanged ? '{}' : JSON.stringify(c.record)],
   );
   return toChange(rows[0]!);
 }

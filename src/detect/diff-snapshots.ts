@@ -91,3 +91,9 @@ export function diffSnapshots(prev: SnapshotContent, next: SnapshotContent): Cha
     failed.length === 0;
   return record;
 }
+
+/** The record of a capture that found nothing changed: every difference empty. */
+export function unchangedRecord(): ChangeRecord {
+  const none = () => ({ added: [], removed: [] });
+  return { unchanged: true, status: null, finalUrl: null, error: null, title: null, blocks: none(), media: { ...none(), failed: [] }, links: none(), embeds: none() };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { realPageFacts } from '../helpers/real-pages.ts';
-import { diffSnapshots } from '../../src/detect/diff-snapshots.ts';
+import { diffSnapshots, unchangedRecord } from '../../src/detect/diff-snapshots.ts';
 import { fingerprint, type SnapshotContent } from '../../src/detect/snapshot-content.ts';
 import type { PageFacts } from '../../src/capture/types.ts';
 
@@ -47,7 +47,7 @@ describe('diffSnapshots on real before/after pages', () => {
   it('finds nothing at all between a real page and itself', () => {
     const a = realPage('falsepos-small-changes-a.html', 'https://www.nrel.gov/');
     const again = realPage('falsepos-small-changes-a.html', 'https://www.nrel.gov/');
-    expect(diffSnapshots(a, again).unchanged).toBe(true);
+    expect(diffSnapshots(a, again)).toEqual(unchangedRecord());
     expect(fingerprint(a)).toBe(fingerprint(again));
   });
 });

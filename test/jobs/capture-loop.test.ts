@@ -5,6 +5,7 @@ import { checkInline, checkThroughQueue } from '../../src/checks/check-now.ts';
 import { countBlobs, getBlob } from '../../src/db/blobs.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
 import type { PageFacts } from '../../src/capture/types.ts';
+import { unchangedRecord } from '../../src/detect/diff-snapshots.ts';
 import { runCapture } from '../../jobs/capture-target.ts';
 import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -90,6 +91,10 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     expect(second.change).toMatchObject({ unchanged: true, previousSnapshotId: first.snapshot.id });
     // The unchanged check keeps pointing at the first capture's evidence rather than taking it again.
     expect(second.snapshot.parts).toEqual(first.snapshot.parts);
+    // Its change row stores an empty record, read back whole.
+    expect(second.change?.record).toEqual(unchangedRecord());
+    const stored = await ctx.pool.query<{ record: object }>('select record from changes where id = $1', [second.change!.id]);
+    expect(stored.rows[0]!.record).toEqual({});
     expect(first.snapshot.parts.screenshot).not.toBeNull();
   });
 
