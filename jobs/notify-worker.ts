@@ -37,7 +37,7 @@ export async function reconcileNotifyQueue(ctx: Context): Promise<void> {
 export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWorker> {
   const queue = ctx.notifyQueue;
   await reconcileNotifyQueue(ctx);
-  const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.redis, notifyProcessor(ctx, queue), {
+  const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.queueBackend, notifyProcessor(ctx, queue), {
     concurrency: NOTIFY_CONCURRENCY,
   });
   worker.on('failed', (job, err) => {

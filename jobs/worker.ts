@@ -67,25 +67,33 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boo
  */
 export async function startWorker(ctx: Context): Promise<RunningWorker> {
   let reconciled: ReconcileResult = { created: 0, updated: 0, removed: 0, unchanged: 0 };
-  await restoreAndMark(ctx.redis, ctx.config.queuePrefix, async () => {
+  const { redis } = ctx;
+  if (redis) {
+    await restoreAndMark(redis, ctx.config.queuePrefix, async () => {
+      reconciled = await reconcileTargets(ctx);
+    });
+  } else {
     reconciled = await reconcileTargets(ctx);
-  });
+  }
   ctx.logger.info({ ...reconciled, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
-  const worker = createCaptureWorker(ctx.config, ctx.redis, captureTargetProcessor(ctx));
+  const worker = createCaptureWorker(ctx.config, ctx.queueBackend, captureTargetProcessor(ctx));
   logFailures(ctx, worker, 'capture');
   const rate = ctx.config.tweetRate;
-  const tweetWorker: WatchWorker = createWorker(TWEET_QUEUE, ctx.config, ctx.redis, probeTweetProcessor(ctx, () => tweetWorker), {
+  const tweetWorker: WatchWorker = createWorker(TWEET_QUEUE, ctx.config, ctx.queueBackend, probeTweetProcessor(ctx, () => tweetWorker), {
     concurrency: 2,
     limiter: { max: rate.max, duration: rate.durationMs },
   });
   logFailures(ctx, tweetWorker, 'tweet probe');
   await Promise.all([worker.waitUntilReady(), tweetWorker.waitUntilReady()]);
   const notify = await startNotifyWorker(ctx);
-  const watch = watchForRedisLoss(ctx.redis, ctx.config.queuePrefix, ctx.config.redisCheckIntervalMs, async () => {
-    const restored = await reconcileTargets(ctx);
-    await reconcileNotifyQueue(ctx);
-    ctx.logger.info({ ...restored }, 'schedules reconciled');
-  }, ctx.logger);
+  // Queues in Postgres are kept with the data, so only a Redis can lose them.
+  const watch = redis
+    ? watchForRedisLoss(redis, ctx.config.queuePrefix, ctx.config.redisCheckIntervalMs, async () => {
+      const restored = await reconcileTargets(ctx);
+      await reconcileNotifyQueue(ctx);
+      ctx.logger.info({ ...restored }, 'schedules reconciled');
+    }, ctx.logger)
+    : null;
   ctx.logger.info({ concurrency: ctx.config.concurrency, tweetRate: rate }, 'worker started');
   const workers = [worker, tweetWorker, notify.worker];
   return {
@@ -94,7 +102,7 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
     notify,
     reconciled,
     close: async () => {
-      await watch.stop();
+      await watch?.stop();
       // Jobs in hand get a while to finish; past that the workers stop without them, and their locks lapse so
       // another worker retries them (captures are idempotent per job).
       const drained = await settledWithin(Promise.all(workers.map((w) => w.close())), DRAIN_TIMEOUT_MS);

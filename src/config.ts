@@ -40,8 +40,14 @@ const duration = (fallback: string) =>
     .transform((v) => parseDuration(v));
 
 const envSchema = z.object({
-  DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/scrubwatch'),
-  REDIS_URL: urlWithScheme(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:']).optional(),
+  SCRUBWATCH_DATA_DIR: z.string().min(1).default('./scrubwatch-data'),
+  SCRUBWATCH_QUEUE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case Postgres name: letters, digits and underscores')
+    .refine((v) => v !== 'public' && !v.startsWith('pg_'), 'must not be public or start with pg_')
+    .default('scrubwatch_queue'),
   SCRUBWATCH_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
@@ -95,10 +101,24 @@ const envSchema = z.object({
   SCRUBWATCH_NOTIFY_MAX_BACKOFF: duration('24h'),
 });
 
+/**
+ * Where the data and the queues live, chosen from the environment: `redis` (DATABASE_URL and REDIS_URL set:
+ * production), `postgres-queue` (DATABASE_URL only: BullMQ's Postgres backend in its own schema), `embedded`
+ * (neither: PGlite in SCRUBWATCH_DATA_DIR holds both).
+ */
+export type RunMode = 'redis' | 'postgres-queue' | 'embedded';
+
 /** Everything scrubwatch reads from its environment, validated once at start. */
 export interface Config {
-  databaseUrl: string;
-  redisUrl: string;
+  mode: RunMode;
+  /** Postgres (DATABASE_URL); unset, the embedded Postgres in `dataDir` holds everything. */
+  databaseUrl: string | undefined;
+  /** Redis (REDIS_URL), for the queues; unset, the queues live in Postgres. */
+  redisUrl: string | undefined;
+  /** The embedded mode's folder (SCRUBWATCH_DATA_DIR, default ./scrubwatch-data): database files and lock. */
+  dataDir: string;
+  /** Postgres schema of BullMQ's tables outside the Redis mode (SCRUBWATCH_QUEUE_SCHEMA, default scrubwatch_queue). */
+  queueSchema: string;
   queuePrefix: string;
   chromiumPath: string | undefined;
   allowPrivateNetworks: boolean;
@@ -198,9 +218,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}\nfix these environment variables (see .env.example)`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL !== undefined && e.DATABASE_URL === undefined) {
+    throw new ConfigError('invalid configuration:\n  REDIS_URL is set but DATABASE_URL is not: set DATABASE_URL to the Postgres that holds the data, or unset REDIS_URL to run on the embedded Postgres');
+  }
   return {
+    mode: e.REDIS_URL !== undefined ? 'redis' : e.DATABASE_URL !== undefined ? 'postgres-queue' : 'embedded',
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    dataDir: e.SCRUBWATCH_DATA_DIR,
+    queueSchema: e.SCRUBWATCH_QUEUE_SCHEMA,
     queuePrefix: e.SCRUBWATCH_QUEUE_PREFIX,
     chromiumPath: e.CHROMIUM_PATH,
     allowPrivateNetworks: e.SCRUBWATCH_ALLOW_PRIVATE_NETWORKS,

@@ -1,19 +1,48 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
+import type { Config, RunMode } from './config.ts';
 import { assertDatabaseReachable, createPool, type Pool } from './db/pool.ts';
+import { migrate } from './db/migrate.ts';
 import { createBrowserHost, type BrowserHost } from './capture/browser.ts';
+import { openDatabase, type EmbeddedAccess } from './embedded/open-database.ts';
 import { createNotifyQueue, type NotifyQueue } from './queue/notify-jobs.ts';
 import type { HostGate } from './politeness/host-gate.ts';
+import { createPostgresHostGate } from './politeness/postgres-host-gate.ts';
 import { createRedisHostGate } from './politeness/redis-host-gate.ts';
-import { assertRedisReachable, createCaptureQueue, createQueue, createRedis, CAPTURE_JOB_OPTIONS, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult, type CaptureQueue } from './queue/queues.ts';
+import { migrateQueueSchema } from './queue/postgres-backend.ts';
+import {
+  assertRedisReachable,
+  createCaptureQueue,
+  createQueue,
+  createRedis,
+  postgresQueueBackend,
+  redisQueueBackend,
+  CAPTURE_JOB_OPTIONS,
+  TWEET_QUEUE,
+  type CaptureJobData,
+  type CaptureJobResult,
+  type CaptureQueue,
+  type QueueBackend,
+} from './queue/queues.ts';
 
 /** What every command and job is handed: built once by the entry point, closed once on the way out. */
 export interface Context {
   config: Config;
   logger: Logger;
+  /** Where data and queues live (see RunMode). */
+  mode: RunMode;
   pool: Pool;
-  redis: Redis;
+  /** The Postgres the pool reaches: DATABASE_URL, or the embedded database's loopback URL. */
+  databaseUrl: string;
+  /**
+   * In the embedded mode, whether this process owns the data folder or talks to the scrubwatch process that does
+   * (and runs its workers); null in the other modes.
+   */
+  embeddedAccess: 'owner' | 'attached' | null;
+  /** The queues' Redis; null in the modes without Redis, where the queues live in Postgres. */
+  redis: Redis | null;
+  /** What queues, workers and queue listeners are built on (src/queue/queues.ts). */
+  queueBackend: QueueBackend;
   captureQueue: CaptureQueue;
   /** Tweet probes: same jobs as captures, on their own rate-limited queue. */
   tweetQueue: CaptureQueue;
@@ -26,32 +55,56 @@ export interface Context {
   close(): Promise<void>;
 }
 
+export interface ContextOptions {
+  /** In the embedded mode: own the data folder (long-running roles) or attach to its running owner (CLI). */
+  embedded?: EmbeddedAccess;
+}
+
 /**
  * Connects to Postgres and Redis (failing at once, with what to check, when either is down) and prepares the
- * browser. Closing releases everything in reverse order of creation.
+ * browser. Without Redis the queues live in Postgres, in their own schema, migrated here; in the embedded mode
+ * the embedded database is opened first, and migrated too when this process owns it (nothing else could have).
+ * Closing releases everything in reverse order of creation.
  */
-export async function createContext(config: Config, logger: Logger): Promise<Context> {
-  const pool = createPool(config.databaseUrl, { max: config.concurrency + 4 });
+export async function createContext(config: Config, logger: Logger, options: ContextOptions = {}): Promise<Context> {
+  const database = await openDatabase(config, logger, options.embedded ?? 'attach');
+  // The embedded database serves one statement at a time, but a transaction and the queue need two connections.
+  const pool = createPool(database.url, { max: config.concurrency + 4 });
+  let queueBackend: QueueBackend;
+  let redis: Redis | null = null;
   try {
-    await assertDatabaseReachable(pool, config.databaseUrl);
-    await assertRedisReachable(config);
+    await assertDatabaseReachable(pool, database.url);
+    if (database.embedded !== null) await migrate(pool);
+    if (config.mode === 'redis') {
+      await assertRedisReachable(config);
+      redis = createRedis(config);
+      redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+      queueBackend = redisQueueBackend(redis);
+    } else {
+      await migrateQueueSchema(pool, config.queueSchema);
+      queueBackend = postgresQueueBackend(database.url, config.queueSchema);
+    }
   } catch (err) {
     await pool.end();
+    await database.embedded?.close();
     throw err;
   }
-  const redis = createRedis(config);
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const captureQueue = createCaptureQueue(config, redis);
-  const tweetQueue = createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, redis, CAPTURE_JOB_OPTIONS);
-  const notifyQueue = createNotifyQueue(config, redis);
+  const captureQueue = createCaptureQueue(config, queueBackend);
+  const tweetQueue = createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, queueBackend, CAPTURE_JOB_OPTIONS);
+  const notifyQueue = createNotifyQueue(config, queueBackend);
   const browser = createBrowserHost(config, logger);
-  const hostGate = createRedisHostGate(redis, config.queuePrefix, { perHost: config.hostConcurrency, gapMs: config.hostGapMs });
+  const limits = { perHost: config.hostConcurrency, gapMs: config.hostGapMs };
+  const hostGate = redis ? createRedisHostGate(redis, config.queuePrefix, limits) : createPostgresHostGate(pool, limits);
   let closed = false;
   return {
     config,
     logger,
+    mode: config.mode,
     pool,
+    databaseUrl: database.url,
+    embeddedAccess: database.access,
     redis,
+    queueBackend,
     captureQueue,
     tweetQueue,
     notifyQueue,
@@ -65,7 +118,8 @@ export async function createContext(config: Config, logger: Logger): Promise<Con
       await tweetQueue.close();
       await notifyQueue.close();
       await pool.end();
-      redis.disconnect();
+      redis?.disconnect();
+      await database.embedded?.close();
     },
   };
 }

@@ -57,8 +57,12 @@ export async function checkInline(ctx: Context, targets: Checked[], onDone: () =
 /** Queues one job per target on `queue` and waits for each, loading what it saved. */
 async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targets: Checked[], waitMs: number, onDone: () => void): Promise<CheckResult[]> {
   if (targets.length === 0) return [];
-  if ((await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
-  const events = createQueueEvents(name, ctx.config, ctx.redis);
+  // BullMQ lists workers by their Postgres session names, and the embedded database has one session for every
+  // client: there, a process attached to the running scrubwatch process trusts it to run the workers.
+  if (ctx.embeddedAccess !== 'attached' && (await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
+  // Each job waited on listens for the queue closing: `check --all` of many targets is not a listener leak.
+  queue.setMaxListeners(Math.max(queue.getMaxListeners(), targets.length + 10));
+  const events = createQueueEvents(name, ctx.config, ctx.queueBackend);
   try {
     await events.waitUntilReady();
     const jobs = await queue.addBulk(

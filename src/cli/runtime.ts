@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { assertDatabaseReachable, createPool, type Pool } from '../db/pool.ts';
+import { migrate } from '../db/migrate.ts';
 import { createContext, type Context } from '../context.ts';
+import { openDatabase } from '../embedded/open-database.ts';
 import { InvalidInputError } from '../errors.ts';
 
 /** Flags every command accepts. */
@@ -15,15 +17,21 @@ function setup(): { config: Config; logger: Logger } {
   return { config, logger: createLogger(config.logLevel) };
 }
 
-/** Runs a command that needs Postgres alone (reads): it works while Redis is down. */
-export async function withPool<T>(fn: (pool: Pool, config: Config, logger: Logger) => Promise<T>): Promise<T> {
+/**
+ * Runs a command that needs Postgres alone (reads): it works while Redis is down. In the embedded mode it talks to
+ * the running scrubwatch process, or opens the data folder itself (migrating it, unless `migrateEmbedded` is false).
+ */
+export async function withPool<T>(fn: (pool: Pool, config: Config, logger: Logger) => Promise<T>, options: { migrateEmbedded?: boolean } = {}): Promise<T> {
   const { config, logger } = setup();
-  const pool = createPool(config.databaseUrl, { max: 2 });
+  const database = await openDatabase(config, logger, 'attach');
+  const pool = createPool(database.url, { max: 2 });
   try {
-    await assertDatabaseReachable(pool, config.databaseUrl);
+    await assertDatabaseReachable(pool, database.url);
+    if (database.embedded !== null && options.migrateEmbedded !== false) await migrate(pool);
     return await fn(pool, config, logger);
   } finally {
     await pool.end();
+    await database.embedded?.close();
   }
 }
 

@@ -1,21 +1,30 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { createPool, assertDatabaseReachable, redactUrl } from '../db/pool.ts';
+import { redactUrl } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
 import { createContext } from '../context.ts';
+import { migrateQueueSchema } from '../queue/postgres-backend.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 import type { FastifyInstance } from 'fastify';
 import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { startServer } from '../http/listen.ts';
-import { output, type CommonFlags } from './runtime.ts';
+import { output, withPool, type CommonFlags } from './runtime.ts';
+
+/** What the first log line says about where data and queues live. */
+function describeMode(config: Config): Record<string, string | undefined> {
+  const store = config.databaseUrl === undefined ? { dataDir: config.dataDir } : { database: redactUrl(config.databaseUrl) };
+  const queues = config.redisUrl === undefined ? { queueSchema: config.queueSchema } : { redis: redactUrl(config.redisUrl), queuePrefix: config.queuePrefix };
+  return { mode: config.mode, ...store, ...queues };
+}
 
 /** Runs workers and/or the server until SIGINT/SIGTERM, closing them in reverse order of creation. */
 async function runProcess(role: 'start' | 'worker' | 'api'): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  logger.info({ role, database: redactUrl(config.databaseUrl), redis: config.redisUrl, queuePrefix: config.queuePrefix }, 'scrubwatch starting');
-  const ctx = await createContext(config, logger);
+  logger.info({ role, ...describeMode(config) }, 'scrubwatch starting');
+  // A long-running process owns the embedded data folder; a second one on the same folder fails here, at once.
+  const ctx = await createContext(config, logger, { embedded: 'own' });
   let running: RunningWorker | null = null;
   let server: FastifyInstance | null = null;
   try {
@@ -42,21 +51,17 @@ async function runProcess(role: 'start' | 'worker' | 'api'): Promise<void> {
 export function registerServe(program: Command): void {
   program
     .command('migrate')
-    .description('apply the SQL migrations in sql/ (idempotent)')
+    .description('apply the SQL migrations in sql/, and the queue schema when the queues live in Postgres (idempotent)')
     .option('--json', 'print what was applied as JSON')
     .action(async (flags: CommonFlags) => {
-      const config = loadConfig();
-      createLogger(config.logLevel);
-      const pool = createPool(config.databaseUrl, { max: 2 });
-      try {
-        await assertDatabaseReachable(pool, config.databaseUrl);
-        const result = await migrate(pool);
-        output(flags, result, (r) =>
-          r.applied.length ? `applied ${r.applied.join(', ')}` : `database is up to date (${r.alreadyApplied.length} migrations)`,
-        );
-      } finally {
-        await pool.end();
-      }
+      const result = await withPool(async (pool, config) => {
+        const applied = await migrate(pool);
+        const queueSchemaVersion = config.mode === 'redis' ? undefined : await migrateQueueSchema(pool, config.queueSchema);
+        return { ...applied, ...(queueSchemaVersion === undefined ? {} : { queueSchemaVersion }) };
+      }, { migrateEmbedded: false });
+      output(flags, result, (r) =>
+        r.applied.length ? `applied ${r.applied.join(', ')}` : `database is up to date (${r.alreadyApplied.length} migrations)`,
+      );
     });
 
   program

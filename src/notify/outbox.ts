@@ -21,7 +21,7 @@ import { scheduleDigest } from './digest-schedule.ts';
 export interface OutboxDeps {
   config: Config;
   pool: Pool;
-  redis: Redis;
+  redis: Redis | null;
   logger: Logger;
   notifyQueue: NotifyQueue;
 }

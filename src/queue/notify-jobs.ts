@@ -1,6 +1,6 @@
-import type { ConnectionOptions, JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config.ts';
-import { createQueue, NOTIFY_QUEUE } from './queues.ts';
+import { createQueue, NOTIFY_QUEUE, type QueueBackend } from './queues.ts';
 
 /**
  * Jobs of the `notify` queue: one delivery of one alert to one subscription, a subscription's digest, the outbox
@@ -58,6 +58,6 @@ export const BEST_EFFORT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export function createNotifyQueue(config: Config, connection: ConnectionOptions): NotifyQueue {
-  return createQueue<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, config, connection, deliveryJobOptions(config));
+export function createNotifyQueue(config: Config, backend: QueueBackend): NotifyQueue {
+  return createQueue<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, config, backend, deliveryJobOptions(config));
 }

@@ -1,7 +1,8 @@
-import { Queue, QueueEvents, Worker, type ConnectionOptions, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { Queue, QueueEvents, Worker, type JobsOptions, type PostgresPoolConfig, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
-import { ServiceUnavailableError } from '../errors.ts';
+import { ConfigError, ServiceUnavailableError } from '../errors.ts';
+import { PostgresQueueClasses, postgresQueueConnection } from './postgres-backend.ts';
 
 /**
  * The one place BullMQ queues, workers and event listeners are built, so the backend behind them (Redis today,
@@ -43,58 +44,90 @@ export const CAPTURE_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
+/**
+ * What holds the queues: Redis (production), or BullMQ's Postgres backend in its own schema (the modes without
+ * Redis). The prefix names the Redis keys; the Postgres backend ignores it, its schema being the namespace.
+ */
+export type QueueBackend = { kind: 'redis'; redis: Redis } | { kind: 'postgres'; connection: PostgresPoolConfig };
+
+export function redisQueueBackend(redis: Redis): QueueBackend {
+  return { kind: 'redis', redis };
+}
+
+/** Each queue, worker and listener built on it opens a pool of at most `max` connections (plus one LISTEN). */
+export function postgresQueueBackend(databaseUrl: string, schema: string, max = 4): QueueBackend {
+  return { kind: 'postgres', connection: postgresQueueConnection(databaseUrl, schema, { max }) };
+}
+
+// The Postgres classes are BullMQ's own, with the same methods; only their backend type parameters differ, so
+// they are handed out under the Redis classes' types and nothing past this file knows which backend it has.
+type AsRedisQueue<D, R> = Queue<D, R, string>;
+type AsRedisWorker<D, R> = Worker<D, R, string>;
+
 /** A Redis connection as BullMQ wants it: commands never give up while Redis restarts. */
 export function createRedis(config: Config): Redis {
-  return new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, connectTimeout: 10_000 });
+  return new Redis(redisUrlOf(config), { maxRetriesPerRequest: null, enableReadyCheck: true, connectTimeout: 10_000 });
+}
+
+function redisUrlOf(config: Config): string {
+  if (config.redisUrl === undefined) throw new ConfigError(`this needs Redis, and REDIS_URL is not set (the ${config.mode} mode keeps its queues in Postgres)`);
+  return config.redisUrl;
 }
 
 /** Fails fast, with what to check, when Redis does not answer. */
 export async function assertRedisReachable(config: Config, timeoutMs = 5_000): Promise<void> {
-  const probe = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  const url = redisUrlOf(config);
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
     await probe.ping();
   } catch (err) {
-    throw new ServiceUnavailableError('redis', `cannot reach Redis at ${config.redisUrl}: ${(err as Error).message}; check REDIS_URL and that Redis is running`, { cause: err });
+    throw new ServiceUnavailableError('redis', `cannot reach Redis at ${url}: ${(err as Error).message}; check REDIS_URL and that Redis is running`, { cause: err });
   } finally {
     probe.disconnect();
   }
 }
 
-/** A queue under the configured prefix. */
-export function createQueue<D, R>(name: string, config: Config, connection: ConnectionOptions, defaultJobOptions: JobsOptions): Queue<D, R, string> {
-  return new Queue<D, R, string>(name, { connection, prefix: config.queuePrefix, defaultJobOptions });
+/** A queue under the configured prefix (Redis) or in the queue schema (Postgres). */
+export function createQueue<D, R>(name: string, config: Config, backend: QueueBackend, defaultJobOptions: JobsOptions): Queue<D, R, string> {
+  if (backend.kind === 'postgres') {
+    return new PostgresQueueClasses.Queue<D, R, string>(name, { connection: backend.connection, defaultJobOptions }) as unknown as AsRedisQueue<D, R>;
+  }
+  return new Queue<D, R, string>(name, { connection: backend.redis, prefix: config.queuePrefix, defaultJobOptions });
 }
 
 /** A worker under the configured prefix and lock duration; `options` adds concurrency and a rate limit. */
 export function createWorker<D, R>(
   name: string,
   config: Config,
-  connection: ConnectionOptions,
+  backend: QueueBackend,
   processor: Processor<D, R, string>,
   options: Pick<WorkerOptions, 'concurrency' | 'limiter'>,
 ): Worker<D, R, string> {
-  return new Worker<D, R, string>(name, processor, {
-    connection,
-    prefix: config.queuePrefix,
+  const common = {
     autorun: true,
     // The lock is renewed while a job runs; these only bound how soon a dead worker's job is taken up again.
     lockDuration: config.lockDurationMs,
     stalledInterval: config.lockDurationMs,
     ...options,
-  });
+  };
+  if (backend.kind === 'postgres') {
+    return new PostgresQueueClasses.Worker<D, R, string>(name, processor, { connection: backend.connection, ...common }) as unknown as AsRedisWorker<D, R>;
+  }
+  return new Worker<D, R, string>(name, processor, { connection: backend.redis, prefix: config.queuePrefix, ...common });
 }
 
 /** Listens to a queue's job events (completed, failed), for callers that wait on jobs. */
-export function createQueueEvents(name: string, config: Config, connection: ConnectionOptions): QueueEvents {
-  return new QueueEvents(name, { connection, prefix: config.queuePrefix });
+export function createQueueEvents(name: string, config: Config, backend: QueueBackend): QueueEvents {
+  if (backend.kind === 'postgres') return new PostgresQueueClasses.QueueEvents(name, { connection: backend.connection }) as unknown as QueueEvents;
+  return new QueueEvents(name, { connection: backend.redis, prefix: config.queuePrefix });
 }
 
-export function createCaptureQueue(config: Config, connection: ConnectionOptions): CaptureQueue {
-  return createQueue<CaptureJobData, CaptureJobResult>(CAPTURE_QUEUE, config, connection, CAPTURE_JOB_OPTIONS);
+export function createCaptureQueue(config: Config, backend: QueueBackend): CaptureQueue {
+  return createQueue<CaptureJobData, CaptureJobResult>(CAPTURE_QUEUE, config, backend, CAPTURE_JOB_OPTIONS);
 }
 
-export function createCaptureWorker(config: Config, connection: ConnectionOptions, processor: Processor<CaptureJobData, CaptureJobResult, string>): CaptureWorker {
-  return createWorker(CAPTURE_QUEUE, config, connection, processor, { concurrency: config.concurrency });
+export function createCaptureWorker(config: Config, backend: QueueBackend, processor: Processor<CaptureJobData, CaptureJobResult, string>): CaptureWorker {
+  return createWorker(CAPTURE_QUEUE, config, backend, processor, { concurrency: config.concurrency });
 }

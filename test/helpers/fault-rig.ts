@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { insertTarget, type Target } from '../../src/db/targets.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
-import { createCaptureQueue, createRedis, CAPTURE_JOB_OPTIONS, type CaptureQueue } from '../../src/queue/queues.ts';
+import { createCaptureQueue, createRedis, redisQueueBackend, CAPTURE_JOB_OPTIONS, type CaptureQueue } from '../../src/queue/queues.ts';
 import { startFixtureSite, type ArticleSpec, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { testEnv } from './context.ts';
@@ -71,7 +71,7 @@ export async function startFaultRig(options: { persistentRedis?: boolean } = {})
   const config = (extra: Record<string, string> = {}) => loadConfig(env(extra));
   const connection = createRedis(config());
   connection.on('error', () => undefined);
-  const queue = createCaptureQueue(config(), connection);
+  const queue = createCaptureQueue(config(), redisQueueBackend(connection));
   queue.on('error', () => undefined);
   const workers: WorkerProcess[] = [];
 

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { requirePage } from '../../ui/page.ts';
+import { renderErrorPage, requirePage } from '../../ui/page.ts';
 import { jsonBodiesOnly } from '../../request-guards.ts';
 import type { UiOptions } from './index.ts';
 
@@ -14,6 +14,16 @@ export const QUEUES_PATH = '/admin/queues';
  */
 export async function queueRoutes(app: FastifyInstance, options: UiOptions): Promise<void> {
   const { ctx, views } = options;
+  if (ctx.queueBackend.kind !== 'redis') {
+    // The board reads Redis itself (INFO, key scans): it cannot show queues kept in Postgres.
+    app.addHook('preHandler', requirePage('queues:admin', views));
+    const message = `The queue dashboard needs the queues on Redis; in the ${ctx.mode} mode they are in the Postgres schema ${ctx.config.queueSchema}. /metrics counts the jobs of each queue.`;
+    const unavailable = async (request: FastifyRequest, reply: FastifyReply) =>
+      reply.code(501).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderErrorPage(views, request, reply, 501, message));
+    app.get('/', unavailable);
+    app.get('/*', unavailable);
+    return;
+  }
 
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUES_PATH);
