@@ -8,19 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { diffSnapshots } from '../src/detect/diff-snapshots.ts';
 import { classifyCapture, type ComparedSnapshot } from '../src/detect/classify.ts';
 import type { PageFacts, TextBlock } from '../src/capture/types.ts';
+import { prose } from './lib/prose.ts';
 
-const WORDS = 'exercise forces partner nations special operations training Sahel border security cooperation command soldiers Mauritania Burkina Faso Niger Mali counter terrorism multinational support logistics medical aviation ceremony commander'.split(' ');
-
-/** Deterministic pseudo-random prose, so every run measures the same texts. */
-function prose(seed: number, words: number): string {
-  let x = seed;
-  const out: string[] = [];
-  for (let i = 0; i < words; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    out.push(WORDS[x % WORDS.length]!);
-  }
-  return `${out.join(' ')}.`;
-}
 
 function article(bytes: number): PageFacts {
   const blocks: TextBlock[] = [{ kind: 'heading', text: 'Flintlock 2019 begins in Burkina Faso and Mauritania' }];

@@ -17,7 +17,8 @@ import { createContext, type Context } from '../src/context.ts';
 import { listTargets } from '../src/db/targets.ts';
 import { reconcileSchedules, type ReconcileResult } from '../src/queue/schedules.ts';
 import type { ImportReport } from '../src/targets/import-targets.ts';
-import { createScratch, deletePrefix, type Scratch } from './lib/scratch.ts';
+import { createScratch, type Scratch } from './lib/scratch.ts';
+import { deletePrefixKeys } from '../test/helpers/queue-prefix.ts';
 import { describeMachine, machine } from './lib/machine.ts';
 import { markdownTable, printTable, type Row } from './lib/table.ts';
 
@@ -118,7 +119,7 @@ export async function runScaleBench(count: number): Promise<{ figures: ScaleFigu
     if (report.imported !== count) throw new Error(`imported ${report.imported} of ${count} targets: ${JSON.stringify(report.invalid.slice(0, 3))}`);
     const afterImport = total(await redisBytes(scratch.redisUrl, scratch.prefix)) / count;
 
-    await deletePrefix(scratch.redisUrl, scratch.prefix);
+    await deletePrefixKeys(scratch.prefix, scratch.redisUrl);
     const config = loadConfig({ DATABASE_URL: scratch.databaseUrl, REDIS_URL: scratch.redisUrl, SCRUBWATCH_QUEUE_PREFIX: scratch.prefix, LOG_LEVEL: 'warn' });
     ctx = await createContext(config, createLogger('warn'));
     const fromEmpty = await reconcileAll(ctx);

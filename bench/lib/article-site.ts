@@ -1,20 +1,6 @@
 import { startFixtureSite, type ArticleSpec, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { prose } from './prose.ts';
 
-const WORDS =
-  'exercise forces partner nations special operations training Sahel border security cooperation command soldiers Mauritania Burkina Faso Niger Mali counter terrorism multinational support logistics medical aviation ceremony commander'.split(
-    ' ',
-  );
-
-/** Deterministic prose, so every run serves the same pages. */
-function prose(seed: number, words: number): string {
-  let x = seed;
-  const out: string[] = [];
-  for (let i = 0; i < words; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    out.push(WORDS[x % WORDS.length]!);
-  }
-  return `${out.join(' ')}.`;
-}
 
 /** An article of about 30 KB of text, three photos and an embedded tweet, like the military news pages watched. */
 export function benchArticle(n: number): ArticleSpec {

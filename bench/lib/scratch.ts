@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { migrate } from '../../src/db/migrate.ts';
 import { createPool, type Pool } from '../../src/db/pool.ts';
+import { deletePrefixKeys } from '../../test/helpers/queue-prefix.ts';
 
 /**
  * A migrated database and a queue prefix of the benchmark's own on the local Postgres and Redis (or those named by
@@ -29,23 +29,6 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-/** Deletes every key under `prefix:` and returns how many there were. */
-export async function deletePrefix(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl);
-  try {
-    let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 export async function createScratch(label: string): Promise<Scratch> {
   const id = randomBytes(4).toString('hex');
   const name = `scrubwatch_bench_${label}_${id}`;
@@ -64,7 +47,7 @@ export async function createScratch(label: string): Promise<Scratch> {
     async drop() {
       await pool.end();
       await admin(`drop database if exists ${name} with (force)`);
-      await deletePrefix(REDIS_URL, prefix);
+      await deletePrefixKeys(prefix, REDIS_URL);
     },
   };
 }

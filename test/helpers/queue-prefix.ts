@@ -8,8 +8,8 @@ export function uniquePrefix(): string {
 }
 
 /** Deletes every Redis key under `prefix` — what a FLUSHALL does to scrubwatch, leaving other prefixes alone. */
-export async function deletePrefixKeys(prefix: string): Promise<number> {
-  const redis = new Redis(TEST_REDIS_URL);
+export async function deletePrefixKeys(prefix: string, redisUrl: string = TEST_REDIS_URL): Promise<number> {
+  const redis = new Redis(redisUrl);
   try {
     let deleted = 0;
     let cursor = '0';
