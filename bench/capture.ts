@@ -119,7 +119,7 @@ export async function runCaptureBench(pages: number): Promise<{ figures: Capture
     process.stdout.write('[bench] unchanged pass\n');
     const unchanged = await pass(ctx, targets);
     const after = await storedBytes(scratch);
-    const memory = rss.stop();
+    const memory = await rss.stop();
 
     workers.push(startWorker(env));
     await waitForWorkers(ctx, 2);
