@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { AppError } from '../errors.ts';
-import { withTransaction } from './pool.ts';
+import { withClient, withTransaction } from './pool.ts';
 
 const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
 // Any constant works; it only has to be the same for every scrubwatch process migrating one database.
@@ -19,31 +19,32 @@ export interface MigrationResult {
  */
 export async function migrate(pool: pg.Pool, dir: string = SQL_DIR): Promise<MigrationResult> {
   const files = (await readdir(dir)).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
-  const lockClient = await pool.connect();
-  try {
-    await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await lockClient.query(
-      'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())',
-    );
-    const { rows } = await lockClient.query<{ name: string }>('select name from schema_migrations');
-    const done = new Set(rows.map((r) => r.name));
-    const applied: string[] = [];
-    for (const file of files) {
-      if (done.has(file)) continue;
-      const sql = await readFile(`${dir}/${file}`, 'utf8');
-      try {
-        await withTransaction(pool, async (client) => {
-          await client.query(sql);
-          await client.query('insert into schema_migrations (name) values ($1)', [file]);
-        });
-      } catch (err) {
-        throw new AppError('migration_failed', `migration ${file} failed: ${(err as Error).message}`, { cause: err });
+  return withClient(pool, async (lockClient, broken) => {
+    try {
+      await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await lockClient.query(
+        'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())',
+      );
+      const { rows } = await lockClient.query<{ name: string }>('select name from schema_migrations');
+      const done = new Set(rows.map((r) => r.name));
+      const applied: string[] = [];
+      for (const file of files) {
+        if (done.has(file)) continue;
+        const sql = await readFile(`${dir}/${file}`, 'utf8');
+        try {
+          await withTransaction(pool, async (client) => {
+            await client.query(sql);
+            await client.query('insert into schema_migrations (name) values ($1)', [file]);
+          });
+        } catch (err) {
+          throw new AppError('migration_failed', `migration ${file} failed: ${(err as Error).message}`, { cause: err });
+        }
+        applied.push(file);
       }
-      applied.push(file);
+      return { applied, alreadyApplied: files.filter((f) => done.has(f)) };
+    } finally {
+      if (!broken()) await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     }
-    return { applied, alreadyApplied: files.filter((f) => done.has(f)) };
-  } finally {
-    await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    lockClient.release();
-  }
+  });
 }
+

@@ -41,29 +41,39 @@ export async function assertDatabaseReachable(pool: pg.Pool, databaseUrl: string
   }
 }
 
-/** Runs `fn` in one transaction, committing on success and rolling back on any error. */
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` on a client checked out of the pool; `broken()` says whether its connection dropped meanwhile. A
+ * checked-out client whose connection drops emits 'error' as well as failing its query; the pool listens only to
+ * idle clients, and an unheard 'error' would end the process. A broken client is closed, not handed on.
+ */
+export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient, broken: () => boolean) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  // A checked-out client whose connection drops emits 'error' as well as failing its query; the pool listens only
-  // to idle clients, and an unheard 'error' would end the process.
   let broken: Error | undefined;
   const onError = (err: Error) => {
     broken = err;
   };
   client.on('error', onError);
   try {
-    await client.query('begin');
-    const result = await fn(client);
-    await client.query('commit');
-    return result;
-  } catch (err) {
-    if (!broken) await client.query('rollback').catch(() => undefined);
-    throw err;
+    return await fn(client, () => broken !== undefined);
   } finally {
     client.off('error', onError);
-    // A broken connection is closed rather than handed to the next caller.
     client.release(broken ?? false);
   }
+}
+
+/** Runs `fn` in one transaction, committing on success and rolling back on any error. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client, broken) => {
+    try {
+      await client.query('begin');
+      const result = await fn(client);
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      if (!broken()) await client.query('rollback').catch(() => undefined);
+      throw err;
+    }
+  });
 }
 
 /** A connection URL with its password hidden, for messages. */
