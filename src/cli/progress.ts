@@ -1,19 +1,47 @@
+import type { StageProgress } from '../progress.ts';
+
+/** How often a counter is redrawn at most: a million ticks must not mean a million writes to the terminal. */
+const REDRAW_MS = 100;
+
 /**
  * A one-line progress counter on stderr for long commands; silent when stderr is not a terminal or when the
  * command answers in JSON, so scripts see only their document.
  */
-export function createProgress(label: string, total: number, enabled: boolean): { tick(): void; end(): void } {
+export function createProgress(label: string, total: number, enabled: boolean): { tick(n?: number): void; end(): void } {
   const live = enabled && process.stderr.isTTY === true && total > 1;
   let done = 0;
-  const draw = () => process.stderr.write(`\r${label} ${done}/${total}`);
+  let drawnAt = 0;
+  const draw = () => {
+    drawnAt = Date.now();
+    process.stderr.write(`\r${label} ${done}/${total}`);
+  };
   if (live) draw();
   return {
-    tick() {
-      done += 1;
-      if (live) draw();
+    tick(n = 1) {
+      done += n;
+      if (live && (done >= total || Date.now() - drawnAt >= REDRAW_MS)) draw();
     },
     end() {
-      if (live) process.stderr.write('\n');
+      if (!live) return;
+      draw();
+      process.stderr.write('\n');
+    },
+  };
+}
+
+/** Draws each stage of long work as its own counter on a terminal (silent elsewhere, as createProgress). */
+export function createStageProgress(enabled: boolean): StageProgress & { end(): void } {
+  let bar: ReturnType<typeof createProgress> | undefined;
+  return {
+    stage(label, total) {
+      bar?.end();
+      bar = createProgress(label, total, enabled);
+    },
+    advance(n) {
+      bar?.tick(n);
+    },
+    end() {
+      bar?.end();
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.ts';
 import { parseImportFile, readImportSource, type ImportFormat } from '../targets/import-file.ts';
-import { countWatched, planImport, storeImport, type ImportDefaults, type ImportPlan, type ImportProgress, type ImportReport } from '../targets/import-targets.ts';
-import { createProgress } from './progress.ts';
+import { countWatched, planImport, storeImport, type ImportDefaults, type ImportPlan, type ImportReport } from '../targets/import-targets.ts';
+import { createStageProgress } from './progress.ts';
 import { collect, withContext, withPool, type CommonFlags } from './runtime.ts';
 
 interface ImportFlags extends CommonFlags {
@@ -61,23 +61,6 @@ function assertImportable(flags: ImportFlags, plan: ImportPlan): void {
   );
 }
 
-/** Draws each stage of an import as a counter on a terminal (createProgress stays silent elsewhere). */
-function terminalProgress(enabled: boolean): ImportProgress & { end(): void } {
-  let bar: ReturnType<typeof createProgress> | undefined;
-  return {
-    stage(label, total) {
-      bar?.end();
-      bar = createProgress(label, total, enabled);
-    },
-    advance(n) {
-      for (let i = 0; i < n; i++) bar?.tick();
-    },
-    end() {
-      bar?.end();
-    },
-  };
-}
-
 /** `scrubwatch targets import <file>`: many targets from a list of URLs or a CSV, validated as `targets add` does. */
 export function registerImport(targets: Command): void {
   targets
@@ -106,7 +89,7 @@ export function registerImport(targets: Command): void {
       await withContext(async (ctx) => {
         const plan = await planImport(ctx.config, parsed, defaults);
         assertImportable(flags, plan);
-        const progress = terminalProgress(!flags.json);
+        const progress = createStageProgress(!flags.json);
         try {
           print(flags, await storeImport(ctx, plan, progress));
         } finally {

@@ -8,6 +8,7 @@ import { scheduleNewTargets } from '../queue/schedules.ts';
 import { parseNewTarget, type NewTarget, type NewTargetInput } from './target-input.ts';
 import type { TargetDeps } from './manage-targets.ts';
 import type { ImportColumn, ImportRow, InvalidRow, ParsedImport } from './import-file.ts';
+import type { StageProgress } from '../progress.ts';
 
 /** Rows per INSERT statement: ten statements for 10,000 targets, each well under Postgres's parameter limits. */
 const INSERT_BATCH = 1_000;
@@ -164,18 +165,13 @@ export async function countWatched(pool: Pool, plan: ImportPlan): Promise<number
   return watched;
 }
 
-/** Progress of a long import: a stage begins (storing rows, then scheduling targets), then advances by `n`. */
-export interface ImportProgress {
-  stage(label: string, total: number): void;
-  advance(n: number): void;
-}
 
 /**
  * Stores a validated plan: every row inserted in batches inside one transaction (all or nothing; URLs already
  * watched are skipped), then each new target scheduled and its first capture queued, pipelined. As with
  * `addTarget`, Postgres is written first: should Redis fail midway, the next worker start reconciles the rest.
  */
-export async function storeImport(deps: TargetDeps, plan: ImportPlan, progress?: ImportProgress): Promise<ImportReport> {
+export async function storeImport(deps: TargetDeps, plan: ImportPlan, progress?: StageProgress): Promise<ImportReport> {
   progress?.stage('storing', plan.valid.length);
   const added = await withTransaction(deps.pool, async (client) => {
     const inserted: Target[] = [];
