@@ -1,7 +1,6 @@
 import type { Worker } from 'bullmq';
 import type { Context } from '../src/context.ts';
-import { listTargets } from '../src/db/targets.ts';
-import { reconcileSchedules, type ReconcileResult } from '../src/queue/schedules.ts';
+import { reconcileTargetSchedules, type ReconcileResult } from '../src/queue/schedules.ts';
 import { createCaptureWorker, createWorker, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult } from '../src/queue/queues.ts';
 import { captureTargetProcessor } from './capture-target.ts';
 import { probeTweetProcessor } from './probe-tweet.ts';
@@ -23,24 +22,11 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-function sum(a: ReconcileResult, b: ReconcileResult): ReconcileResult {
-  return { created: a.created + b.created, updated: a.updated + b.updated, removed: a.removed + b.removed, unchanged: a.unchanged + b.unchanged };
-}
-
 function logFailures(ctx: Context, worker: WatchWorker, what: string): void {
   worker.on('failed', (job, err) =>
     ctx.logger.warn({ jobId: job?.id, targetId: job?.data.targetId, attempt: job?.attemptsMade, err: err.message }, `${what} job failed`),
   );
   worker.on('error', (err) => ctx.logger.error({ err: err.message }, `${what} worker error`));
-}
-
-/** Makes the capture and tweet schedulers match the targets in Postgres. */
-async function reconcileTargets(ctx: Context): Promise<ReconcileResult> {
-  const targets = await listTargets(ctx.pool);
-  return sum(
-    await reconcileSchedules(ctx.captureQueue, targets.filter((t) => t.kind === 'page')),
-    await reconcileSchedules(ctx.tweetQueue, targets.filter((t) => t.kind === 'tweet')),
-  );
 }
 
 /** How long closing waits for the jobs in hand before leaving them to other workers (their locks lapse). */
@@ -70,10 +56,10 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   const { redis } = ctx;
   if (redis) {
     await restoreAndMark(redis, ctx.config.queuePrefix, async () => {
-      reconciled = await reconcileTargets(ctx);
+      reconciled = await reconcileTargetSchedules(ctx.pool, ctx);
     });
   } else {
-    reconciled = await reconcileTargets(ctx);
+    reconciled = await reconcileTargetSchedules(ctx.pool, ctx);
   }
   ctx.logger.info({ ...reconciled, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
   const worker = createCaptureWorker(ctx.config, ctx.queueBackend, captureTargetProcessor(ctx));
@@ -89,7 +75,7 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   // Queues in Postgres are kept with the data, so only a Redis can lose them.
   const watch = redis
     ? watchForRedisLoss(redis, ctx.config.queuePrefix, ctx.config.redisCheckIntervalMs, async () => {
-      const restored = await reconcileTargets(ctx);
+      const restored = await reconcileTargetSchedules(ctx.pool, ctx);
       await reconcileNotifyQueue(ctx);
       ctx.logger.info({ ...restored }, 'schedules reconciled');
     }, ctx.logger)

@@ -1,4 +1,5 @@
-import type { Target } from '../db/targets.ts';
+import type { Queryable } from '../db/pool.ts';
+import { listTargets, type Target } from '../db/targets.ts';
 import { jitterMs, parseDuration, repeatOptions } from '../targets/schedule.ts';
 import { CAPTURE_JOB_OPTIONS, type CaptureQueue } from './queues.ts';
 
@@ -150,4 +151,17 @@ export async function reconcileSchedules(queue: CaptureQueue, targets: Target[])
   await inFlight(orphans, (id) => queue.removeJobScheduler(id));
   result.removed = orphans.length;
   return result;
+}
+
+function sum(a: ReconcileResult, b: ReconcileResult): ReconcileResult {
+  return { created: a.created + b.created, updated: a.updated + b.updated, removed: a.removed + b.removed, unchanged: a.unchanged + b.unchanged };
+}
+
+/** Makes the capture and tweet schedulers match every target in Postgres. */
+export async function reconcileTargetSchedules(db: Queryable, queues: WatchQueues): Promise<ReconcileResult> {
+  const targets = await listTargets(db);
+  return sum(
+    await reconcileSchedules(queues.captureQueue, targets.filter((t) => t.kind === 'page')),
+    await reconcileSchedules(queues.tweetQueue, targets.filter((t) => t.kind === 'tweet')),
+  );
 }
