@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeUrl } from '../../src/capture/url-policy.ts';
@@ -10,23 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { testEnv } from '../helpers/context.ts';
 import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
 import { TEST_REDIS_URL } from '../helpers/services.ts';
-import { runCli, type CliResult } from '../helpers/cli.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/scrubwatch', import.meta.url));
-
-/** Like runCli, with `input` written to the command's stdin. */
-function runCliWithInput(args: string[], env: Record<string, string>, input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+import { runCli } from '../helpers/cli.ts';
 
 interface Report {
   imported: number;
@@ -119,12 +101,12 @@ describe('scrubwatch targets import', () => {
   it('reads stdin with -, skipping URLs already watched; a dry run stores nothing', async () => {
     const input = 'https://www.africom.mil/a#again\nhttps://www.africom.mil/d\nhttps://www.africom.mil/e\n';
     const before = await targetCount();
-    const dry = await runCliWithInput(['targets', 'import', '-', '--dry-run', '--json'], env, input);
+    const dry = await runCli(['targets', 'import', '-', '--dry-run', '--json'], env, undefined, input);
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toEqual({ imported: 2, skippedDuplicates: 1, invalid: [], dryRun: true });
     expect(await targetCount()).toBe(before);
 
-    const real = await runCliWithInput(['targets', 'import', '-'], env, input);
+    const real = await runCli(['targets', 'import', '-'], env, undefined, input);
     expect(real.code).toBe(0);
     expect(real.stdout).toBe('imported 2 targets (1 duplicates skipped, 0 invalid rows)\n');
     expect(await targetCount()).toBe(before + 2);
@@ -133,7 +115,7 @@ describe('scrubwatch targets import', () => {
   it('stores SQL-looking and non-ASCII URLs as data', async () => {
     const sqlUrl = "https://www.defense.gov/News/?q=1');drop table targets;--";
     const unicodeUrl = 'https://例え.テスト/記事?q=ニジェール';
-    const result = await runCliWithInput(['targets', 'import', '-', '--json'], env, `${sqlUrl}\n${unicodeUrl}\n`);
+    const result = await runCli(['targets', 'import', '-', '--json'], env, undefined, `${sqlUrl}\n${unicodeUrl}\n`);
     expect(result.code).toBe(0);
     const ids = (JSON.parse(result.stdout) as Report).ids!;
     const urls = await Promise.all(ids.map(async (id) => (JSON.parse((await runCli(['targets', 'show', String(id), '--json'], env)).stdout) as { url: string }).url));

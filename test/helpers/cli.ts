@@ -11,14 +11,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `scrubwatch …` as a user would, in its own process, with `env` on top of a clean environment. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
+/**
+ * Runs `scrubwatch …` as a user would, in its own process, with `env` on top of a clean environment; `input`,
+ * when given, is written to its standard input (else standard input is closed).
+ */
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdin = input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(BIN, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: [stdin, 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`scrubwatch ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
@@ -28,6 +32,7 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    if (input !== undefined) child.stdin!.end(input);
   });
 }
 
