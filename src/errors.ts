@@ -83,6 +83,29 @@ export class DataDirLockedError extends AppError {
   }
 }
 
+/**
+ * An export file cannot be imported as it stands (damaged, cut short, from a newer scrubwatch). Nothing of it was
+ * stored: an import is one transaction. `line` is 1-based, 0 when the problem is not one line's.
+ */
+export class ExportFileError extends AppError {
+  readonly line: number;
+
+  constructor(line: number, problem: string) {
+    super('export_file_invalid', `${line > 0 ? `line ${line} of the export: ` : ''}${problem}; nothing was imported`);
+    this.line = line;
+  }
+}
+
+/** An import would mix an export into an installation that already holds data. */
+export class ImportTargetNotEmptyError extends AppError {
+  constructor(table: string) {
+    super(
+      'import_target_not_empty',
+      `the database already holds ${table}; import only into a new installation (an empty database, or a new SCRUBWATCH_DATA_DIR), so nothing of either is lost or mixed`,
+    );
+  }
+}
+
 /** Describes any thrown value in one line, for logs and the CLI. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;

@@ -9,6 +9,7 @@ import { registerSubscriptions } from './subscriptions.ts';
 import { registerDeliveries } from './deliveries.ts';
 import { registerTweets } from './tweets.ts';
 import { registerTokens } from './tokens.ts';
+import { registerTransfer } from './transfer.ts';
 
 /** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDeliveries(program);
   registerTweets(program);
   registerTokens(program);
+  registerTransfer(program);
   return program;
 }
 

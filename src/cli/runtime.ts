@@ -4,7 +4,7 @@ import { createLogger } from '../logger.ts';
 import { assertDatabaseReachable, createPool, type Pool } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
 import { createContext, type Context } from '../context.ts';
-import { openDatabase } from '../embedded/open-database.ts';
+import { openDatabase, type EmbeddedAccess } from '../embedded/open-database.ts';
 import { InvalidInputError } from '../errors.ts';
 
 /** Flags every command accepts. */
@@ -19,11 +19,15 @@ function setup(): { config: Config; logger: Logger } {
 
 /**
  * Runs a command that needs Postgres alone (reads): it works while Redis is down. In the embedded mode it talks to
- * the running scrubwatch process, or opens the data folder itself (migrating it, unless `migrateEmbedded` is false).
+ * the running scrubwatch process, or opens the data folder itself (migrating it, unless `migrateEmbedded` is false);
+ * `embedded: 'own'` insists on opening the folder, failing while another process owns it.
  */
-export async function withPool<T>(fn: (pool: Pool, config: Config, logger: Logger) => Promise<T>, options: { migrateEmbedded?: boolean } = {}): Promise<T> {
+export async function withPool<T>(
+  fn: (pool: Pool, config: Config, logger: Logger) => Promise<T>,
+  options: { migrateEmbedded?: boolean; embedded?: EmbeddedAccess } = {},
+): Promise<T> {
   const { config, logger } = setup();
-  const database = await openDatabase(config, logger, 'attach');
+  const database = await openDatabase(config, logger, options.embedded ?? 'attach');
   const pool = createPool(database.url, { max: 2 });
   try {
     await assertDatabaseReachable(pool, database.url);
@@ -36,9 +40,9 @@ export async function withPool<T>(fn: (pool: Pool, config: Config, logger: Logge
 }
 
 /** Runs a command that needs the whole context (Postgres, Redis, the queue, the browser), closing it after. */
-export async function withContext<T>(fn: (ctx: Context) => Promise<T>): Promise<T> {
+export async function withContext<T>(fn: (ctx: Context) => Promise<T>, options: { embedded?: EmbeddedAccess } = {}): Promise<T> {
   const { config, logger } = setup();
-  const ctx = await createContext(config, logger);
+  const ctx = await createContext(config, logger, options);
   try {
     return await fn(ctx);
   } finally {

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { AppError } from '../errors.ts';
-import { withClient, withTransaction } from './pool.ts';
+import { withClient, withTransaction, type Queryable } from './pool.ts';
 
 const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
 // Any constant works; it only has to be the same for every scrubwatch process migrating one database.
@@ -18,7 +18,7 @@ export interface MigrationResult {
  * the schema_migrations ledger. Safe to run concurrently from several processes: an advisory lock serialises them.
  */
 export async function migrate(pool: pg.Pool, dir: string = SQL_DIR): Promise<MigrationResult> {
-  const files = (await readdir(dir)).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const files = await migrationFiles(dir);
   return withClient(pool, async (lockClient, broken) => {
     try {
       await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -48,3 +48,13 @@ export async function migrate(pool: pg.Pool, dir: string = SQL_DIR): Promise<Mig
   });
 }
 
+/** The migration files this scrubwatch carries, in the order they apply. */
+export async function migrationFiles(dir: string = SQL_DIR): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
+}
+
+/** The migrations a database has applied, in order. */
+export async function appliedMigrations(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>('select name from schema_migrations order by name');
+  return rows.map((r) => r.name);
+}

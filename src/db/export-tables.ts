@@ -1,0 +1,31 @@
+/**
+ * The tables `scrubwatch export` carries, in an order where every row's foreign keys point at rows written
+ * before it (so an import inserts them as they come). test/transfer/export-tables.test.ts checks both lists
+ * against the migrated schema: a new table must be added to one of them.
+ */
+export const EXPORTED_TABLES = [
+  'targets',
+  'blobs',
+  'snapshots',
+  'changes',
+  'alerts',
+  'target_states',
+  'tweet_embeds',
+  'host_probes',
+  'api_tokens',
+  'subscriptions',
+  'deliveries',
+  'delivery_attempts',
+] as const;
+
+export type ExportedTable = (typeof EXPORTED_TABLES)[number];
+
+/**
+ * Tables left out: the migration ledger (an import migrates the destination itself) and the politeness gate's
+ * leases, start times and wait counters, which describe running workers, not the record.
+ */
+export const TRANSIENT_TABLES = ['schema_migrations', 'host_slots', 'host_starts', 'host_waits'] as const;
+
+export function isExportedTable(name: string): name is ExportedTable {
+  return (EXPORTED_TABLES as readonly string[]).includes(name);
+}
