@@ -4,7 +4,8 @@ import { AppError } from '../errors.ts';
 import { getSnapshot, type Snapshot } from '../db/snapshots.ts';
 import { getChangeForSnapshot, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
-import { CAPTURE_QUEUE, createQueueEvents, TWEET_QUEUE, type CaptureQueue } from '../queue/queues.ts';
+import { CAPTURE_QUEUE, createQueueEvents, TWEET_QUEUE, type CaptureJobResult, type CaptureQueue } from '../queue/queues.ts';
+import { JobWaiter } from '../queue/job-waiter.ts';
 import type { Target } from '../db/targets.ts';
 import { runTweetProbe } from '../../jobs/probe-tweet.ts';
 import { runCapture } from '../../jobs/capture-target.ts';
@@ -60,19 +61,19 @@ async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targe
   // BullMQ lists workers by their Postgres session names, and the embedded database has one session for every
   // client: there, a process attached to the running scrubwatch process trusts it to run the workers.
   if (ctx.embeddedAccess !== 'attached' && (await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
-  // Each job waited on listens for the queue closing: `check --all` of many targets is not a listener leak.
-  queue.setMaxListeners(Math.max(queue.getMaxListeners(), targets.length + 10));
   const events = createQueueEvents(name, ctx.config, ctx.queueBackend);
+  let waiter: JobWaiter<CaptureJobResult> | null = null;
   try {
     await events.waitUntilReady();
+    waiter = new JobWaiter<CaptureJobResult>(queue, events);
     const jobs = await queue.addBulk(
       targets.map((t) => ({ name: 'capture', data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: `check-${t.id}-${randomUUID()}` } })),
     );
+    const waits = jobs.map((job) => ({ targetId: job.data.targetId, done: waiter!.wait(job.id!, waitMs) }));
     return await Promise.all(
-      jobs.map(async (job) => {
-        const targetId = job.data.targetId;
+      waits.map(async ({ targetId, done }) => {
         try {
-          const result = await job.waitUntilFinished(events, waitMs);
+          const result = await done;
           onDone();
           return await loadResult(ctx, targetId, result.snapshotId);
         } catch (err) {
@@ -82,6 +83,7 @@ async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targe
       }),
     );
   } finally {
+    waiter?.close();
     await events.close();
   }
 }
