@@ -8,14 +8,15 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { captureRequestFor } from '../src/capture/limits.ts';
 import { targetOptionsSchema } from '../src/targets/target-input.ts';
 import { createLogger } from '../src/logger.ts';
-import { createContext, type Context } from '../src/context.ts';
+import { createContext } from '../src/context.ts';
 import { addTarget } from '../src/targets/manage-targets.ts';
-import { checkThroughQueue } from '../src/checks/check-now.ts';
 import { fetchHttp } from '../src/capture/fetch-http.ts';
 import type { Target } from '../src/db/targets.ts';
 import { startArticleSite } from './lib/article-site.ts';
 import { floorPagesPerSecond } from './floor.ts';
-import { createScratch, type Scratch } from './lib/scratch.ts';
+import { createScratch } from './lib/scratch.ts';
+import { passThroughQueue } from './lib/queue-pass.ts';
+import { storedBytes } from './lib/stored-bytes.ts';
 import { sampleTreePss } from './lib/process-tree.ts';
 import { startWorker, type WorkerProcess } from './lib/workers.ts';
 import type { Row } from './lib/table.ts';
@@ -34,39 +35,6 @@ export interface CaptureFigures {
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-async function waitForWorkers(ctx: Context, count: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if ((await ctx.captureQueue.getWorkersCount()) >= count) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${count} worker(s) did not start within a minute`);
-}
-
-/** Checks every target once through the queue; pages per second. */
-async function pass(ctx: Context, targets: Target[]): Promise<number> {
-  const started = performance.now();
-  const results = await checkThroughQueue(ctx, targets, 30 * 60_000, () => undefined);
-  const failed = results.filter((r) => r.snapshot.error !== null);
-  if (failed.length) throw new Error(`${failed.length} captures failed, e.g. ${JSON.stringify(failed[0]!.snapshot.error)}`);
-  return targets.length / ((performance.now() - started) / 1000);
-}
-
-/** Logical bytes of the rows and blobs stored (snapshot rows and change rows also apart), and the tables' size on disk. */
-async function storedBytes(scratch: Scratch): Promise<{ rows: number; snapshots: number; changes: number; relations: number }> {
-  const { rows } = await scratch.pool.query<{ snapshots: string; changes: string; other: string; relations: string }>(
-    `select (select coalesce(sum(pg_column_size(s.*)), 0) from snapshots s) as snapshots,
-            (select coalesce(sum(pg_column_size(c.*)), 0) from changes c) as changes,
-            (select coalesce(sum(pg_column_size(a.*)), 0) from alerts a)
-          + (select coalesce(sum(pg_column_size(t.*)), 0) from target_states t)
-          + (select coalesce(sum(size), 0) from blobs) as other,
-            (select sum(pg_total_relation_size(c.oid)) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-              where n.nspname = 'public' and c.relkind = 'r') as relations`,
-  );
-  const r = rows[0]!;
-  const [snapshots, changes, other] = [Number(r.snapshots), Number(r.changes), Number(r.other)];
-  return { rows: snapshots + changes + other, snapshots, changes, relations: Number(r.relations) };
-}
 
 /** The plain-HTTP fetcher on every page three times, `lanes` at once; pages per second. */
 function fetchRate(config: Config, urls: string[], lanes: number): Promise<number> {
@@ -110,21 +78,19 @@ export async function runCaptureBench(pages: number): Promise<{ figures: Capture
     // The bench times its own passes: the targets' first captures must not run beside them.
     for (const t of targets) await ctx.captureQueue.remove(`first-${t.id}`);
 
-    workers.push(startWorker(env));
-    await waitForWorkers(ctx, 1);
+    workers.push(await startWorker(env));
     const rss = sampleTreePss(workers[0]!.pid);
     process.stdout.write('[bench] first pass\n');
-    const first = await pass(ctx, targets);
-    const before = await storedBytes(scratch);
+    const first = await passThroughQueue(ctx, targets);
+    const before = await storedBytes(scratch.pool);
     process.stdout.write('[bench] unchanged pass\n');
-    const unchanged = await pass(ctx, targets);
-    const after = await storedBytes(scratch);
+    const unchanged = await passThroughQueue(ctx, targets);
+    const after = await storedBytes(scratch.pool);
     const memory = await rss.stop();
 
-    workers.push(startWorker(env));
-    await waitForWorkers(ctx, 2);
+    workers.push(await startWorker(env));
     process.stdout.write('[bench] unchanged pass, two workers\n');
-    const two = await pass(ctx, targets);
+    const two = await passThroughQueue(ctx, targets);
     for (const w of workers.splice(0)) await w.stop();
 
     process.stdout.write('[bench] plain-HTTP fetcher\n');
