@@ -139,6 +139,18 @@ describe('importing an export: every check that keeps a damaged or foreign file 
     expect((await refused([...lines, '{"row":{}}'])).error).toMatchObject({ message: expect.stringMatching(/lines after the closing line/) });
   });
 
+  it('reads a file whose lines end \\r\\n, without a newline at the end', async () => {
+    const dir = await tempDataDir();
+    try {
+      const path = join(dir.path, 'windows.jsonl');
+      await writeFile(path, lines.join('\r\n'));
+      const db = await destination();
+      expect((await importDatabase(db.pool, readExportLines(path), known)).rows).toMatchObject({ targets: 2, blobs: 2 });
+    } finally {
+      await dir.remove();
+    }
+  });
+
   it('stops at a line longer than the cap, naming it', async () => {
     const dir = await tempDataDir();
     try {
