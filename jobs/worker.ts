@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import type { Context } from '../src/context.ts';
-import { reconcileTargetSchedules, type ReconcileResult } from '../src/queue/schedules.ts';
+import { reconcileTargetSchedules, resumePendingCaptures, type ReconcileResult } from '../src/queue/schedules.ts';
 import { createCaptureWorker, createWorker, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult } from '../src/queue/queues.ts';
 import { captureTargetProcessor } from './capture-target.ts';
 import { probeTweetProcessor } from './probe-tweet.ts';
@@ -46,6 +46,17 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /**
+ * Makes the queue hold what Postgres says it should: every active target's schedule, the first captures still
+ * owed and the rechecks of suspected removals (all no-ops for what is already queued).
+ */
+async function restoreFromPostgres(ctx: Context): Promise<ReconcileResult> {
+  const reconciled = await reconcileTargetSchedules(ctx.pool, ctx);
+  const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
+  ctx.logger.info({ ...reconciled, ...resumed, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
+  return reconciled;
+}
+
+/**
  * Restores every schedule from Postgres, then starts taking capture jobs (pages) and probe jobs (tweets). Many of
  * these can run, on many machines, against one Redis and one Postgres: BullMQ hands each job to exactly one of
  * them, and holds every worker's tweet probes to one shared rate. While it runs it watches for Redis losing the
@@ -56,12 +67,11 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   const { redis } = ctx;
   if (redis) {
     await restoreAndMark(redis, ctx.config.queuePrefix, async () => {
-      reconciled = await reconcileTargetSchedules(ctx.pool, ctx);
+      reconciled = await restoreFromPostgres(ctx);
     });
   } else {
-    reconciled = await reconcileTargetSchedules(ctx.pool, ctx);
+    reconciled = await restoreFromPostgres(ctx);
   }
-  ctx.logger.info({ ...reconciled, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
   const worker = createCaptureWorker(ctx.config, ctx.queueBackend, captureTargetProcessor(ctx));
   logFailures(ctx, worker, 'capture');
   const rate = ctx.config.tweetRate;
@@ -75,9 +85,8 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   // Queues in Postgres are kept with the data, so only a Redis can lose them.
   const watch = redis
     ? watchForRedisLoss(redis, ctx.config.queuePrefix, ctx.config.redisCheckIntervalMs, async () => {
-      const restored = await reconcileTargetSchedules(ctx.pool, ctx);
+      await restoreFromPostgres(ctx);
       await reconcileNotifyQueue(ctx);
-      ctx.logger.info({ ...restored }, 'schedules reconciled');
     }, ctx.logger)
     : null;
   ctx.logger.info({ concurrency: ctx.config.concurrency, tweetRate: rate }, 'worker started');

@@ -3,7 +3,7 @@ import { migrate, migrationFiles } from '../db/migrate.ts';
 import { exportDatabase, type ExportReport } from '../transfer/export-database.ts';
 import { createExportWriter, readExportLines, STDIO } from '../transfer/export-file.ts';
 import { importDatabase, type ImportReport } from '../transfer/import-database.ts';
-import { reconcileTargetSchedules, type ReconcileResult } from '../queue/schedules.ts';
+import { reconcileTargetSchedules, resumePendingCaptures, type ReconcileResult } from '../queue/schedules.ts';
 import { AppError, DataDirLockedError } from '../errors.ts';
 import { createStageProgress } from './progress.ts';
 import { withContext, withPool, type CommonFlags } from './runtime.ts';
@@ -85,9 +85,11 @@ export function registerTransfer(program: Command): void {
         } finally {
           progress.end();
         }
-        // Postgres is the source of truth: the queue learns the imported targets' schedules now, not at the next worker start.
+        // Postgres is the source of truth: the queue learns the imported targets' schedules, first captures still
+        // owed and rechecks of suspected removals now, not at the next worker start.
         const schedules: ReconcileResult = await reconcileTargetSchedules(ctx.pool, ctx);
-        return { file, ...imported, schedules };
+        const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
+        return { file, ...imported, schedules, resumed };
       }, EXCLUSIVE).catch(explainLocked('import'));
       report(flags, false, result, (r) => `imported ${describeRows(r.rows)} from ${file}; blobs checked against their hashes: ${r.blobsVerified}; schedules created: ${r.schedules.created}`);
     });

@@ -42,3 +42,22 @@ export async function putWatchState(db: Queryable, targetId: number, s: WatchSta
     [targetId, s.lifecycle, s.baselineSnapshotId, JSON.stringify(s.pending), s.raised, s.failingSince, s.failingOutcomes, s.blind, s.rechecks],
   );
 }
+
+/** An active target awaiting confirmation of a suspected removal, and the snapshot that raised the suspicion. */
+export interface SuspectTarget {
+  targetId: number;
+  kind: 'page' | 'tweet';
+  lastSnapshotId: number;
+}
+
+export async function listSuspectTargets(db: Queryable): Promise<SuspectTarget[]> {
+  const { rows } = await db.query<SuspectTarget>(
+    `select t.id as "targetId", t.kind, s.id as "lastSnapshotId"
+       from target_states ts
+       join targets t on t.id = ts.target_id and not t.paused
+       join lateral (select id from snapshots where target_id = t.id order by id desc limit 1) s on true
+      where ts.lifecycle = 'suspect'
+      order by t.id`,
+  );
+  return rows;
+}

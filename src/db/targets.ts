@@ -99,6 +99,16 @@ export async function listTargets(
   return rows.map(toTarget);
 }
 
+/** Active targets that have no snapshot yet: their first capture is still to come. */
+export async function listUncapturedTargets(db: Queryable): Promise<Target[]> {
+  const { rows } = await db.query<TargetRow>(
+    `${SELECT}
+     where not t.paused and not exists (select 1 from snapshots s where s.target_id = t.id)
+     order by t.id`,
+  );
+  return rows.map(toTarget);
+}
+
 export async function setTargetPaused(db: Queryable, id: number, paused: boolean): Promise<Target | null> {
   const { rows } = await db.query<{ id: number }>(
     'update targets set paused = $2, updated_at = now() where id = $1 returning id',

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/pool.ts';
-import { listTargets, type Target } from '../db/targets.ts';
+import { listTargets, listUncapturedTargets, type Target } from '../db/targets.ts';
+import { listSuspectTargets } from '../db/target-states.ts';
 import { jitterMs, parseDuration, repeatOptions } from '../targets/schedule.ts';
 import { CAPTURE_JOB_OPTIONS, type CaptureQueue } from './queues.ts';
 
@@ -164,4 +165,27 @@ export async function reconcileTargetSchedules(db: Queryable, queues: WatchQueue
     await reconcileSchedules(queues.captureQueue, targets.filter((t) => t.kind === 'page')),
     await reconcileSchedules(queues.tweetQueue, targets.filter((t) => t.kind === 'tweet')),
   );
+}
+
+/** What resumePendingCaptures queued (again): most of it is usually already queued, and then adds nothing. */
+export interface ResumedCaptures {
+  firstCaptures: number;
+  rechecks: number;
+}
+
+/**
+ * Queues what Postgres says is owed besides the schedules: the first capture of every active target that has
+ * none yet, and the confirming recheck of every target suspected removed. Both keep their usual job ids, so a
+ * job still queued is not queued twice; after Redis lost its data, or after an import, this is what brings a
+ * suspected removal to its confirmation now rather than at the target's next slot.
+ */
+export async function resumePendingCaptures(db: Queryable, queues: WatchQueues, confirmDelayMs: number): Promise<ResumedCaptures> {
+  const uncaptured = await listUncapturedTargets(db);
+  for (const kind of ['page', 'tweet'] as const) {
+    const ofKind = uncaptured.filter((t) => t.kind === kind);
+    for (let start = 0; start < ofKind.length; start += BULK) await queueFor(queues, kind).addBulk(ofKind.slice(start, start + BULK).map(firstCaptureJob));
+  }
+  const suspects = await listSuspectTargets(db);
+  await inFlight(suspects, (s) => queueRecheck(queueFor(queues, s.kind), s.targetId, s.lastSnapshotId, confirmDelayMs));
+  return { firstCaptures: uncaptured.length, rechecks: suspects.length };
 }

@@ -111,7 +111,8 @@ describe('moving up: export an embedded installation, import it into Postgres wi
     expect(imported.code).toBe(0);
     const report = JSON.parse(imported.stdout) as { rows: Record<string, number>; blobsVerified: number; schedules: { created: number } };
     const activeTargets = before.targets!.rows;
-    expect(report).toMatchObject({ blobsVerified: before.blobs!.rows, schedules: { created: activeTargets } });
+    // The embedded tweet was never probed: its first probe is owed, and queued with the schedules.
+    expect(report).toMatchObject({ blobsVerified: before.blobs!.rows, schedules: { created: activeTargets }, resumed: { firstCaptures: 1, rechecks: 0 } });
 
     expect(await digests(destination.db!.pool)).toEqual(before);
     const { rows: altered } = await destination.db!.pool.query(`select sha256 from blobs where encode(sha256(data), 'hex') <> sha256`);
@@ -123,6 +124,7 @@ describe('moving up: export an embedded installation, import it into Postgres wi
       for (const t of await listTargets(moved.pool)) {
         const queue = t.kind === 'tweet' ? moved.tweetQueue : moved.captureQueue;
         expect(await queue.getJobScheduler(schedulerId(t.id)), `schedule of target ${t.id}`).toBeDefined();
+        if (t.kind === 'tweet') expect(await queue.getJob(`first-${t.id}`), `first probe of tweet target ${t.id}`).toBeDefined();
       }
     } finally {
       await moved.close();

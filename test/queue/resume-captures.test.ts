@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkInline } from '../../src/checks/check-now.ts';
+import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { resumePendingCaptures } from '../../src/queue/schedules.ts';
+import { addTarget, setPaused } from '../../src/targets/manage-targets.ts';
+import { createTestContext } from '../helpers/context.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { deletePrefixKeys } from '../helpers/queue-prefix.ts';
+
+const noop = () => undefined;
+
+describe('captures owed besides the schedules come back from Postgres after the queue lost them', () => {
+  let db: TestDatabase;
+  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let site: FixtureSite;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ctx = await createTestContext(db.url);
+    site = await startFixtureSite();
+  });
+  afterAll(async () => {
+    await ctx?.dispose();
+    await site?.close();
+    await db?.drop();
+  });
+
+  it('queues again the first capture of a target never captured and the recheck of a suspected removal, once each', async () => {
+    site.article('/news/flintlock-goita', flintlockArticle);
+    const suspect = await addTarget(ctx, { url: site.url('/news/flintlock-goita'), every: '6h', options: { confirm: 2, watchEmbeds: false } });
+    const fresh = await addTarget(ctx, { url: site.url('/news/not-yet'), every: '6h' });
+    const paused = await addTarget(ctx, { url: site.url('/news/paused'), every: '6h' });
+    await setPaused(ctx, paused.id, true);
+    await checkInline(ctx, [suspect], noop);
+    site.gone('/news/flintlock-goita', 404);
+    const [gone] = await checkInline(ctx, [suspect], noop);
+    expect(gone!.alerts).toEqual([]);
+    const recheckId = `recheck-${suspect.id}-${gone!.snapshot.id}`;
+    expect(await ctx.captureQueue.getJob(recheckId)).toBeDefined();
+
+    // Redis restarted empty: every job and schedule is gone.
+    await deletePrefixKeys(ctx.config.queuePrefix);
+    expect(await ctx.captureQueue.getJob(recheckId)).toBeUndefined();
+
+    const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
+    expect(resumed).toEqual({ firstCaptures: 1, rechecks: 1 });
+    const recheck = await ctx.captureQueue.getJob(recheckId);
+    expect(recheck?.data).toEqual({ targetId: suspect.id, reason: 'recheck' });
+    expect(recheck?.opts.delay).toBe(ctx.config.confirmDelayMs);
+    expect((await ctx.captureQueue.getJob(`first-${fresh.id}`))?.data).toEqual({ targetId: fresh.id, reason: 'schedule' });
+    expect(await ctx.captureQueue.getJob(`first-${paused.id}`)).toBeUndefined();
+
+    // Asked again (another worker starting), nothing is queued twice.
+    await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
+    expect(await ctx.captureQueue.getJobCounts('delayed', 'waiting')).toEqual({ delayed: 2, waiting: 0 });
+  });
+});
