@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { articleFor, watchPage } from '../helpers/watch.ts';
-import { flintlockArticle, startFixtureSite, type ArticleSpec, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { flintlockArticle, type ArticleSpec } from '../../src/demo/fixture-site.ts';
 
 const GOITA = flintlockArticle.paragraphs.find((p) => p.includes('Goita'))!;
 
@@ -11,20 +10,7 @@ const GOITA = flintlockArticle.paragraphs.find((p) => p.includes('Goita'))!;
  * do without anything being taken down, and captured three more times. Nothing may be raised.
  */
 describe('no false alarms through real captures of the fixture site', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let site: FixtureSite;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url);
-    site = await startFixtureSite();
-  });
-  afterAll(async () => {
-    await ctx?.dispose();
-    await site?.close();
-    await db?.drop();
-  });
+  const rig = useFixtureRig();
 
   const changes: Array<[string, Partial<ArticleSpec>, Partial<ArticleSpec>]> = [
     ['a rotating related-stories box inside the article', { inlineRelated: ['Flintlock 2018 wraps up in Niger', 'AFRICOM commander visits Mauritania'] }, { inlineRelated: ['Partner nations plan Flintlock 2020 in Senegal', 'Medics train together in Atar'] }],
@@ -38,53 +24,53 @@ describe('no false alarms through real captures of the fixture site', () => {
   it.each(changes)('raises nothing for %s', async (name, before, after) => {
     const path = `/news/benign-${name.replace(/\W+/g, '-')}`;
     const base = articleFor(path);
-    const page = await watchPage(ctx, site, path, { ...base, ...before });
+    const page = await watchPage(rig.ctx, rig.site, path, { ...base, ...before });
     const first = await page.capture();
     expect(first.snapshot.outcome?.kind).toBe('ok');
     // The page was really read: its paragraphs, both photos (loaded), the tweet.
     expect(first.snapshot.counts.blocks).toBeGreaterThan(flintlockArticle.paragraphs.length);
     expect(first.snapshot.counts).toMatchObject({ media: 2, embeds: 1 });
-    site.article(path, { ...base, ...after });
+    rig.site.article(path, { ...base, ...after });
     expect(await page.captureTimes(3)).toEqual([]);
   });
 
   it('raises nothing for a carousel that swaps a photo in the same place', async () => {
     const base = articleFor('/photos/carousel');
-    const page = await watchPage(ctx, site, '/photos/carousel', { ...base, photos: [{ ...base.photos[1]!, file: 'carousel-1.png' }] });
+    const page = await watchPage(rig.ctx, rig.site, '/photos/carousel', { ...base, photos: [{ ...base.photos[1]!, file: 'carousel-1.png' }] });
     await page.capture();
-    site.article(page.path, { ...base, photos: [{ ...base.photos[1]!, file: 'carousel-2.png' }] });
+    rig.site.article(page.path, { ...base, photos: [{ ...base.photos[1]!, file: 'carousel-2.png' }] });
     expect(await page.captureTimes(3)).toEqual([]);
   });
 
   it('raises nothing for a page that times out once, then answers again', async () => {
     const spec = articleFor('/news/slow-once');
-    const page = await watchPage(ctx, site, '/news/slow-once', spec, { timeoutMs: 2_000 });
+    const page = await watchPage(rig.ctx, rig.site, '/news/slow-once', spec, { timeoutMs: 2_000 });
     await page.capture();
-    site.hang(page.path);
+    rig.site.hang(page.path);
     const hung = await page.capture();
     expect(hung.snapshot.outcome).toEqual({ kind: 'error', signal: 'network_timeout' });
-    site.article(page.path, spec);
+    rig.site.article(page.path, spec);
     expect(await page.captureTimes(2)).toEqual([]);
     expect(hung.alerts).toEqual([]);
   });
 
   it('raises nothing for a 503 once, then back', async () => {
     const spec = articleFor('/news/503-once');
-    const page = await watchPage(ctx, site, '/news/503-once', spec);
+    const page = await watchPage(rig.ctx, rig.site, '/news/503-once', spec);
     await page.capture();
-    site.fail(page.path, 503);
+    rig.site.fail(page.path, 503);
     expect((await page.capture()).snapshot.outcome?.kind).toBe('error');
-    site.article(page.path, spec);
+    rig.site.article(page.path, spec);
     expect(await page.captureTimes(2)).toEqual([]);
   });
 
   it('raises nothing for a removal seen once and then undone (the suspicion is cleared)', async () => {
     const spec = articleFor('/news/flicker');
-    const page = await watchPage(ctx, site, '/news/flicker', spec);
+    const page = await watchPage(rig.ctx, rig.site, '/news/flicker', spec);
     await page.capture();
-    site.gone(page.path, 404);
+    rig.site.gone(page.path, 404);
     expect((await page.capture()).lifecycle).toBe('suspect');
-    site.article(page.path, spec);
+    rig.site.article(page.path, spec);
     const back = await page.capture();
     expect(back.lifecycle).toBe('live');
     expect(back.alerts).toEqual([]);
@@ -92,11 +78,11 @@ describe('no false alarms through real captures of the fixture site', () => {
 
   it('raises nothing while a firewall blocks the watch for less than the span', async () => {
     const spec = articleFor('/news/blocked-briefly');
-    const page = await watchPage(ctx, site, '/news/blocked-briefly', spec);
+    const page = await watchPage(rig.ctx, rig.site, '/news/blocked-briefly', spec);
     await page.capture();
-    site.blocked(page.path);
+    rig.site.blocked(page.path);
     expect(await page.captureTimes(2)).toEqual([]);
-    site.article(page.path, spec);
+    rig.site.article(page.path, spec);
     expect(await page.captureTimes(1)).toEqual([]);
   });
 });

@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkInline } from '../../src/checks/check-now.ts';
-import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { flintlockArticle } from '../../src/demo/fixture-site.ts';
 import { resumePendingCaptures } from '../../src/queue/schedules.ts';
 import { addTarget, setPaused } from '../../src/targets/manage-targets.ts';
-import { createTestContext } from '../helpers/context.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { deletePrefixKeys } from '../helpers/queue-prefix.ts';
 
 const noop = () => undefined;
 
 describe('captures owed besides the schedules come back from Postgres after the queue lost them', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let site: FixtureSite;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url);
-    site = await startFixtureSite();
-  });
-  afterAll(async () => {
-    await ctx?.dispose();
-    await site?.close();
-    await db?.drop();
-  });
+  const rig = useFixtureRig();
 
   it('queues again the first capture of a target never captured and the recheck of a suspected removal, once each', async () => {
+    const { ctx, site } = rig;
     site.article('/news/flintlock-goita', flintlockArticle);
     const suspect = await addTarget(ctx, { url: site.url('/news/flintlock-goita'), every: '6h', options: { confirm: 2, watchEmbeds: false } });
     const fresh = await addTarget(ctx, { url: site.url('/news/not-yet'), every: '6h' });
