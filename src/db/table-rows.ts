@@ -86,3 +86,9 @@ export async function resetIdentities(db: Queryable, table: ExportedTable): Prom
     );
   }
 }
+
+/** When the current transaction began, on the database's clock (in repeatable read: the moment its reads show). */
+export async function transactionTime(db: Queryable): Promise<Date> {
+  const { rows } = await db.query<{ at: Date }>('select now() as at');
+  return rows[0]!.at;
+}
