@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { countLiveTokens, createApiToken, listApiTokens, revokeApiToken, type Role } from '../db/api-tokens.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { ROLES } from '../http/auth/roles.ts';
+import { parseTokenName } from '../http/auth/token-name.ts';
 import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
 
 export function registerTokens(program: Command): void {
@@ -16,12 +17,13 @@ export function registerTokens(program: Command): void {
     .option('--json', 'print { id, role, name, token } as JSON')
     .action(async (flags: CommonFlags & { role: string; name?: string; ifNone?: boolean }) => {
       if (!ROLES.includes(flags.role as Role)) throw new InvalidInputError('role', `role must be one of ${ROLES.join(', ')}, got "${flags.role}"`);
+      const name = flags.name === undefined ? null : parseTokenName(flags.name);
       await withPool(async (pool) => {
         if (flags.ifNone && (await countLiveTokens(pool)) > 0) {
           output(flags, { created: false }, () => 'a token exists already; none created');
           return;
         }
-        const { token, secret } = await createApiToken(pool, flags.role as Role, flags.name ?? null);
+        const { token, secret } = await createApiToken(pool, flags.role as Role, name);
         output(flags, { ...token, token: secret }, (t) => `token #${t.id} (${t.role}${t.name ? `, ${t.name}` : ''}) — keep it now, it is not shown again:\n${t.token}`);
       });
     });

@@ -29,6 +29,8 @@ const REFUSED: readonly (readonly [string[], RegExp])[] = [
   [['subscriptions', 'add', '--name', 'd', '--email', 'a@example.org', '--digest', '1 or 1=1'], /^digest: /],
   [['subscriptions', 'add', '--name', TEN_THOUSAND, '--feed'], /^name: /],
   [['tokens', 'create', '--role', "admin'; --"], /^role must be one of/],
+  [['tokens', 'create', '--role', 'reviewer', '--name', TEN_THOUSAND], /^name: /],
+  [['tokens', 'create', '--role', 'reviewer', '--name', '   '], /^name: /],
 ];
 
 describe('hostile input through the CLI: exit 2 naming the field, or stored verbatim', () => {

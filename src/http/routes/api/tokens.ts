@@ -4,6 +4,7 @@ import type { Context } from '../../../context.ts';
 import { NotFoundError } from '../../../errors.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { ROLES } from '../../auth/roles.ts';
+import { tokenNameSchema } from '../../auth/token-name.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../../db/api-tokens.ts';
 import { idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
@@ -17,7 +18,7 @@ export const tokenShape = z.object({
   revokedAt: z.string().nullable(),
 });
 
-const newTokenBody = z.strictObject({ role: z.enum(ROLES as [string, ...string[]]), name: z.string().trim().min(1).max(200).optional() });
+const newTokenBody = z.strictObject({ role: z.enum(ROLES as [string, ...string[]]), name: tokenNameSchema.optional() });
 const createdToken = tokenShape.extend({ token: z.string().describe('the bearer secret: shown only here') });
 
 const TAG = 'tokens';
