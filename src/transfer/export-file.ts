@@ -99,7 +99,8 @@ export function createExportWriter(path: string, overwrite: boolean): ExportWrit
   }
   if (existsSync(path) && !overwrite) throw new InvalidInputError('file', `${path} already exists; choose another name, or pass --force to replace it`);
   const partial = `${path}.partial`;
-  const file = createWriteStream(partial);
+  // Owner-only: the file holds subscriptions' webhook secrets and the hashes of API tokens.
+  const file = createWriteStream(partial, { mode: 0o600 });
   const gzip = isGzip(path) ? createGzip() : null;
   // pipeline, not pipe: a failing file (a full disk) fails the writes into gzip too, rather than leaving them waiting.
   if (gzip) pipeline(gzip, file, () => undefined);

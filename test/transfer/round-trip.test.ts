@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -103,6 +103,7 @@ describe('moving up: export an embedded installation, import it into Postgres wi
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);
     expect(JSON.parse(exported.stdout)).toMatchObject({ file, bytes: expect.any(Number), rows: Object.fromEntries(EXPORTED_TABLES.map((t) => [t, before[t]!.rows])) });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
 
     const destination = await setUpMode(mode);
     destinations.push(destination);
