@@ -46,12 +46,14 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /**
- * Makes the queue hold what Postgres says it should: every active target's schedule, the first captures still
- * owed and the rechecks of suspected removals (all no-ops for what is already queued).
+ * Makes the queue hold what Postgres says it should: every active target's schedule and the rechecks of suspected
+ * removals (no-ops for what is already queued), and after a loss noticed while running (`lost`), the first
+ * captures still owed. A worker starting queues no first captures: it cannot tell a Redis that lost them from one
+ * they were taken out of on purpose, and adding or importing a target queues its first capture itself.
  */
-async function restoreFromPostgres(ctx: Context): Promise<ReconcileResult> {
+async function restoreFromPostgres(ctx: Context, lost: boolean): Promise<ReconcileResult> {
   const reconciled = await reconcileTargetSchedules(ctx.pool, ctx);
-  const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
+  const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs, { firstCaptures: lost });
   ctx.logger.info({ ...reconciled, ...resumed, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
   return reconciled;
 }
@@ -67,10 +69,10 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   const { redis } = ctx;
   if (redis) {
     await restoreAndMark(redis, ctx.config.queuePrefix, async () => {
-      reconciled = await restoreFromPostgres(ctx);
+      reconciled = await restoreFromPostgres(ctx, false);
     });
   } else {
-    reconciled = await restoreFromPostgres(ctx);
+    reconciled = await restoreFromPostgres(ctx, false);
   }
   const worker = createCaptureWorker(ctx.config, ctx.queueBackend, captureTargetProcessor(ctx));
   logFailures(ctx, worker, 'capture');
@@ -85,7 +87,7 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   // Queues in Postgres are kept with the data, so only a Redis can lose them.
   const watch = redis
     ? watchForRedisLoss(redis, ctx.config.queuePrefix, ctx.config.redisCheckIntervalMs, async () => {
-      await restoreFromPostgres(ctx);
+      await restoreFromPostgres(ctx, true);
       await reconcileNotifyQueue(ctx);
     }, ctx.logger)
     : null;

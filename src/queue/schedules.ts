@@ -174,13 +174,13 @@ export interface ResumedCaptures {
 }
 
 /**
- * Queues what Postgres says is owed besides the schedules: the first capture of every active target that has
- * none yet, and the confirming recheck of every target suspected removed. Both keep their usual job ids, so a
- * job still queued is not queued twice; after Redis lost its data, or after an import, this is what brings a
- * suspected removal to its confirmation now rather than at the target's next slot.
+ * Queues what Postgres says is owed besides the schedules: the confirming recheck of every target suspected
+ * removed and, unless `firstCaptures` is false, the first capture of every active target that has none yet. Both
+ * keep their usual job ids, so a job still queued is not queued twice; after Redis lost its data, or after an
+ * import, this is what brings a suspected removal to its confirmation now rather than at the target's next slot.
  */
-export async function resumePendingCaptures(db: Queryable, queues: WatchQueues, confirmDelayMs: number): Promise<ResumedCaptures> {
-  const uncaptured = await listUncapturedTargets(db);
+export async function resumePendingCaptures(db: Queryable, queues: WatchQueues, confirmDelayMs: number, options: { firstCaptures?: boolean } = {}): Promise<ResumedCaptures> {
+  const uncaptured = options.firstCaptures === false ? [] : await listUncapturedTargets(db);
   for (const kind of ['page', 'tweet'] as const) {
     const ofKind = uncaptured.filter((t) => t.kind === kind);
     for (let start = 0; start < ofKind.length; start += BULK) await queueFor(queues, kind).addBulk(ofKind.slice(start, start + BULK).map(firstCaptureJob));

@@ -4,6 +4,7 @@ import { flintlockArticle } from '../../src/demo/fixture-site.ts';
 import { resumePendingCaptures } from '../../src/queue/schedules.ts';
 import { addTarget, setPaused } from '../../src/targets/manage-targets.ts';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
+import { startWorker } from '../../jobs/worker.ts';
 import { deletePrefixKeys } from '../helpers/queue-prefix.ts';
 
 const noop = () => undefined;
@@ -29,16 +30,25 @@ describe('captures owed besides the schedules come back from Postgres after the 
     await deletePrefixKeys(ctx.config.queuePrefix);
     expect(await ctx.captureQueue.getJob(recheckId)).toBeUndefined();
 
-    const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
-    expect(resumed).toEqual({ firstCaptures: 1, rechecks: 1 });
+    // A worker starting brings the recheck back (not the first capture: adding and importing queue those).
+    const worker = await startWorker(ctx);
+    await worker.close();
     const recheck = await ctx.captureQueue.getJob(recheckId);
     expect(recheck?.data).toEqual({ targetId: suspect.id, reason: 'recheck' });
     expect(recheck?.opts.delay).toBe(ctx.config.confirmDelayMs);
+    expect(await ctx.captureQueue.getJob(`first-${fresh.id}`)).toBeUndefined();
+
+    // A loss noticed while running, or an import, brings both.
+    const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
+    expect(resumed).toEqual({ firstCaptures: 1, rechecks: 1 });
     expect((await ctx.captureQueue.getJob(`first-${fresh.id}`))?.data).toEqual({ targetId: fresh.id, reason: 'schedule' });
     expect(await ctx.captureQueue.getJob(`first-${paused.id}`)).toBeUndefined();
 
-    // Asked again (another worker starting), nothing is queued twice.
+    // Asked again (another worker noticing the same loss), nothing is queued twice.
+    const queued = await ctx.captureQueue.getJobCounts('delayed', 'waiting');
     await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
-    expect(await ctx.captureQueue.getJobCounts('delayed', 'waiting')).toEqual({ delayed: 2, waiting: 0 });
+    expect(await ctx.captureQueue.getJobCounts('delayed', 'waiting')).toEqual(queued);
+    // The recheck, the first capture, and the next scheduled run of each of the two active targets.
+    expect(queued).toEqual({ delayed: 4, waiting: 0 });
   });
 });
