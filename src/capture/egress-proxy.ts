@@ -1,11 +1,12 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { BlockedUrlError } from '../errors.ts';
 import { createAddressGuard, DEFAULT_DNS_TIMEOUT_MS } from '../net/guarded-lookup.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import { bareHost } from '../net/private-address.ts';
+import { listenOnLoopback } from '../net/listen-loopback.ts';
 
 /** Why the proxy did not carry a request: refused by the policy, or the site could not be reached. */
 export interface EgressFailure {
@@ -253,15 +254,8 @@ export async function startEgressProxy(policy: NetworkPolicy, logger: Logger, op
     socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenOnLoopback(server);
   server.on('error', (err) => logger.warn({ err: err.message }, 'egress proxy error'));
-  const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { articleHtml, type ArticleSpec } from './article-html.ts';
 import { solidPng } from './png.ts';
 import { accessDeniedPage, listingPage, notFoundPage, serverErrorPage, softNotFoundPage } from './site-pages.ts';
+import { listenOnLoopback } from '../net/listen-loopback.ts';
 
 export { articleHtml, flintlockArticle, slugOf } from './article-html.ts';
 export type { ArticleSpec, PhotoSpec, TweetSpec, VideoSpec } from './article-html.ts';
@@ -104,11 +104,7 @@ export async function startFixtureSite(): Promise<FixtureSite> {
   };
 
   const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${await listenOnLoopback(server)}`;
 
   return {
     origin,

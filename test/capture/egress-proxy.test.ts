@@ -1,12 +1,13 @@
 import { createSocket } from 'node:dgram';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowserHost, type BrowserHost } from '../../src/capture/browser.ts';
 import { startEgressProxy, type EgressProxy } from '../../src/capture/egress-proxy.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { startLoopbackPair, type LoopbackPair } from '../helpers/loopback-pair.ts';
+import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
 
 const logger = pino({ level: 'silent' });
 let dns: TestDnsServer;
@@ -235,10 +236,4 @@ describe('Chromium behind the browser host proxy', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+

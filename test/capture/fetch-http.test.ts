@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttp } from '../../src/capture/fetch-http.ts';
 import type { CaptureLimits, CaptureRequest, CaptureResult } from '../../src/capture/types.ts';
 import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
 
 const logger = pino({ level: 'silent' });
 const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };
@@ -141,11 +141,4 @@ describe('fetchHttp failures and edge cases', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+

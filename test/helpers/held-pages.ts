@@ -1,5 +1,5 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../src/net/listen-loopback.ts';
 
 /**
  * An HTTP gate in front of a site (the fixture site): it forwards every request, except that the test can hold
@@ -54,11 +54,7 @@ export async function startHeldPages(upstreamOrigin: string): Promise<HeldPages>
     heldCount.set(path, (heldCount.get(path) ?? 0) + 1);
     for (const notify of watchers) notify();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${await listenOnLoopback(server)}`;
 
   return {
     origin,

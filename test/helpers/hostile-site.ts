@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { charsetPage, filler, unstorablePage } from './hostile-text.ts';
+import { listenOnLoopback } from '../../src/net/listen-loopback.ts';
 
 export { CHARSET_PAGES, unstorablePage } from './hostile-text.ts';
 
@@ -192,11 +192,7 @@ export async function startHostileSite(): Promise<HostileSite> {
 }
 
 async function listen(server: ReturnType<typeof createServer>, scheme: 'http' | 'https'): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `${scheme}://127.0.0.1:${await listenOnLoopback(server)}`;
 }
 
 /** A throwaway key and self-signed certificate for 127.0.0.1, made with the openssl CLI in a temporary folder. */

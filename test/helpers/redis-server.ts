@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { closedLoopbackPort } from '../../src/net/listen-loopback.ts';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const START_TIMEOUT_MS = 10_000;
@@ -30,17 +30,6 @@ export interface PrivateRedis {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -62,7 +51,7 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
 /** Starts a private Redis; fails loudly when /usr/bin/redis-server is missing. */
 export async function startPrivateRedis(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
   if (!existsSync(REDIS_SERVER)) throw new Error(`the fault suite needs ${REDIS_SERVER} (apt-get install -y redis-server)`);
-  const port = await freePort();
+  const port = await closedLoopbackPort();
   const dir = mkdtempSync(join(tmpdir(), 'scrubwatch-redis-'));
   const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const url = `redis://127.0.0.1:${port}`;

@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { checkInline, checkThroughQueue } from '../../src/checks/check-now.ts';
@@ -11,17 +10,12 @@ import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
 
 const noop = () => undefined;
 
 /** A port nothing listens on: bound once by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+
 
 describe('the watch loop: target → queue → worker → capture → snapshot → change → alert', () => {
   let db: TestDatabase;
