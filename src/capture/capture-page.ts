@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page, Request } from 'playwright';
 import type { Logger } from 'pino';
 import { BlockedUrlError, BrowserCrashedError } from '../errors.ts';
@@ -22,6 +23,12 @@ const NETWORK_IDLE_MS = 2_000;
 /** Silence on the network, after the load event, taken to mean the page's scripts have fetched what they need. */
 const NETWORK_QUIET_MS = 150;
 const SCROLL_SETTLE_MS = 1_000;
+/**
+ * The least time between the document being parsed and reading it. Network quiet cannot see a script that fills
+ * the page from a timer without fetching anything; networkidle's 500 ms used to cover those, so a fast page is
+ * read no sooner than that (slower pages have spent it already, waiting and scrolling).
+ */
+const PARSED_SETTLE_MS = 500;
 const DNS_CHECK_MS = 5_000;
 const CONTEXT_CLOSE_MS = 2_000;
 
@@ -156,6 +163,7 @@ async function loadAndRead(
     () => false,
   );
   const waited = Date.now() - draft.startedAt.getTime();
+  const parsedAt = Date.now();
   if (parsed) {
     await page.waitForLoadState('load', { timeout: waitBudget(Infinity) }).catch(() => undefined);
     await network.quiet(NETWORK_QUIET_MS, waitBudget(NETWORK_IDLE_MS));
@@ -167,6 +175,8 @@ async function loadAndRead(
     }
     session.phase = 'scrolling the page';
     await scrollThrough(page, waitBudget(Infinity), waitBudget(SCROLL_SETTLE_MS));
+    const early = PARSED_SETTLE_MS - (Date.now() - parsedAt);
+    if (early > 0) await delay(Math.min(early, waitBudget(PARSED_SETTLE_MS)));
   }
 
   session.phase = 'reading the page';
