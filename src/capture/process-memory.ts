@@ -67,15 +67,20 @@ async function processTreeAsync(pid: number): Promise<number[]> {
   return descend(pid, parents.filter((p) => p !== null));
 }
 
+/**
+ * Bytes of a "<field>: <n> kB" line of a /proc file: `Pss` in smaps_rollup, `VmRSS` in status. 0 when absent.
+ */
+export function procBytes(text: string, field: 'Pss' | 'VmRSS'): number {
+  return Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+}
+
 /** PSS of one process in bytes, or its RSS where smaps_rollup is missing (kernels before 4.14); 0 once gone. */
 async function memoryOf(pid: number): Promise<number> {
   try {
-    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
-    return Number(/^Pss:\s+(\d+)\s+kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+    return procBytes(await readFile(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
   } catch {
     try {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0) * 1024;
+      return procBytes(await readFile(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
     } catch {
       return 0;
     }

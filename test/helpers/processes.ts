@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { descendants, isAlive, startCli } from './cli.ts';
+import { procBytes } from '../../src/capture/process-memory.ts';
 
 /** A running `scrubwatch worker` child process with its logs so far. */
 export type WorkerProcess = ChildProcess & { logs(): string };
@@ -57,8 +58,7 @@ export function chromiumPids(rootPid: number): number[] {
 /** Resident set size of one process in bytes (0 when it is gone). */
 export function rssBytes(pid: number): number {
   try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
+    return procBytes(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
   } catch {
     return 0;
   }
@@ -70,8 +70,7 @@ export function rssBytes(pid: number): number {
  */
 export function pssBytes(pid: number): number {
   try {
-    const match = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
+    return procBytes(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
   } catch {
     return 0;
   }
