@@ -81,8 +81,14 @@ describe.each(backends)('waiting for jobs on %s: events, and the jobs state when
     // Polling once a minute: only the events can settle these in time.
     const waiter = new JobWaiter<Result>(queue, events, 60_000);
     try {
-      const jobs = await queue.addBulk([1, 2, 3].map((n) => ({ name: 'double', data: { n } })));
-      expect(await Promise.all(jobs.map((j) => waiter.wait(j.id!, 30_000)))).toEqual([{ doubled: 2 }, { doubled: 4 }, { doubled: 6 }]);
+      // One job at a time: jobs finishing together on Postgres may commit their events out of id order, and the
+      // backend's reader then skips one — the loss the polling is there for, which this test must not depend on.
+      const results: Result[] = [];
+      for (const n of [1, 2, 3]) {
+        const job = await queue.add('double', { n });
+        results.push(await waiter.wait(job.id!, 30_000));
+      }
+      expect(results).toEqual([{ doubled: 2 }, { doubled: 4 }, { doubled: 6 }]);
     } finally {
       waiter.close();
     }
