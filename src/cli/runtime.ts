@@ -50,9 +50,12 @@ export async function withContext<T>(fn: (ctx: Context) => Promise<T>, options: 
   }
 }
 
-/** Prints a command's answer: exactly one JSON document with --json, else the human form. */
-export function output<T>(flags: CommonFlags, value: T, human: (v: T) => string): void {
-  process.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`);
+/**
+ * Prints a command's answer: exactly one JSON document with --json, else the human form. A command whose standard
+ * output carries data (an export to `-`) passes standard error.
+ */
+export function output<T>(flags: CommonFlags, value: T, human: (v: T) => string, stream: NodeJS.WritableStream = process.stdout): void {
+  stream.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`);
 }
 
 /** Parses an id argument, with a clear error naming what was expected. */

@@ -6,7 +6,7 @@ import { importDatabase, type ImportReport } from '../transfer/import-database.t
 import { reconcileTargetSchedules, resumePendingCaptures, type ReconcileResult } from '../queue/schedules.ts';
 import { AppError, DataDirLockedError } from '../errors.ts';
 import { createStageProgress } from './progress.ts';
-import { withContext, withPool, type CommonFlags } from './runtime.ts';
+import { output, withContext, withPool, type CommonFlags } from './runtime.ts';
 
 interface ExportFlags extends CommonFlags {
   force?: boolean;
@@ -36,15 +36,6 @@ function describeRows(rows: Record<string, number>): string {
   return `targets: ${rows.targets ?? 0}, snapshots: ${rows.snapshots ?? 0}, alerts: ${rows.alerts ?? 0}, blobs: ${rows.blobs ?? 0} (${total(rows)} rows in all)`;
 }
 
-/**
- * Prints a command's answer. On standard output when the export went to a file; when the export itself is on
- * standard output, the answer goes to standard error so the data stays clean.
- */
-function report<T>(flags: CommonFlags, toStderr: boolean, value: T, human: (v: T) => string): void {
-  const text = flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`;
-  (toStderr ? process.stderr : process.stdout).write(text);
-}
-
 export function registerTransfer(program: Command): void {
   program
     .command('export')
@@ -66,7 +57,9 @@ export function registerTransfer(program: Command): void {
         await writer.abort();
         return explainLocked('export')(err);
       });
-      report(flags, file === STDIO, result, (r: ExportReport & { bytes: number }) => `exported ${describeRows(r.rows)} to ${file}${r.bytes ? ` (${r.bytes} bytes)` : ''}`);
+      // When the export itself is on standard output, the report goes to standard error so the data stays clean.
+      const stream = file === STDIO ? process.stderr : process.stdout;
+      output(flags, result, (r: ExportReport & { bytes: number }) => `exported ${describeRows(r.rows)} to ${file}${r.bytes ? ` (${r.bytes} bytes)` : ''}`, stream);
     });
 
   program
@@ -91,6 +84,6 @@ export function registerTransfer(program: Command): void {
         const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
         return { file, ...imported, schedules, resumed };
       }, EXCLUSIVE).catch(explainLocked('import'));
-      report(flags, false, result, (r) => `imported ${describeRows(r.rows)} from ${file}; blobs checked against their hashes: ${r.blobsVerified}; schedules created: ${r.schedules.created}`);
+      output(flags, result, (r) => `imported ${describeRows(r.rows)} from ${file}; blobs checked against their hashes: ${r.blobsVerified}; schedules created: ${r.schedules.created}`);
     });
 }
