@@ -203,7 +203,7 @@ export function createBrowserHost(
       const closedInTime = slot.browser.close().catch((err: unknown) => logger.warn({ err }, 'browser close failed'));
       if ((await Promise.race([closedInTime, late])) === 'late' && slot.pid !== null) {
         logger.warn({ pid: slot.pid, closeTimeoutMs: CLOSE_TIMEOUT_MS }, 'browser did not close: killing it');
-        for (const pid of processTree(slot.pid)) {
+        for (const pid of await processTree(slot.pid)) {
           try {
             process.kill(pid, 'SIGKILL');
           } catch {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright';
 
@@ -31,40 +31,36 @@ function parentIn(stat: string): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
-function descend(pid: number, parents: [number, number][]): number[] {
+/** The parent of a live process; 0 once it is gone. */
+export function parentPid(pid: number): number {
+  try {
+    return parentIn(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * `pid` and every process below it, alive now. Asynchronous: a worker with a few browsers has a hundred or more
+ * processes, and reading each one's stat would hold its event loop for several milliseconds.
+ */
+export async function processTree(pid: number): Promise<number[]> {
+  const parents = await Promise.all(
+    (await readdir('/proc'))
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(async (entry): Promise<[number, number] | null> => {
+        try {
+          return [Number(entry), parentIn(await readFile(`/proc/${entry}/stat`, 'utf8'))];
+        } catch {
+          return null; // Ended while we looked.
+        }
+      }),
+  );
   const children = new Map<number, number[]>();
-  for (const [child, parent] of parents) children.set(parent, [...(children.get(parent) ?? []), child]);
+  for (const [child, parent] of parents.filter((p) => p !== null)) children.set(parent, [...(children.get(parent) ?? []), child]);
   const tree = [pid];
   for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
   return tree;
-}
-
-const pids = (entries: string[]) => entries.filter((e) => /^\d+$/.test(e)).map(Number);
-
-/** `pid` and every process below it, alive now. */
-export function processTree(pid: number): number[] {
-  const parents: [number, number][] = [];
-  for (const child of pids(readdirSync('/proc'))) {
-    try {
-      parents.push([child, parentIn(readFileSync(`/proc/${child}/stat`, 'utf8'))]);
-    } catch {
-      // Ended while we looked.
-    }
-  }
-  return descend(pid, parents);
-}
-
-async function processTreeAsync(pid: number): Promise<number[]> {
-  const parents = await Promise.all(
-    pids(await readdir('/proc')).map(async (child): Promise<[number, number] | null> => {
-      try {
-        return [child, parentIn(await readFile(`/proc/${child}/stat`, 'utf8'))];
-      } catch {
-        return null;
-      }
-    }),
-  );
-  return descend(pid, parents.filter((p) => p !== null));
 }
 
 /**
@@ -75,7 +71,7 @@ export function procBytes(text: string, field: 'Pss' | 'VmRSS'): number {
 }
 
 /** PSS of one process in bytes, or its RSS where smaps_rollup is missing (kernels before 4.14); 0 once gone. */
-async function memoryOf(pid: number): Promise<number> {
+export async function processMemoryBytes(pid: number): Promise<number> {
   try {
     return procBytes(await readFile(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
   } catch {
@@ -90,7 +86,7 @@ async function memoryOf(pid: number): Promise<number> {
 /** The memory `pid` and its descendants hold together, in bytes (PSS; see above). 0 when /proc is unreadable. */
 export async function processTreeMemoryBytes(pid: number): Promise<number> {
   try {
-    const sizes = await Promise.all((await processTreeAsync(pid)).map(memoryOf));
+    const sizes = await Promise.all((await processTree(pid)).map(processMemoryBytes));
     return sizes.reduce((a, b) => a + b, 0);
   } catch {
     return 0;

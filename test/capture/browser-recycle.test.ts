@@ -83,12 +83,12 @@ describe('BrowserHost recycling', () => {
     const a = await h.acquire();
     const b = await h.acquire();
     expect(b.browser).not.toBe(a.browser);
-    expect(chromiumPids(process.pid).length).toBeGreaterThan(0);
+    expect((await chromiumPids(process.pid)).length).toBeGreaterThan(0);
     await h.close();
     expect(a.browser.isConnected()).toBe(false);
     expect(b.browser.isConnected()).toBe(false);
     // Chromium's helper processes exit just after the browser process.
-    await waitUntil('no Chromium process of ours', () => chromiumPids(process.pid).length === 0, 5_000);
+    await waitUntil('no Chromium process of ours', async () => (await chromiumPids(process.pid)).length === 0, 5_000);
     await expect(h.acquire()).rejects.toThrow(/closed/);
   });
 });

@@ -1,22 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { testEnv } from '../helpers/context.ts';
 import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
-import { descendants, isAlive, runCli, startCli } from '../helpers/cli.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
+import { chromiumPids, isAlive } from '../helpers/processes.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 
 function json<T = Record<string, unknown>>(stdout: string): T {
   return JSON.parse(stdout) as T;
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
 }
 
 describe('the scrubwatch CLI, as an operator uses it', () => {
@@ -116,7 +108,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
 
   it('shuts the worker down on SIGTERM, leaving no browser process behind', async () => {
     const pid = worker!.pid!;
-    const browsers = descendants(pid).filter((p) => /chrom/i.test(commandOf(p)));
+    const browsers = await chromiumPids(pid);
     expect(browsers.length).toBeGreaterThan(0);
     const exited = new Promise<number | null>((resolve) => worker!.on('exit', (code) => resolve(code)));
     worker!.kill('SIGTERM');

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printFigure } from '../helpers/figures.ts';
 import { startFaultRig, type FaultRig } from '../helpers/fault-rig.ts';
-import { chromiumPids, MB, pssBytes, rssBytes, waitUntil, type WorkerProcess } from '../helpers/processes.ts';
+import { browserMainPids, chromiumPids, MB, rssBytes, waitUntil, type WorkerProcess } from '../helpers/processes.ts';
+import { processMemoryBytes } from '../../src/capture/process-memory.ts';
 import { CAPTURE_JOB_OPTIONS } from '../../src/queue/queues.ts';
 import type { Target } from '../../src/db/targets.ts';
 
@@ -28,19 +28,15 @@ interface Sample {
   browserRss: number;
 }
 
-function parentOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return 0;
-  }
-}
-
-function sample(worker: WorkerProcess): Sample {
-  const browsers = chromiumPids(worker.pid!);
-  const sum = (measure: (pid: number) => number) => browsers.reduce((total, pid) => total + measure(pid), 0);
-  return { worker: pssBytes(worker.pid!), browser: sum(pssBytes), workerRss: rssBytes(worker.pid!), browserRss: sum(rssBytes) };
+async function sample(worker: WorkerProcess): Promise<Sample> {
+  const browsers = await chromiumPids(worker.pid!);
+  const pss = await Promise.all(browsers.map(processMemoryBytes));
+  return {
+    worker: await processMemoryBytes(worker.pid!),
+    browser: pss.reduce((a, b) => a + b, 0),
+    workerRss: rssBytes(worker.pid!),
+    browserRss: browsers.reduce((total, pid) => total + rssBytes(pid), 0),
+  };
 }
 
 const mb = (bytes: number) => Math.round(bytes / MB);
@@ -60,13 +56,13 @@ describe(`memory over a ${CAPTURES}-capture soak through a real worker`, () => {
   });
 
   it('stays under the bound, recycles the browser, and leaves one browser behind', async () => {
-    const idle = sample(worker);
+    const idle = await sample(worker);
     const jobs = Array.from({ length: CAPTURES }, (_, i) => {
       const target = targets[i % TARGETS]!;
       return { name: 'capture', data: { targetId: target.id, reason: 'manual' as const }, opts: { ...CAPTURE_JOB_OPTIONS, jobId: `soak-${i}` } };
     });
     const samples: Sample[] = [];
-    const sampler = setInterval(() => samples.push(sample(worker)), SAMPLE_EVERY_MS);
+    const sampler = setInterval(() => void sample(worker).then((s) => samples.push(s)), SAMPLE_EVERY_MS);
     const started = Date.now();
     let done = 0;
     try {
@@ -82,7 +78,7 @@ describe(`memory over a ${CAPTURES}-capture soak through a real worker`, () => {
       clearInterval(sampler);
     }
     const seconds = (Date.now() - started) / 1000;
-    const after = sample(worker);
+    const after = await sample(worker);
 
     const snapshots = await rig.snapshots();
     expect(snapshots).toHaveLength(CAPTURES);
@@ -91,7 +87,7 @@ describe(`memory over a ${CAPTURES}-capture soak through a real worker`, () => {
     expect(recycled.length).toBeGreaterThanOrEqual(Math.floor(CAPTURES / RECYCLE_EVERY));
     expect(recycled.every((l) => l.includes('"reason":"captures"'))).toBe(true);
     // Old browsers closed once drained: one browser process is left.
-    await waitUntil('one browser left', () => chromiumPids(worker.pid!).filter((pid) => parentOf(pid) === worker.pid).length === 1, 15_000);
+    await waitUntil('one browser left', async () => (await browserMainPids(worker.pid!)).length === 1, 15_000);
 
     const peak = (f: (x: Sample) => number) => Math.max(...samples.map(f));
     const peakTotal = peak((x) => x.worker + x.browser);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive } from '../helpers/cli.ts';
 import { printFigure } from '../helpers/figures.ts';
 import { startFaultRig, type FaultRig } from '../helpers/fault-rig.ts';
-import { waitUntil, type WorkerProcess } from '../helpers/processes.ts';
+import { isAlive, waitUntil, type WorkerProcess } from '../helpers/processes.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import type { Target } from '../../src/db/targets.ts';
 

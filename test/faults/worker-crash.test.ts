@@ -1,22 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive } from '../helpers/cli.ts';
 import { printFigure } from '../helpers/figures.ts';
 import { startFaultRig, type FaultRig } from '../helpers/fault-rig.ts';
-import { chromiumPids, stopProcess, waitUntil, type WorkerProcess } from '../helpers/processes.ts';
+import { browserMainPids, chromiumPids, isAlive, stopProcess, waitUntil, type WorkerProcess } from '../helpers/processes.ts';
 import type { Target } from '../../src/db/targets.ts';
 
 /** The lock the rig's workers run with (SCRUBWATCH_LOCK_DURATION=3s). */
 const LOCK_MS = 3_000;
 
-function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
 /** The main Chromium process of a worker: its direct child. */
-function browserPidOf(worker: WorkerProcess): number {
-  const main = chromiumPids(worker.pid!).filter((pid) => parentOf(pid) === worker.pid);
+async function browserPidOf(worker: WorkerProcess): Promise<number> {
+  const main = await browserMainPids(worker.pid!);
   expect(main).toHaveLength(1);
   return main[0]!;
 }
@@ -46,7 +39,7 @@ describe('worker processes killed, stopped, and their browsers crashed mid-captu
     const second = await rig.startWorker();
     // Stopped whatever happens: left running, it would take the next test's job.
     try {
-      const orphans = chromiumPids(first.pid!);
+      const orphans = await chromiumPids(first.pid!);
       expect(orphans.length).toBeGreaterThan(0);
 
       process.kill(first.pid!, 'SIGKILL');
@@ -81,7 +74,7 @@ describe('worker processes killed, stopped, and their browsers crashed mid-captu
     rig.gate.hold(pathOf(target));
     await rig.enqueue(target.id, 'drained-inflight');
     await rig.gate.arrived(pathOf(target));
-    const browsers = chromiumPids(worker.pid!);
+    const browsers = await chromiumPids(worker.pid!);
     expect(browsers.length).toBeGreaterThan(0);
 
     const stopping = stopProcess(worker, 'SIGTERM', 40_000);
@@ -102,7 +95,7 @@ describe('worker processes killed, stopped, and their browsers crashed mid-captu
     rig.gate.hold(pathOf(target));
     await rig.enqueue(target.id, 'browser-killed');
     await rig.gate.arrived(pathOf(target));
-    const browser = browserPidOf(worker);
+    const browser = await browserPidOf(worker);
 
     process.kill(browser, 'SIGKILL');
     const killedAt = Date.now();
@@ -114,7 +107,7 @@ describe('worker processes killed, stopped, and their browsers crashed mid-captu
 
     expect((await snapshotsOf(target)).map((s) => [s.jobId, s.error])).toEqual([['browser-killed', null]]);
     expect(countLines(worker, 'browser launched')).toBe(2);
-    expect(browserPidOf(worker)).not.toBe(browser);
+    expect(await browserPidOf(worker)).not.toBe(browser);
     expect(isAlive(worker.pid!)).toBe(true);
     const job = await rig.queue.getJob('browser-killed');
     // One attempt, the successful one: the crash never failed the job.

@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { processTree } from '../../src/capture/process-memory.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/scrubwatch', import.meta.url));
 
@@ -59,16 +57,3 @@ export function startCli(args: string[], env: Record<string, string>, readyMessa
   });
 }
 
-/** Pids of every live descendant of `pid`, read from /proc. */
-export function descendants(pid: number): number[] {
-  return processTree(pid).slice(1);
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { descendants, isAlive, startCli } from './cli.ts';
-import { procBytes } from '../../src/capture/process-memory.ts';
+import { startCli } from './cli.ts';
+import { parentPid, processTree, procBytes } from '../../src/capture/process-memory.ts';
 
 /** A running `scrubwatch worker` child process with its logs so far. */
 export type WorkerProcess = ChildProcess & { logs(): string };
@@ -11,10 +11,25 @@ export function startWorkerProcess(env: Record<string, string>): Promise<WorkerP
   return startCli(['worker'], env, 'worker started', 90_000);
 }
 
+/** Pids of every live descendant of `pid`, read from /proc. */
+export async function descendants(pid: number): Promise<number[]> {
+  return (await processTree(pid)).slice(1);
+}
+
+/** Whether a process is running (a zombie, ended but not yet reaped, is not). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** SIGKILL to a process and every descendant at once: a machine losing the process, not a shutdown. */
-export function killTree(child: ChildProcess): void {
+export async function killTree(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return;
-  for (const pid of [child.pid, ...descendants(child.pid)]) {
+  for (const pid of await processTree(child.pid)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -36,7 +51,7 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, t
   const code = await Promise.race([exited, late]);
   clearTimeout(timer);
   if (code === 'late') {
-    killTree(child);
+    await killTree(child);
     throw new Error(`process ${child.pid} did not exit within ${timeoutMs} ms of ${signal}`);
   }
   return { code, ms: Date.now() - started };
@@ -51,26 +66,19 @@ function comm(pid: number): string {
 }
 
 /** Live Chromium processes (browser, renderers, helpers) below `rootPid`. */
-export function chromiumPids(rootPid: number): number[] {
-  return descendants(rootPid).filter((pid) => /chrom/i.test(comm(pid)) && isAlive(pid));
+export async function chromiumPids(rootPid: number): Promise<number[]> {
+  return (await descendants(rootPid)).filter((pid) => /chrom/i.test(comm(pid)) && isAlive(pid));
+}
+
+/** The main process of each live browser `rootPid` launched: its Chromium children. */
+export async function browserMainPids(rootPid: number): Promise<number[]> {
+  return (await chromiumPids(rootPid)).filter((pid) => parentPid(pid) === rootPid);
 }
 
 /** Resident set size of one process in bytes (0 when it is gone). */
 export function rssBytes(pid: number): number {
   try {
     return procBytes(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * PSS of one process in bytes (its share of RAM: pages it shares with others split between them), from
- * /proc/<pid>/smaps_rollup; 0 when it is gone.
- */
-export function pssBytes(pid: number): number {
-  try {
-    return procBytes(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
   } catch {
     return 0;
   }

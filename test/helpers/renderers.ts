@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { descendants, isAlive } from './cli.ts';
+import { descendants, isAlive } from './processes.ts';
 
 /** A Chromium renderer process below this test process, with the CPU time it has used so far. */
 export interface Renderer {
@@ -12,9 +12,9 @@ export interface Renderer {
  * Renderer processes of the browsers this test process launched (each open browser context has its own; none
  * remain once every context is closed). Test files run in forked processes, so no other file's are counted.
  */
-export function renderers(): Renderer[] {
+export async function renderers(): Promise<Renderer[]> {
   const found: Renderer[] = [];
-  for (const pid of descendants(process.pid)) {
+  for (const pid of await descendants(process.pid)) {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer') || !isAlive(pid)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -31,7 +31,7 @@ export function renderers(): Renderer[] {
 export async function waitForNoRenderers(withinMs: number): Promise<Renderer[]> {
   const until = Date.now() + withinMs;
   for (;;) {
-    const left = renderers();
+    const left = await renderers();
     if (left.length === 0 || Date.now() > until) return left;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -3,21 +3,12 @@ import type { ChildProcess } from 'node:child_process';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { testEnv } from '../helpers/context.ts';
 import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
-import { descendants, isAlive, runCli, startCli } from '../helpers/cli.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
+import { isAlive, killTree } from '../helpers/processes.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { makeTarget, raise } from './raise.ts';
 import { getDelivery, listAttempts, listDeliveries } from '../../src/db/deliveries.ts';
-
-function killHard(child: ChildProcess): void {
-  for (const pid of [child.pid!, ...descendants(child.pid!)]) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-}
 
 describe('exactly once across a worker killed mid-delivery', () => {
   let db: TestDatabase;
@@ -34,7 +25,7 @@ describe('exactly once across a worker killed mid-delivery', () => {
     env = testEnv(db.url, prefix, { SCRUBWATCH_WAYBACK_URL: wayback.url, SCRUBWATCH_LOCK_DURATION: '3s' });
   });
   afterAll(async () => {
-    for (const w of workers) killHard(w);
+    for (const w of workers) await killTree(w);
     await Promise.all([hook?.close(), wayback?.close()]);
     await deletePrefixKeys(prefix);
     await db?.drop();
@@ -56,7 +47,7 @@ describe('exactly once across a worker killed mid-delivery', () => {
     const [held] = await hook.waitFor(1);
     expect(held!.signature.ok).toBe(true);
     expect((await getDelivery(db.pool, delivery!.id))!.status).toBe('sending');
-    killHard(first);
+    await killTree(first);
     await new Promise((r) => setTimeout(r, 500));
     expect(isAlive(first.pid!)).toBe(false);
 
@@ -75,6 +66,6 @@ describe('exactly once across a worker killed mid-delivery', () => {
     expect(attempts.map((a) => [a.ok, a.finishedAt === null])).toEqual([[null, true], [true, false]]);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(hook.received).toHaveLength(2);
-    killHard(second);
+    await killTree(second);
   }, 90_000);
 });
