@@ -13,6 +13,16 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // A promise nobody awaits loses its error and its ordering; these catch it where types can tell.
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   // Benchmarks print their figures.
   { files: ['bench/**'], rules: { 'no-console': 'off' } },
 );

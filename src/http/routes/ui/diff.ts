@@ -50,7 +50,7 @@ export async function diffRoutes(app: FastifyInstance, options: UiOptions): Prom
     const beforeId = await againstId(options, request.params.id, request.query.against);
     const [before, after] = await Promise.all([requireSnapshot(options, beforeId), requireSnapshot(options, request.params.id)]);
     if (before.targetId !== after.targetId) throw new InvalidInputError('against', `snapshots ${before.id} and ${after.id} belong to different targets`);
-    const [a, b] = await Promise.all([before.parts.screenshot, after.parts.screenshot].map((sha) => (sha ? getBlob(ctx.pool, sha) : null)));
+    const [a, b] = await Promise.all([before.parts.screenshot, after.parts.screenshot].map(async (sha) => (sha ? getBlob(ctx.pool, sha) : null)));
     if (!a || !b) throw new NotFoundError('screenshot of snapshot', !a ? before.id : after.id);
     const diff = visualDiff(a.data, b.data);
     return reply
