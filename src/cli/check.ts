@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { listTargets } from '../db/targets.ts';
+import { listTargets, requireTarget } from '../db/targets.ts';
 import { InvalidInputError } from '../errors.ts';
-import { requireTarget } from '../targets/manage-targets.ts';
 import { parseDuration } from '../targets/schedule.ts';
 import { checkInline, checkThroughQueue, type CheckResult } from '../checks/check-now.ts';
 import { alertLine, changeText, snapshotLine } from './format.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { listTargets } from '../db/targets.ts';
-import { addTarget, removeTarget, requireTarget, setPaused } from '../targets/manage-targets.ts';
+import { listTargets, requireTarget } from '../db/targets.ts';
+import { addTarget, removeTarget, setPaused } from '../targets/manage-targets.ts';
 import { targetDetail, targetLine } from './format.ts';
 import { registerImport } from './targets-import.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.ts';
 import type { Queryable } from './pool.ts';
 import type { Schedule } from '../targets/schedule.ts';
 import { targetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';
@@ -83,6 +84,13 @@ export async function findTargetByUrl(db: Queryable, url: string): Promise<Targe
 export async function getTarget(db: Queryable, id: number): Promise<Target | null> {
   const { rows } = await db.query<TargetRow>(`${SELECT} where t.id = $1`, [id]);
   return rows[0] ? toTarget(rows[0]) : null;
+}
+
+/** The target, or NotFoundError naming it. */
+export async function requireTarget(db: Queryable, id: number): Promise<Target> {
+  const target = await getTarget(db, id);
+  if (!target) throw new NotFoundError('target', id);
+  return target;
 }
 
 /** Targets in id order, optionally only those carrying `tag`, only active ones, only of one kind. */

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { Pool } from '../db/pool.ts';
 import { DuplicateTargetError, NotFoundError } from '../errors.ts';
 import { assertUrlAllowed } from '../capture/url-policy.ts';
-import { deleteTarget, findTargetByUrl, getTarget, insertTarget, setTargetPaused, type Target } from '../db/targets.ts';
+import { deleteTarget, findTargetByUrl, insertTarget, requireTarget, setTargetPaused, type Target } from '../db/targets.ts';
 import { queueFirstCapture, queueFor, removeTargetSchedule, syncTargetSchedule, type WatchQueues } from '../queue/schedules.ts';
 import { parseNewTarget, type NewTargetInput } from './target-input.ts';
 
@@ -26,12 +26,6 @@ export async function addTarget(deps: TargetDeps, input: NewTargetInput): Promis
   }
   await syncTargetSchedule(queueFor(deps, target.kind), target);
   await queueFirstCapture(queueFor(deps, target.kind), target);
-  return target;
-}
-
-export async function requireTarget(pool: Pool, id: number): Promise<Target> {
-  const target = await getTarget(pool, id);
-  if (!target) throw new NotFoundError('target', id);
   return target;
 }
 

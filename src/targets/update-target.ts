@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { updateTargetSettings, type Target } from '../db/targets.ts';
+import { requireTarget, updateTargetSettings, type Target } from '../db/targets.ts';
 import { queueFor, syncTargetSchedule } from '../queue/schedules.ts';
 import { validateSchedule, type Schedule } from './schedule.ts';
-import { requireTarget, setPaused, type TargetDeps } from './manage-targets.ts';
+import { setPaused, type TargetDeps } from './manage-targets.ts';
 import { tagsSchema, targetOptionsSchema } from './target-input.ts';
 
 /**

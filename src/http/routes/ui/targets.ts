@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { listAlerts, type Alert } from '../../../db/alerts.ts';
-import { listTargets } from '../../../db/targets.ts';
+import { listTargets, requireTarget } from '../../../db/targets.ts';
 import { listTimeline } from '../../../db/timeline.ts';
 import { AppError } from '../../../errors.ts';
 import { checkThroughQueue, NoWorkerError, queueCheck } from '../../../checks/check-now.ts';
-import { addTarget, removeTarget, requireTarget, setPaused } from '../../../targets/manage-targets.ts';
+import { addTarget, removeTarget, setPaused } from '../../../targets/manage-targets.ts';
 import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import type { UiOptions } from './index.ts';
 
