@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
 import { InvalidInputError } from '../errors.ts';
+
 import { parseDuration } from '../targets/schedule.ts';
-import { checkInline, checkThroughQueue, type CheckResult } from '../checks/check-now.ts';
+import type { CheckResult } from '../checks/check-now.ts';
 import { alertLine, changeText, snapshotLine } from './format.ts';
 import { createProgress } from './progress.ts';
 import { output, parseId, withContext, type CommonFlags } from './runtime.ts';
@@ -34,6 +35,7 @@ export function registerCheck(program: Command): void {
       if (flags.tag !== undefined && !flags.all) throw new InvalidInputError('tag', '--tag goes with --all');
       const waitMs = parseDuration(flags.wait, 'wait');
       await withContext(async (ctx) => {
+        const { checkInline, checkThroughQueue } = await import('../checks/check-now.ts');
         const ids = flags.all
           ? await listTargets(ctx.pool, { tag: flags.tag, activeOnly: true })
           : [await requireTarget(ctx.pool, parseId(id!, 'target id'))];

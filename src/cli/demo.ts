@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { createContext } from '../context.ts';
-import { runDemo } from '../demo/run-demo.ts';
 import { alertLine } from './format.ts';
 import { output, type CommonFlags } from './runtime.ts';
 
@@ -25,6 +23,7 @@ export function registerDemo(program: Command): void {
       const config = { ...loadConfig(), allowPrivateNetworks: true };
       // The narration tells the story; logs join it only when asked for in detail.
       const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+      const [{ createContext }, { runDemo }] = await Promise.all([import('../context.ts'), import('../demo/run-demo.ts')]);
       const ctx = await createContext(config, createLogger(verbose ? config.logLevel : 'warn'));
       try {
         const say = flags.json ? () => undefined : (line: string) => process.stderr.write(`${line}\n`);

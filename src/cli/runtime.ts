@@ -3,7 +3,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { assertDatabaseReachable, createPool, type Pool } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
-import { createContext, type Context } from '../context.ts';
+import type { Context } from '../context.ts';
 import { openDatabase, type EmbeddedAccess } from '../embedded/open-database.ts';
 import { InvalidInputError } from '../errors.ts';
 
@@ -42,6 +42,8 @@ export async function withPool<T>(
 /** Runs a command that needs the whole context (Postgres, Redis, the queue, the browser), closing it after. */
 export async function withContext<T>(fn: (ctx: Context) => Promise<T>, options: { embedded?: EmbeddedAccess } = {}): Promise<T> {
   const { config, logger } = setup();
+  // The context loads Playwright, BullMQ and the rest: only commands that need it pay for loading them.
+  const { createContext } = await import('../context.ts');
   const ctx = await createContext(config, logger, options);
   try {
     return await fn(ctx);

@@ -2,9 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { getSubscription, listSubscriptions } from '../db/subscriptions.ts';
 import { NotFoundError } from '../errors.ts';
-import { addSubscription, publicSubscription, removeSubscription, type PublicSubscription } from '../notify/manage-subscriptions.ts';
-import { feedUrl, subscriptionFeed } from '../notify/feed.ts';
+import type { PublicSubscription } from '../notify/manage-subscriptions.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
+
+/** Loaded when a command needs it, not with the CLI: it brings in the queues and the delivery channels. */
+const manageSubscriptions = () => import('../notify/manage-subscriptions.ts');
 
 interface AddFlags extends CommonFlags {
   name: string;
@@ -49,6 +51,7 @@ export function registerSubscriptions(program: Command): void {
     .option('--json', 'print the subscription, with its webhook secret or feed URL, as JSON')
     .action(async (flags: AddFlags) => {
       await withContext(async (ctx) => {
+        const { addSubscription } = await manageSubscriptions();
         const created = await addSubscription(
           { pool: ctx.pool, config: ctx.config, queue: ctx.notifyQueue },
           {
@@ -82,6 +85,7 @@ export function registerSubscriptions(program: Command): void {
     .option('--json', 'print an array of subscriptions as JSON')
     .action(async (flags: CommonFlags) => {
       await withPool(async (pool) => {
+        const { publicSubscription } = await manageSubscriptions();
         const list = (await listSubscriptions(pool)).map(publicSubscription);
         output(flags, list, (l) => (l.length ? l.map(subscriptionLine).join('\n') : 'no subscriptions yet: add one with `scrubwatch subscriptions add`'));
       });
@@ -93,6 +97,7 @@ export function registerSubscriptions(program: Command): void {
     .option('--json', 'print the removed subscription as JSON')
     .action(async (id: string, flags: CommonFlags) => {
       await withContext(async (ctx) => {
+        const { removeSubscription } = await manageSubscriptions();
         output(flags, await removeSubscription({ pool: ctx.pool, queue: ctx.notifyQueue }, parseId(id, 'subscription id')), (s) => `removed ${subscriptionLine(s)}`);
       });
     });
@@ -106,6 +111,7 @@ export function registerSubscriptions(program: Command): void {
       await withPool(async (pool, config) => {
         const sub = await getSubscription(pool, parseId(id, 'subscription id'));
         if (!sub) throw new NotFoundError('subscription', id);
+        const { feedUrl, subscriptionFeed } = await import('../notify/feed.ts');
         const xml = await subscriptionFeed(pool, config.publicUrl, sub);
         if (flags.out) {
           await writeFile(flags.out, xml);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.ts';
 import { parseImportFile, readImportSource, type ImportFormat } from '../targets/import-file.ts';
-import { countWatched, planImport, storeImport, type ImportDefaults, type ImportPlan, type ImportReport } from '../targets/import-targets.ts';
+import type { ImportDefaults, ImportPlan, ImportReport } from '../targets/import-targets.ts';
 import { createStageProgress } from './progress.ts';
 import { collect, withContext, withPool, type CommonFlags } from './runtime.ts';
 
@@ -78,6 +78,8 @@ export function registerImport(targets: Command): void {
       const format = parseFormat(flags.format);
       const parsed = parseImportFile(await readImportSource(file), format);
       const defaults: ImportDefaults = { every: flags.every, cron: flags.cron, fetcher: flags.fetcher, tags: flags.tag };
+      // Loaded here, not with the CLI: it brings in the queues.
+      const { countWatched, planImport, storeImport } = await import('../targets/import-targets.ts');
       if (flags.dryRun) {
         await withPool(async (pool, config) => {
           const plan = await planImport(config, parsed, defaults);

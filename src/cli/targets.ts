@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
-import { addTarget, removeTarget, setPaused } from '../targets/manage-targets.ts';
 import { targetDetail, targetLine } from './format.ts';
 import { registerImport } from './targets-import.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
+
+/** Changing targets loads the queues (BullMQ); listing and showing them does not need to. */
+const manageTargets = () => import('../targets/manage-targets.ts');
 
 interface AddFlags extends CommonFlags {
   name?: string;
@@ -46,6 +48,7 @@ export function registerTargets(program: Command): void {
     .option('--json', 'print the target as JSON')
     .action(async (url: string, flags: AddFlags) => {
       await withContext(async (ctx) => {
+        const { addTarget } = await manageTargets();
         const target = await addTarget(ctx, {
           url,
           name: flags.name,
@@ -96,6 +99,7 @@ export function registerTargets(program: Command): void {
       .option('--json', 'print the target as JSON')
       .action(async (id: string, flags: CommonFlags) => {
         await withContext(async (ctx) => {
+          const { setPaused } = await manageTargets();
           output(flags, await setPaused(ctx, parseId(id, 'target id'), paused), (t) => `${name}d ${targetLine(t)}`);
         });
       });
@@ -107,6 +111,7 @@ export function registerTargets(program: Command): void {
     .option('--json', 'print the removed target as JSON')
     .action(async (id: string, flags: CommonFlags) => {
       await withContext(async (ctx) => {
+        const { removeTarget } = await manageTargets();
         output(flags, await removeTarget(ctx, parseId(id, 'target id')), (t) => `removed ${targetLine(t)}`);
       });
     });

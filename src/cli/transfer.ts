@@ -3,7 +3,7 @@ import { migrate, migrationFiles } from '../db/migrate.ts';
 import { exportDatabase, type ExportReport } from '../transfer/export-database.ts';
 import { createExportWriter, readExportLines, STDIO } from '../transfer/export-file.ts';
 import { importDatabase, type ImportReport } from '../transfer/import-database.ts';
-import { reconcileTargetSchedules, resumePendingCaptures, type ReconcileResult } from '../queue/schedules.ts';
+import type { ReconcileResult } from '../queue/schedules.ts';
 import { AppError, DataDirLockedError } from '../errors.ts';
 import { createStageProgress } from './progress.ts';
 import { output, withContext, withPool, type CommonFlags } from './runtime.ts';
@@ -80,6 +80,7 @@ export function registerTransfer(program: Command): void {
         }
         // Postgres is the source of truth: the queue learns the imported targets' schedules, first captures still
         // owed and rechecks of suspected removals now, not at the next worker start.
+        const { reconcileTargetSchedules, resumePendingCaptures } = await import('../queue/schedules.ts');
         const schedules: ReconcileResult = await reconcileTargetSchedules(ctx.pool, ctx);
         const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
         return { file, ...imported, schedules, resumed };

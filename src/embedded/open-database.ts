@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import type { EmbeddedPostgres } from './embedded-postgres.ts';
 
 /** The Postgres a process works on, and the embedded database it opened for that, if it opened one. */
 export interface OpenedDatabase {
@@ -21,6 +21,8 @@ export type EmbeddedAccess = 'own' | 'attach';
 /** DATABASE_URL, or in the embedded mode the embedded database, reached as `access` says. */
 export async function openDatabase(config: Config, logger: Logger, access: EmbeddedAccess): Promise<OpenedDatabase> {
   if (config.databaseUrl !== undefined) return { url: config.databaseUrl, embedded: null, access: null };
+  // Loaded only here: PGlite takes a quarter of a second to load, which every CLI command would pay otherwise.
+  const { runningEmbeddedUrl, startEmbeddedPostgres } = await import('./embedded-postgres.ts');
   if (access === 'attach') {
     const running = await runningEmbeddedUrl(config.dataDir);
     if (running !== null) return { url: running, embedded: null, access: 'attached' };
