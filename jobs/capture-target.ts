@@ -60,6 +60,7 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
       unchanged: saved.change?.unchanged ?? null,
       lifecycle: saved.lifecycle,
       alerts: saved.alerts.map((a) => a.kind),
+      ...(saved.late ? { late: true } : {}),
       durationMs: saved.snapshot.durationMs,
     },
     'capture saved',

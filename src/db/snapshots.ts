@@ -120,6 +120,15 @@ export async function findPreviousAnswered(db: Queryable, targetId: number): Pro
   return rows[0] ? toSnapshot(rows[0]) : null;
 }
 
+/** Whether a capture of the target that began after `startedAt` is stored already. */
+export async function hasCaptureStartedAfter(db: Queryable, targetId: number, startedAt: Date): Promise<boolean> {
+  const { rows } = await db.query<{ later: boolean }>(
+    'select exists (select 1 from snapshots where target_id = $1 and started_at > $2) as later',
+    [targetId, startedAt],
+  );
+  return rows[0]!.later;
+}
+
 /** A target's snapshots, newest first. */
 export async function listSnapshots(db: Queryable, targetId: number, limit = 100): Promise<Snapshot[]> {
   const { rows } = await db.query<SnapshotRow>(

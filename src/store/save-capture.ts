@@ -3,7 +3,7 @@ import type { CaptureResult, PageFacts } from '../capture/types.ts';
 import { NotFoundError } from '../errors.ts';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';
-import { findPreviousAnswered, findSnapshotByJob, getSnapshot, insertSnapshot, type NewSnapshot, type Snapshot } from '../db/snapshots.ts';
+import { findPreviousAnswered, findSnapshotByJob, getSnapshot, hasCaptureStartedAfter, insertSnapshot, type NewSnapshot, type Snapshot } from '../db/snapshots.ts';
 import { getChangeForSnapshot, insertChange, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import { raiseAlert } from './raise-alert.ts';
@@ -27,6 +27,11 @@ export interface SavedCapture {
   lifecycle: Lifecycle | null;
   /** Whether a removal is suspected and a confirming capture should follow soon. */
   recheck: boolean;
+  /**
+   * True when a capture that began later was saved first (two in flight for one target): this one is kept as
+   * evidence, but neither compared nor judged, so an older view of the page never overrides a newer one.
+   */
+  late: boolean;
 }
 
 /** How a capture is judged, decided outside the transaction (the outcome, the host's not-found page). */
@@ -61,7 +66,7 @@ export async function findSavedCapture(db: Queryable, targetId: number, jobId: s
   if (!snapshot) return null;
   const change = await getChangeForSnapshot(db, snapshot.id);
   const state = await getWatchState(db, targetId);
-  return { snapshot, change, alerts: await listAlerts(db, { snapshotId: snapshot.id }), replayed: true, lifecycle: state?.lifecycle ?? null, recheck: false };
+  return { snapshot, change, alerts: await listAlerts(db, { snapshotId: snapshot.id }), replayed: true, lifecycle: state?.lifecycle ?? null, recheck: false, late: false };
 }
 
 /**
@@ -157,7 +162,9 @@ export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, 
       // Targets captured before watch states existed start from their last live snapshot.
       baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : null,
     };
+    const late = await hasCaptureStartedAfter(db, target.id, result.startedAt);
     const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.verdict, previous);
+    if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, late };
     const sawPage = answered(snapshot);
     const content = contentOf(result, sawPage ? facts : null);
 
@@ -197,6 +204,6 @@ export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, 
     for (const draft of step.alerts) {
       alerts.push(await raiseAlert(db, { ...draft, targetId: target.id, snapshotId: snapshot.id, changeId: change?.id ?? null }));
     }
-    return { snapshot, change, alerts, replayed: false, lifecycle: nextState.lifecycle, recheck: step.recheck };
+    return { snapshot, change, alerts, replayed: false, lifecycle: nextState.lifecycle, recheck: step.recheck, late };
   });
 }

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { articleFor, watchPage } from '../helpers/watch.ts';
 import { flintlockArticle, type ArticleSpec } from '../../src/demo/fixture-site.ts';
+import { captureTarget } from '../../src/capture/capture.ts';
+import { captureRequestFor } from '../../src/capture/limits.ts';
+import { requireTarget } from '../../src/db/targets.ts';
+import { classifyOutcome } from '../../src/detect/outcome.ts';
+import { saveCapture } from '../../src/store/save-capture.ts';
 
 const GOITA = flintlockArticle.paragraphs.find((p) => p.includes('Goita'))!;
 
@@ -84,5 +89,31 @@ describe('no false alarms through real captures of the fixture site', () => {
     expect(await page.captureTimes(2)).toEqual([]);
     rig.site.article(page.path, spec);
     expect(await page.captureTimes(1)).toEqual([]);
+  });
+
+  it('raises nothing for a capture of the page gone that is saved after a later capture of it back', async () => {
+    // Removals raised at the first sighting: the late capture alone would be enough to raise one.
+    const spec = articleFor('/news/overtaken');
+    const page = await watchPage(rig.ctx, rig.site, '/news/overtaken', spec, { confirm: 1 });
+    await page.capture();
+    rig.site.gone(page.path, 404);
+    const target = await requireTarget(rig.ctx.pool, page.targetId);
+    const { request, limits } = captureRequestFor(target, rig.ctx.config);
+    // Captured now, saved last: a slow capture overtaken by another of the same target (a manual check, a recheck).
+    const slow = await captureTarget(rig.ctx.browser, request, limits, rig.ctx.logger);
+    expect(slow.status).toBe(404);
+    rig.site.article(page.path, spec);
+    expect((await page.capture()).alerts).toEqual([]);
+
+    const late = await saveCapture(rig.ctx.pool, target, 'overtaken-1', slow, {
+      verdict: classifyOutcome({ status: slow.status, errorCode: null, headers: slow.headers, facts: slow.facts, finalUrl: slow.finalUrl }),
+      probe: null,
+      unreachableAfterMs: rig.ctx.config.unreachableAfterMs,
+      maxRechecks: rig.ctx.config.maxRechecks,
+    });
+    // Kept as evidence, neither compared nor judged.
+    expect(late).toMatchObject({ late: true, alerts: [], change: null, lifecycle: 'live', recheck: false });
+    expect(late.snapshot).toMatchObject({ status: 404, outcome: { kind: 'gone' } });
+    expect(await page.captureTimes(2)).toEqual([]);
   });
 });
