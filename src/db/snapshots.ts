@@ -105,16 +105,16 @@ export async function findSnapshotByJob(db: Queryable, targetId: number, jobId: 
 }
 
 /**
- * The latest snapshot in which the site itself answered (outcome ok or gone; for snapshots from before outcomes
- * were kept, any with a status): what a new capture's change record is taken against. A timeout or a firewall
- * page in between is not the page, so it is passed over.
+ * The latest capture (the one that began last) in which the site itself answered (outcome ok or gone; for
+ * snapshots from before outcomes were kept, any with a status): what a new capture's change record is taken
+ * against. A timeout or a firewall page in between is not the page, so it is passed over.
  */
 export async function findPreviousAnswered(db: Queryable, targetId: number): Promise<Snapshot | null> {
   const { rows } = await db.query<SnapshotRow>(
     `select * from snapshots where id = coalesce(
-       (select id from snapshots where target_id = $1 and outcome in ('ok', 'gone') order by id desc limit 1),
-       (select id from snapshots where target_id = $1 and outcome is null and status is not null order by id desc limit 1),
-       (select id from snapshots where target_id = $1 order by id desc limit 1))`,
+       (select id from snapshots where target_id = $1 and outcome in ('ok', 'gone') order by started_at desc, id desc limit 1),
+       (select id from snapshots where target_id = $1 and outcome is null and status is not null order by started_at desc, id desc limit 1),
+       (select id from snapshots where target_id = $1 order by started_at desc, id desc limit 1))`,
     [targetId],
   );
   return rows[0] ? toSnapshot(rows[0]) : null;
