@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
 import { InvalidInputError } from '../errors.ts';
-
 import { parseDuration } from '../targets/schedule.ts';
 import type { CheckResult } from '../checks/check-now.ts';
 import { alertLine, changeText, snapshotLine } from './format.ts';

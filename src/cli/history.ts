@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { requireTarget } from '../db/targets.ts';
 import { listSnapshots } from '../db/snapshots.ts';
 import { listAlerts } from '../db/alerts.ts';
-
 import { alertLine, snapshotLine } from './format.ts';
 import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
 

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { requireTarget } from '../../../db/targets.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Context } from '../../../context.ts';
 import { AppError, NotFoundError } from '../../../errors.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { getBlob } from '../../../db/blobs.ts';
 import { getSnapshot, listSnapshotsPage, type Snapshot } from '../../../db/snapshots.ts';
-
+import { requireTarget } from '../../../db/targets.ts';
 import { buildSnapshotDiff, loadSnapshotFacts } from '../../../review/snapshot-diff.ts';
 import { bytesResponse, idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
