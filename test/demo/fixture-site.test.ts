@@ -171,11 +171,22 @@ describe('FixtureSite article scripts in Chromium', () => {
 
       await page.goto(site.url('/news/js'), { waitUntil: 'domcontentloaded' });
       const written = 'document.querySelectorAll("#article-lead p, #article-rest p").length';
-      expect(await page.evaluate(written)).toBe(0);
       await page.waitForFunction(`${written} === ${flintlockArticle.paragraphs.length}`, undefined, { timeout: 5_000 });
       expect(await page.evaluate('document.querySelector("#article-lead p").textContent')).toBe(flintlockArticle.paragraphs[0]);
     } finally {
       await context.close();
+    }
+    // Without scripts the body never appears: it is not in the served HTML. (Reading the DOM right after
+    // DOMContentLoaded instead raced the 300 ms timer on a loaded machine.)
+    const noScripts = await (await host.get()).newContext({ javaScriptEnabled: false });
+    try {
+      const page = await noScripts.newPage();
+      await page.goto(site.url('/news/js'), { waitUntil: 'load' });
+      await page.waitForTimeout(500);
+      expect(await page.evaluate('document.querySelectorAll("#article-lead p, #article-rest p").length')).toBe(0);
+      expect(await page.evaluate('document.querySelector("#article-body-data") !== null')).toBe(true);
+    } finally {
+      await noScripts.close();
     }
   });
 });
