@@ -68,12 +68,14 @@ describe.each(stores)('the per-host gate shared through %s', (_name, open) => {
   });
 
   it('keeps the gap between two starts on one host, across gates (workers) sharing the store', async () => {
-    const one = store.gate({ perHost: 2, gapMs: 400 });
-    const other = store.gate({ perHost: 2, gapMs: 400 });
+    // Long enough that the second ask reaches the store inside the gap even when a query or the event loop stalls.
+    const gapMs = 2_000;
+    const one = store.gate({ perHost: 2, gapMs });
+    const other = store.gate({ perHost: 2, gapMs });
     expect(await one.acquire('gap.example', 'g-1', 60_000)).toEqual({ granted: true });
     const early = await other.acquire('gap.example', 'g-2', 60_000);
     expect(early).toMatchObject({ granted: false, reason: 'gap' });
-    expect(early.granted === false && early.retryInMs).toBeLessThanOrEqual(400 + 500);
+    expect(early.granted === false && early.retryInMs).toBeLessThanOrEqual(gapMs + 500);
     await sleep(early.granted ? 0 : early.retryInMs);
     expect(await other.acquire('gap.example', 'g-2', 60_000)).toEqual({ granted: true });
     expect(await one.acquire('gap.example', 'g-3', 60_000)).toMatchObject({ granted: false });
@@ -81,9 +83,11 @@ describe.each(stores)('the per-host gate shared through %s', (_name, open) => {
 
   it('frees the slot of a holder that died, once its lease ends', async () => {
     const gate = store.gate({ perHost: 1, gapMs: 0 });
-    expect(await gate.acquire('crash.example', 'dead-job', 200)).toEqual({ granted: true });
+    // Long enough that the second ask reaches the store before the lease ends even when a query or the event loop stalls.
+    const leaseMs = 2_000;
+    expect(await gate.acquire('crash.example', 'dead-job', leaseMs)).toEqual({ granted: true });
     expect(await gate.acquire('crash.example', 'next-job', 60_000)).toMatchObject({ granted: false, reason: 'busy' });
-    await sleep(300);
+    await sleep(leaseMs + 100);
     expect(await gate.acquire('crash.example', 'next-job', 60_000)).toEqual({ granted: true });
   });
 
