@@ -1,4 +1,4 @@
-import { Queue, QueueEvents, Worker, type JobsOptions, type PostgresPoolConfig, type Processor, type WorkerOptions } from 'bullmq';
+import { Queue, QueueEvents, Worker, type JobsOptions, type PostgresPoolConfig, type Processor, type QueueEventsOptions, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { ConfigError, ServiceUnavailableError } from '../errors.ts';
@@ -118,10 +118,13 @@ export function createWorker<D, R>(
   return new Worker<D, R, string>(name, processor, { connection: backend.redis, prefix: config.queuePrefix, ...common });
 }
 
-/** Listens to a queue's job events (completed, failed), for callers that wait on jobs. */
-export function createQueueEvents(name: string, config: Config, backend: QueueBackend): QueueEvents {
-  if (backend.kind === 'postgres') return new PostgresQueueClasses.QueueEvents(name, { connection: backend.connection }) as unknown as QueueEvents;
-  return new QueueEvents(name, { connection: backend.redis, prefix: config.queuePrefix });
+/**
+ * Listens to a queue's job events (completed, failed), for callers that wait on jobs. By default it hears only
+ * events from when it starts reading; `lastEventId` starts it from an earlier event (`'0'`: all kept).
+ */
+export function createQueueEvents(name: string, config: Config, backend: QueueBackend, options: Pick<QueueEventsOptions, 'lastEventId'> = {}): QueueEvents {
+  if (backend.kind === 'postgres') return new PostgresQueueClasses.QueueEvents(name, { connection: backend.connection, ...options }) as unknown as QueueEvents;
+  return new QueueEvents(name, { connection: backend.redis, prefix: config.queuePrefix, ...options });
 }
 
 export function createCaptureQueue(config: Config, backend: QueueBackend): CaptureQueue {
