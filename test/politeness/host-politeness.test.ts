@@ -7,23 +7,35 @@ import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 
-/** A site that answers every page after `delayMs`, and counts how many requests per Host header it serves at once. */
-function startSlowSite(delayMs: number): Promise<{ server: Server; port: number; peak: Map<string, number>; overall: () => number }> {
+/**
+ * A site that answers every page after `delayMs`, and counts how many requests per Host header it serves at once.
+ * Pages are held until pages of two hosts are in flight together, or until `meetMs` after the first page: two
+ * hosts captured side by side then overlap however far apart their captures start, and a worker that runs one
+ * host at a time never makes them meet.
+ */
+function startSlowSite(delayMs: number, meetMs: number): Promise<{ server: Server; port: number; peak: Map<string, number>; overall: () => number }> {
   const inFlight = new Map<string, number>();
   const peak = new Map<string, number>();
   let now = 0;
   let overall = 0;
+  let meet = () => {};
+  const met = new Promise<void>((resolve) => (meet = resolve));
+  let giveUp: NodeJS.Timeout | undefined;
   const server = createServer((req, res) => {
     if (req.url === '/favicon.ico') return void res.writeHead(404).end();
     const host = (req.headers.host ?? '').split(':')[0]!;
     inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
     peak.set(host, Math.max(peak.get(host) ?? 0, inFlight.get(host)!));
     overall = Math.max(overall, ++now);
-    setTimeout(() => {
-      inFlight.set(host, inFlight.get(host)! - 1);
-      now -= 1;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<title>${req.url}</title><p>Page ${req.url} on ${host}.</p>`);
-    }, delayMs);
+    if ([...inFlight.values()].filter((n) => n > 0).length >= 2) meet();
+    giveUp ??= setTimeout(meet, meetMs).unref();
+    void met.then(() =>
+      setTimeout(() => {
+        inFlight.set(host, inFlight.get(host)! - 1);
+        now -= 1;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<title>${req.url}</title><p>Page ${req.url} on ${host}.</p>`);
+      }, delayMs),
+    );
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, peak, overall: () => overall })));
 }
@@ -38,7 +50,9 @@ describe('politeness: one capture per host at a time, across the worker, while o
     db = await createTestDatabase();
     // The defaults a deployment runs with (one at a time per host), and room for four captures at once.
     ctx = await createTestContext(db.url, { SCRUBWATCH_HOST_CONCURRENCY: '1', SCRUBWATCH_HOST_GAP: '200ms', SCRUBWATCH_CONCURRENCY: '4' });
-    site = await startSlowSite(600);
+    // Well inside the 45 s capture timeout, and short enough that a worker running one host at a time fails on
+    // the overlap check below rather than on the test timeout.
+    site = await startSlowSite(600, 20_000);
     worker = await startWorker(ctx);
   });
   afterAll(async () => {
