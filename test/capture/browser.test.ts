@@ -8,6 +8,7 @@ import { createBrowserHost, findChromium, type BrowserHost } from '../../src/cap
 import { capturePage } from '../../src/capture/capture-page.ts';
 import { BrowserCrashedError, ServiceUnavailableError } from '../../src/errors.ts';
 import { startFixtureSite } from '../../src/demo/fixture-site.ts';
+import { browserMainPids, isAlive, stillRunning } from '../helpers/processes.ts';
 
 /** Chromium processes descended from this test process, by pid. */
 function chromiumDescendants(): number[] {
@@ -114,12 +115,16 @@ describe('BrowserHost', () => {
 
   it('closes so that no Chromium process of ours remains, twice without harm, and refuses use afterwards', async () => {
     await host.get();
-    expect(chromiumDescendants().length).toBeGreaterThan(0);
+    const chromium = chromiumDescendants();
+    const mains = await browserMainPids(process.pid);
+    expect(mains.length).toBeGreaterThan(0);
     await host.close();
     await host.close();
-    // Chromium's helper processes exit just after the browser process.
-    const deadline = Date.now() + 3_000;
-    while (chromiumDescendants().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // close() returns once the browser process has exited; a close that left it running fails here.
+    expect(mains.filter(isAlive)).toEqual([]);
+    // Its helpers (zygote, renderers, utility processes) exit just after it, not with it. Followed by pid: once
+    // the browser process is gone they are no longer our descendants.
+    expect(await stillRunning(chromium, 5_000)).toEqual([]);
     expect(chromiumDescendants()).toEqual([]);
     await expect(host.get()).rejects.toThrow(ServiceUnavailableError);
   });
