@@ -94,7 +94,8 @@ describe('fetchHttp failures and edge cases', () => {
     const started = Date.now();
     const result = await fetchPath('/news/slow', { timeoutMs: 1_500 });
     expect(result.error).toEqual({ code: 'timeout', message: 'capture exceeded 1500 ms' });
-    expect(Date.now() - started).toBeLessThan(2_500);
+    // Room for a busy event loop: without the deadline the fetch would wait for the page until the test times out.
+    expect(Date.now() - started).toBeLessThan(1_500 + 2_000);
     expect(result.facts).toBeNull();
   });
 

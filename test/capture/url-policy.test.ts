@@ -115,7 +115,8 @@ describe('assertUrlAllowed', () => {
   it('lets a name that does not resolve through, so the capture records a dns error', async () => {
     const started = Date.now();
     await expect(assertUrlAllowed('http://no-such-host.invalid/', false, 2_000)).resolves.toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(2_500);
+    // Where no DNS server answers, the whole 2 s cap is spent; left to the resolver (5 s a try by default) it is longer.
+    expect(Date.now() - started).toBeLessThan(2_000 + 2_000);
   });
 
   it('rejects a URL that does not parse as invalid input', async () => {
