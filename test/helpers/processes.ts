@@ -75,6 +75,19 @@ export async function browserMainPids(rootPid: number): Promise<number[]> {
   return (await chromiumPids(rootPid)).filter((pid) => parentPid(pid) === rootPid);
 }
 
+/**
+ * Those of `pids` still running after up to `withinMs`. A closed browser's main process is gone once `close()`
+ * returns, but its helpers (zygote, renderers, utility processes) exit just after it, not with it.
+ */
+export async function stillRunning(pids: number[], withinMs: number): Promise<number[]> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const left = pids.filter(isAlive);
+    if (left.length === 0 || Date.now() > until) return left;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Resident set size of one process in bytes (0 when it is gone). */
 export function rssBytes(pid: number): number {
   try {
