@@ -7,8 +7,11 @@ import { testEnv } from '../helpers/context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SESSION_COOKIE } from '../../src/http/auth/plugin.ts';
 
-/** The session lasts this long in this file's server: short enough to wait out, long enough to use first. */
-const TTL_MS = 3_000;
+/**
+ * The session lasts this long in this file's server: short enough to wait out, long enough that signing in and
+ * the requests that must still count as signed in fit inside it on a loaded machine.
+ */
+const TTL_MS = 8_000;
 
 describe('UI sessions expire and end with their token', () => {
   let db: TestDatabase;
