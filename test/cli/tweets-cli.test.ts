@@ -6,6 +6,7 @@ import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { startFakeOembed, type FakeOembed } from '../helpers/oembed-server.ts';
 import { articleFor } from '../helpers/watch.ts';
+import { unscheduleForCli } from '../helpers/unschedule.ts';
 import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 
 const ID = '1097535219338194944';
@@ -46,6 +47,8 @@ describe('watching tweets through the CLI and a real worker', () => {
     oembed.answer(ID, { status: 200, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019' });
     const tweet = await cli<{ id: number; kind: string; url: string }>('targets', 'add', `https://x.com/USAfricaCommand/status/${ID}?s=20`);
     expect(tweet).toMatchObject({ kind: 'tweet', url: `https://twitter.com/i/web/status/${ID}` });
+    // Only the checks below may probe it: a first probe of its own after the 404 would raise the deletion early.
+    await unscheduleForCli(env, [{ id: tweet.id, kind: 'tweet' }]);
     const duplicate = await runCli(['targets', 'add', `https://mobile.twitter.com/USAfricaCommand/status/${ID}`], env);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toMatch(`id ${tweet.id}`);
@@ -55,6 +58,7 @@ describe('watching tweets through the CLI and a real worker', () => {
 
     site.article('/news/embeds', articleFor('/news/embeds', { tweet: { statusId: ID, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019' } }));
     const page = await cli<{ id: number }>('targets', 'add', site.url('/news/embeds'));
+    await unscheduleForCli(env, [{ id: page.id, kind: 'page' }]);
     await cli('check', String(page.id));
 
     oembed.answer(ID, { status: 404 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTarget } from '../../src/targets/manage-targets.ts';
+import type { NewTargetInput } from '../../src/targets/target-input.ts';
 import { checkInline, checkThroughQueue } from '../../src/checks/check-now.ts';
 import { countBlobs, getBlob } from '../../src/db/blobs.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
@@ -9,6 +10,7 @@ import { runCapture } from '../../jobs/capture-target.ts';
 import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
+import { unschedule } from '../helpers/unschedule.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
 
@@ -36,6 +38,13 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     await db?.drop();
   });
 
+  /** A target captured only when a test asks: its own first capture or schedule firing mid-test would add a snapshot. */
+  async function watch(input: NewTargetInput) {
+    const target = await addTarget(ctx, input);
+    await unschedule(ctx, target);
+    return target;
+  }
+
   async function check(targetId: number) {
     const [result] = await checkThroughQueue(ctx, [{ id: targetId, kind: 'page' }], 60_000, noop);
     return result!;
@@ -43,7 +52,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
 
   it('captures an article through the queue and stores its parts as blobs', async () => {
     site.article('/news/flintlock-2019', flintlockArticle);
-    const target = await addTarget(ctx, { url: site.url('/news/flintlock-2019'), every: '6h' });
+    const target = await watch({ url: site.url('/news/flintlock-2019'), every: '6h' });
     const { snapshot, change, alerts } = await check(target.id);
 
     expect(snapshot).toMatchObject({ targetId: target.id, status: 200, error: null, finalUrl: site.url('/news/flintlock-2019'), fetcher: 'browser' });
@@ -74,7 +83,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   });
 
   it('re-captures an unchanged page without adding blob rows, and records it as unchanged', async () => {
-    const target = await addTarget(ctx, { url: site.url('/news/unchanged'), every: '6h' });
+    const target = await watch({ url: site.url('/news/unchanged'), every: '6h' });
     site.article('/news/unchanged', flintlockArticle);
     const first = await check(target.id);
     const blobsBefore = await countBlobs(ctx.pool);
@@ -93,7 +102,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   });
 
   it('takes the screenshot and photos again as soon as the page reads differently', async () => {
-    const target = await addTarget(ctx, { url: site.url('/news/retitled'), every: '6h' });
+    const target = await watch({ url: site.url('/news/retitled'), every: '6h' });
     site.article('/news/retitled', flintlockArticle);
     const first = await check(target.id);
     site.article('/news/retitled', { ...flintlockArticle, title: `${flintlockArticle.title} (updated)` });
@@ -107,7 +116,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   });
 
   it('records what was cut when a paragraph, a photo and the embedded tweet are removed', async () => {
-    const target = await addTarget(ctx, { url: site.url('/news/edited'), every: '6h' });
+    const target = await watch({ url: site.url('/news/edited'), every: '6h' });
     site.article('/news/edited', flintlockArticle);
     await check(target.id);
     const goita = flintlockArticle.paragraphs[2]!;
@@ -130,7 +139,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   it.each([404, 410] as const)('raises page_removed once the article answers %i at two captures in a row', async (status) => {
     const path = `/news/deleted-${status}`;
     site.article(path, flintlockArticle);
-    const target = await addTarget(ctx, { url: site.url(path), every: '6h' });
+    const target = await watch({ url: site.url(path), every: '6h' });
     const before = await check(target.id);
     site.gone(path, status);
     const first = await check(target.id);
@@ -163,7 +172,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   it('compares across a timeout: 200, then a hang, then 404 still raises the removal', async () => {
     const path = '/news/flaky-then-gone';
     site.article(path, flintlockArticle);
-    const target = await addTarget(ctx, { url: site.url(path), every: '6h', options: { timeoutMs: 3_000, confirm: 1 } });
+    const target = await watch({ url: site.url(path), every: '6h', options: { timeoutMs: 3_000, confirm: 1 } });
     const ok = await check(target.id);
     site.hang(path);
     const hung = await check(target.id);
@@ -179,7 +188,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
 
   it('ends a hanging page as a timeout error within the cap, not a stuck job', async () => {
     site.hang('/news/hangs');
-    const target = await addTarget(ctx, { url: site.url('/news/hangs'), every: '6h', options: { timeoutMs: 2_000 } });
+    const target = await watch({ url: site.url('/news/hangs'), every: '6h', options: { timeoutMs: 2_000 } });
     const started = Date.now();
     const { snapshot, alerts } = await check(target.id);
     const elapsed = Date.now() - started;
@@ -190,7 +199,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   });
 
   it('records a refused connection as a network error, never as a removal', async () => {
-    const target = await addTarget(ctx, { url: `http://127.0.0.1:${await closedPort()}/closed-port`, every: '6h' });
+    const target = await watch({ url: `http://127.0.0.1:${await closedPort()}/closed-port`, every: '6h' });
     const { snapshot, alerts } = await check(target.id);
     expect(snapshot.error?.code).toBe('refused');
     expect(snapshot.status).toBeNull();
@@ -199,7 +208,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
 
   it('is idempotent per job: running the same job twice keeps one snapshot', async () => {
     site.article('/news/idempotent', flintlockArticle);
-    const target = await addTarget(ctx, { url: site.url('/news/idempotent'), every: '6h' });
+    const target = await watch({ url: site.url('/news/idempotent'), every: '6h' });
     const first = await runCapture(ctx, target.id, 'job-replayed');
     const hitsAfterFirst = site.hits('/news/idempotent');
     const second = await runCapture(ctx, target.id, 'job-replayed');
@@ -210,7 +219,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
 
   it('captures with the plain-HTTP fetcher too, inline', async () => {
     site.article('/news/plain', flintlockArticle);
-    const target = await addTarget(ctx, { url: site.url('/news/plain'), every: '6h', fetcher: 'http' });
+    const target = await watch({ url: site.url('/news/plain'), every: '6h', fetcher: 'http' });
     const [result] = await checkInline(ctx, [target], noop);
     expect(result!.snapshot).toMatchObject({ fetcher: 'http', status: 200, error: null });
     expect(result!.snapshot.parts.screenshot).toBeNull();

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { launchUiBrowser, signInAs, startUiServer, type UiServer } from '../helpers/ui.ts';
 import { articleFor } from '../helpers/watch.ts';
+import { unschedule } from '../helpers/unschedule.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
@@ -66,8 +67,8 @@ describe('review UI end to end: a target added, checked, edited, taken down, and
     await page.getByRole('button', { name: 'Add target' }).click();
     await page.waitForURL(/\/targets\/\d+\?done=added/);
     const targetId = Number(/\/targets\/(\d+)/.exec(page.url())![1]);
-    // The schedule's own first capture is dropped so the captures below are the only ones.
-    await server.ctx.captureQueue.remove(`first-${targetId}`);
+    // Its first capture and its schedule are dropped so the captures below are the only ones.
+    await unschedule(server.ctx, { id: targetId, kind: 'page' });
     expect(await page.getByRole('status').textContent()).toContain('Target added');
 
     await checkNow();
