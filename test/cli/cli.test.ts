@@ -65,7 +65,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
     expect(check.stderr).toMatch(/scrubwatch worker/);
   });
 
-  it('checks through a running worker, and raises page_removed when the article is deleted', async () => {
+  it('checks through a running worker, and raises page_removed when the article is deleted', { timeout: 180_000 }, async () => {
     worker = await startCli(['worker'], env, 'worker started');
     // The worker put target 1's schedule back from Postgres: only the two checks below may capture it.
     await unscheduleForCli(env, [{ id: 1, kind: 'page' }]);
@@ -95,7 +95,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
     expect(snapshots.map((s) => s.status)).toEqual([404, 200]);
   });
 
-  it('checks every active target at once with check --all, quietly in --json', async () => {
+  it('checks every active target at once with check --all, quietly in --json', { timeout: 180_000 }, async () => {
     site.article('/news/second', { ...flintlockArticle, title: 'Second story' });
     await runCli(['targets', 'add', site.url('/news/second'), '--tag', 'other'], env);
     const paused = await runCli(['targets', 'add', site.url('/news/paused'), '--json'], env);

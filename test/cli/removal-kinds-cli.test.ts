@@ -72,7 +72,7 @@ describe('every alert kind through the CLI and a real worker', () => {
     ['page_moved', 'low', (p) => { site.article(`${p}-moved`, spec(p)); site.redirect(p, `${p}-moved`); }, 1, 0],
     ['page_blocked', 'low', (p) => site.blocked(p), 2, 1_100],
     ['page_unreachable', 'low', (p) => site.fail(p, 502), 2, 1_100],
-  ])('%s (%s)', async (kind, severity, takeDown, checksAfter, pauseMs) => {
+  ])('%s (%s)', { timeout: 180_000 }, async (kind, severity, takeDown, checksAfter, pauseMs) => {
     const path = `/news/cli-${kind}`;
     site.article(path, spec(path));
     const added = await runCli(['targets', 'add', site.url(path), '--phrase', 'Assimi Goita', '--tag', kind, '--json'], env);
@@ -90,7 +90,7 @@ describe('every alert kind through the CLI and a real worker', () => {
     expect(alerts[0]).toMatchObject({ kind, severity, targetId: id });
   });
 
-  it('page_restored (low) when a removed page comes back', async () => {
+  it('page_restored (low) when a removed page comes back', { timeout: 180_000 }, async () => {
     const path = '/news/cli-restored';
     site.article(path, spec(path));
     const id = (JSON.parse((await runCli(['targets', 'add', site.url(path), '--confirm', '1', '--json'], env)).stdout) as { id: number }).id;

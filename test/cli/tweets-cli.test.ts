@@ -43,7 +43,7 @@ describe('watching tweets through the CLI and a real worker', () => {
     return JSON.parse(r.stdout) as T;
   };
 
-  it('adds a tweet by any URL form, probes it, finds the page embedding it, and flags its deletion', async () => {
+  it('adds a tweet by any URL form, probes it, finds the page embedding it, and flags its deletion', { timeout: 180_000 }, async () => {
     oembed.answer(ID, { status: 200, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019' });
     const tweet = await cli<{ id: number; kind: string; url: string }>('targets', 'add', `https://x.com/USAfricaCommand/status/${ID}?s=20`);
     expect(tweet).toMatchObject({ kind: 'tweet', url: `https://twitter.com/i/web/status/${ID}` });
