@@ -193,8 +193,11 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     const { snapshot, alerts } = await check(target.id);
     const elapsed = Date.now() - started;
     expect(snapshot.error?.code).toBe('timeout');
+    // The cap itself: the capture's duration is taken at its deadline.
     expect(snapshot.durationMs).toBeLessThan(2_000 + 1_500);
-    expect(elapsed).toBeLessThan(2_000 + 5_000);
+    // Not a stuck job: the page never answers, so without the cap the check would wait its whole 60 s. The job
+    // also closes the context (up to 2 s), saves and goes through the queue twice, which a loaded machine slows.
+    expect(elapsed).toBeLessThan(20_000);
     expect(alerts).toEqual([]);
   });
 
