@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
+import { waitUntil } from '../helpers/processes.ts';
 import { articleFor, watchPage } from '../helpers/watch.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
@@ -74,14 +75,21 @@ describe('an alert raised through the real capture loop reaches a webhook, an in
     expect(entry.id).toBe(`${ctx.config.publicUrl}/alerts/${alert.id}`);
     expect(entry.content).toContain('web.archive.org');
 
-    // Once each: nothing more arrives, and the outbox says so.
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(hook.received).toHaveLength(1);
-    expect(smtp.messages).toHaveLength(1);
-    expect((await listDeliveries(ctx.pool)).map((d) => [d.channel, d.status, d.attempts]).sort()).toEqual([
+    // The receivers saw the requests arrive; the worker records the outcome only once it has their answers.
+    const settled = await waitUntil('both deliveries to settle', async () => {
+      const deliveries = await listDeliveries(ctx.pool);
+      return deliveries.every((d) => d.status !== 'pending' && d.status !== 'sending') && deliveries;
+    }, 20_000);
+    const outbox = (deliveries: typeof settled) => deliveries.map((d) => [d.channel, d.status, d.attempts]).sort();
+    expect(outbox(settled)).toEqual([
       ['email', 'delivered', 1],
       ['webhook', 'delivered', 1],
     ]);
+    // Once each: nothing more arrives, and the outbox still says so.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(hook.received).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(1);
+    expect(outbox(await listDeliveries(ctx.pool))).toEqual(outbox(settled));
     // The first capture of an archived target asked Save Page Now for a public copy.
     expect(wayback.saves).toContain(site.url(page.path));
   });
