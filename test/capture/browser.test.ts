@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,28 +7,7 @@ import { createBrowserHost, findChromium, type BrowserHost } from '../../src/cap
 import { capturePage } from '../../src/capture/capture-page.ts';
 import { BrowserCrashedError, ServiceUnavailableError } from '../../src/errors.ts';
 import { startFixtureSite } from '../../src/demo/fixture-site.ts';
-import { browserMainPids, isAlive, stillRunning } from '../helpers/processes.ts';
-
-/** Chromium processes descended from this test process, by pid. */
-function chromiumDescendants(): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter((cols) => cols.length >= 3)
-    .map(([pid, ppid, ...comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm: comm.join(' ') }));
-  const ours = new Set([process.pid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const row of rows) {
-      if (ours.has(row.ppid) && !ours.has(row.pid)) {
-        ours.add(row.pid);
-        grew = true;
-      }
-    }
-  }
-  return rows.filter((r) => ours.has(r.pid) && /chrom/i.test(r.comm)).map((r) => r.pid);
-}
+import { browserMainPids, chromiumPids, isAlive, stillRunning } from '../helpers/processes.ts';
 
 describe('findChromium', () => {
   it('uses CHROMIUM_PATH when it is an executable file', () => {
@@ -70,7 +48,7 @@ describe('BrowserHost', () => {
   });
 
   it('launches lazily, once for concurrent callers, and logs which Chromium it found', async () => {
-    expect(chromiumDescendants()).toEqual([]);
+    expect(await chromiumPids(process.pid)).toEqual([]);
     const [a, b, c] = await Promise.all([host.get(), host.get(), host.get()]);
     expect(a).toBe(b);
     expect(b).toBe(c);
@@ -82,7 +60,7 @@ describe('BrowserHost', () => {
 
   it('launches a new browser after the old one died', async () => {
     const first = await host.get();
-    const before = chromiumDescendants();
+    const before = await chromiumPids(process.pid);
     expect(before.length).toBeGreaterThan(0);
     for (const pid of before) process.kill(pid, 'SIGKILL');
     await new Promise<void>((resolve) => (first.isConnected() ? first.once('disconnected', () => resolve()) : resolve()));
@@ -105,7 +83,7 @@ describe('BrowserHost', () => {
         pino({ level: 'silent' }),
       );
       while (site.hits('/news/slow') === 0) await new Promise((r) => setTimeout(r, 50));
-      for (const pid of chromiumDescendants()) process.kill(pid, 'SIGKILL');
+      for (const pid of await chromiumPids(process.pid)) process.kill(pid, 'SIGKILL');
       await expect(capturing).rejects.toThrow(BrowserCrashedError);
       expect((await host.get()).isConnected()).toBe(true);
     } finally {
@@ -115,7 +93,7 @@ describe('BrowserHost', () => {
 
   it('closes so that no Chromium process of ours remains, twice without harm, and refuses use afterwards', async () => {
     await host.get();
-    const chromium = chromiumDescendants();
+    const chromium = await chromiumPids(process.pid);
     const mains = await browserMainPids(process.pid);
     expect(mains.length).toBeGreaterThan(0);
     await host.close();
@@ -125,7 +103,7 @@ describe('BrowserHost', () => {
     // Its helpers (zygote, renderers, utility processes) exit just after it, not with it. Followed by pid: once
     // the browser process is gone they are no longer our descendants.
     expect(await stillRunning(chromium, 5_000)).toEqual([]);
-    expect(chromiumDescendants()).toEqual([]);
+    expect(await chromiumPids(process.pid)).toEqual([]);
     await expect(host.get()).rejects.toThrow(ServiceUnavailableError);
   });
 });
