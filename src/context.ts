@@ -13,14 +13,10 @@ import { migrateQueueSchema } from './queue/postgres-backend.ts';
 import {
   assertRedisReachable,
   createCaptureQueue,
-  createQueue,
   createRedis,
+  createTweetQueue,
   postgresQueueBackend,
   redisQueueBackend,
-  CAPTURE_JOB_OPTIONS,
-  TWEET_QUEUE,
-  type CaptureJobData,
-  type CaptureJobResult,
   type CaptureQueue,
   type QueueBackend,
 } from './queue/queues.ts';
@@ -90,7 +86,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
     throw err;
   }
   const captureQueue = createCaptureQueue(config, queueBackend);
-  const tweetQueue = createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, queueBackend, CAPTURE_JOB_OPTIONS);
+  const tweetQueue = createTweetQueue(config, queueBackend);
   const notifyQueue = createNotifyQueue(config, queueBackend);
   const browser = createBrowserHost(config, logger);
   const limits = { perHost: config.hostConcurrency, gapMs: config.hostGapMs };

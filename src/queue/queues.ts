@@ -131,6 +131,11 @@ export function createCaptureQueue(config: Config, backend: QueueBackend): Captu
   return createQueue<CaptureJobData, CaptureJobResult>(CAPTURE_QUEUE, config, backend, CAPTURE_JOB_OPTIONS);
 }
 
+/** Tweet probes: the same jobs as page captures, on their own queue so one rate limit holds them all. */
+export function createTweetQueue(config: Config, backend: QueueBackend): CaptureQueue {
+  return createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, backend, CAPTURE_JOB_OPTIONS);
+}
+
 export function createCaptureWorker(config: Config, backend: QueueBackend, processor: Processor<CaptureJobData, CaptureJobResult, string>): CaptureWorker {
   return createWorker(CAPTURE_QUEUE, config, backend, processor, { concurrency: config.concurrency });
 }

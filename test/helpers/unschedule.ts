@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config.ts';
 import type { Target } from '../../src/db/targets.ts';
-import { CAPTURE_JOB_OPTIONS, createCaptureQueue, createQueue, createRedis, redisQueueBackend, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult } from '../../src/queue/queues.ts';
+import { createCaptureQueue, createRedis, createTweetQueue, redisQueueBackend } from '../../src/queue/queues.ts';
 import { queueFor, schedulerId, type WatchQueues } from '../../src/queue/schedules.ts';
 
 type Unscheduled = Pick<Target, 'id' | 'kind'>;
@@ -32,7 +32,7 @@ export async function unscheduleForCli(env: Record<string, string>, targets: Uns
   const backend = redisQueueBackend(redis);
   const queues: WatchQueues = {
     captureQueue: createCaptureQueue(config, backend),
-    tweetQueue: createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, backend, CAPTURE_JOB_OPTIONS),
+    tweetQueue: createTweetQueue(config, backend),
   };
   try {
     for (const target of targets) await unschedule(queues, target);
