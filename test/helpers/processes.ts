@@ -75,17 +75,22 @@ export async function browserMainPids(rootPid: number): Promise<number[]> {
   return (await chromiumPids(rootPid)).filter((pid) => parentPid(pid) === rootPid);
 }
 
+/** What `read` still returns after up to `withinMs`: polled until it returns nothing or the time is up. */
+export async function leftAfter<T>(read: () => T[] | Promise<T[]>, withinMs: number): Promise<T[]> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const left = await read();
+    if (left.length === 0 || Date.now() > until) return left;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * Those of `pids` still running after up to `withinMs`. A closed browser's main process is gone once `close()`
  * returns, but its helpers (zygote, renderers, utility processes) exit just after it, not with it.
  */
-export async function stillRunning(pids: number[], withinMs: number): Promise<number[]> {
-  const until = Date.now() + withinMs;
-  for (;;) {
-    const left = pids.filter(isAlive);
-    if (left.length === 0 || Date.now() > until) return left;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+export function stillRunning(pids: number[], withinMs: number): Promise<number[]> {
+  return leftAfter(() => pids.filter(isAlive), withinMs);
 }
 
 /** Resident set size of one process in bytes (0 when it is gone). */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { descendants, isAlive } from './processes.ts';
+import { descendants, isAlive, leftAfter } from './processes.ts';
 
 /** A Chromium renderer process below this test process, with the CPU time it has used so far. */
 export interface Renderer {
@@ -28,11 +28,6 @@ export async function renderers(): Promise<Renderer[]> {
 }
 
 /** Polls until no renderer process remains or `withinMs` passes; returns those still there (empty when all went). */
-export async function waitForNoRenderers(withinMs: number): Promise<Renderer[]> {
-  const until = Date.now() + withinMs;
-  for (;;) {
-    const left = await renderers();
-    if (left.length === 0 || Date.now() > until) return left;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+export function waitForNoRenderers(withinMs: number): Promise<Renderer[]> {
+  return leftAfter(renderers, withinMs);
 }
