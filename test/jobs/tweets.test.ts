@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { startFakeOembed, type FakeOembed } from '../helpers/oembed-server.ts';
 import { articleFor } from '../helpers/watch.ts';
+import { waitUntil } from '../helpers/processes.ts';
 import { startFixtureSite, type FixtureSite, type TweetSpec } from '../../src/demo/fixture-site.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { findTargetByUrl, type Target } from '../../src/db/targets.ts';
@@ -136,9 +137,7 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
     const workers = [await startWorker(ctx), await startWorker(second)];
     try {
       const jobs = await ctx.tweetQueue.addBulk(targets.map((t) => ({ name: 'capture', data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: `rate-${t.id}` } })));
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && (await Promise.all(jobs.map((j) => j.isCompleted()))).some((done) => !done)) await new Promise((r) => setTimeout(r, 200));
-      expect(await Promise.all(jobs.map((j) => j.isCompleted()))).toEqual(jobs.map(() => true));
+      await waitUntil('all six probes to complete', async () => (await Promise.all(jobs.map((j) => j.isCompleted()))).every(Boolean), 20_000, 200);
       // The limiter spaces the jobs' starts, so measure those: when each request reached oEmbed also counts the
       // target lookup and connection setup, which differ from probe to probe.
       const started = await Promise.all(jobs.map(async (j) => (await ctx.tweetQueue.getJob(j.id!))?.processedOn ?? Number.NaN));
