@@ -7,7 +7,7 @@ import { createBrowserHost, findChromium, type BrowserHost } from '../../src/cap
 import { capturePage } from '../../src/capture/capture-page.ts';
 import { BrowserCrashedError, ServiceUnavailableError } from '../../src/errors.ts';
 import { startFixtureSite } from '../../src/demo/fixture-site.ts';
-import { browserMainPids, chromiumPids, isAlive, stillRunning } from '../helpers/processes.ts';
+import { browserProcesses, chromiumPids, outlivedClose } from '../helpers/processes.ts';
 
 describe('findChromium', () => {
   it('uses CHROMIUM_PATH when it is an executable file', () => {
@@ -93,16 +93,11 @@ describe('BrowserHost', () => {
 
   it('closes so that no Chromium process of ours remains, twice without harm, and refuses use afterwards', async () => {
     await host.get();
-    const chromium = await chromiumPids(process.pid);
-    const mains = await browserMainPids(process.pid);
-    expect(mains.length).toBeGreaterThan(0);
+    const browsers = await browserProcesses(process.pid);
+    expect(browsers.main.length).toBeGreaterThan(0);
     await host.close();
     await host.close();
-    // close() returns once the browser process has exited; a close that left it running fails here.
-    expect(mains.filter(isAlive)).toEqual([]);
-    // Its helpers (zygote, renderers, utility processes) exit just after it, not with it. Followed by pid: once
-    // the browser process is gone they are no longer our descendants.
-    expect(await stillRunning(chromium, 5_000)).toEqual([]);
+    expect(await outlivedClose(browsers)).toEqual({ main: [], all: [] });
     expect(await chromiumPids(process.pid)).toEqual([]);
     await expect(host.get()).rejects.toThrow(ServiceUnavailableError);
   });

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { testEnv } from '../helpers/context.ts';
 import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
-import { browserMainPids, chromiumPids, isAlive, stillRunning } from '../helpers/processes.ts';
+import { browserProcesses, outlivedClose } from '../helpers/processes.ts';
 import { unscheduleForCli } from '../helpers/unschedule.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 
@@ -113,17 +113,12 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
 
   it('shuts the worker down on SIGTERM, leaving no browser process behind', async () => {
     const pid = worker!.pid!;
-    const main = await browserMainPids(pid);
-    expect(main).toHaveLength(1);
-    const browsers = await chromiumPids(pid);
+    const browsers = await browserProcesses(pid);
+    expect(browsers.main).toHaveLength(1);
     const exited = new Promise<number | null>((resolve) => worker!.on('exit', (code) => resolve(code)));
     worker!.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(worker!.logs()).toContain('"msg":"shutdown complete"');
-    // Closing a browser waits for its main process to exit, and the worker exits after that: one still running
-    // was never closed. Checked at once, since an orphan sees its pipe close and exits within moments on its own.
-    // The helpers (zygote, renderers, utility processes) exit just after the main process, not with it.
-    expect(main.filter(isAlive)).toEqual([]);
-    expect(await stillRunning(browsers, 5_000)).toEqual([]);
+    expect(await outlivedClose(browsers)).toEqual({ main: [], all: [] });
   });
 });

@@ -85,12 +85,25 @@ export async function leftAfter<T>(read: () => T[] | Promise<T[]>, withinMs: num
   }
 }
 
+/** A moment's Chromium processes below a root: the browsers' main processes, and all of their processes. */
+export interface BrowserProcesses {
+  main: number[];
+  all: number[];
+}
+
+export async function browserProcesses(rootPid: number): Promise<BrowserProcesses> {
+  return { main: await browserMainPids(rootPid), all: await chromiumPids(rootPid) };
+}
+
 /**
- * Those of `pids` still running after up to `withinMs`. A closed browser's main process is gone once `close()`
- * returns, but its helpers (zygote, renderers, utility processes) exit just after it, not with it.
+ * Which of `before` outlived closing their browsers. Closing a browser waits for its main process to exit, so a
+ * main process still running was never closed: checked at once, since an orphan sees its pipe close and exits
+ * within moments on its own. The helpers (zygote, renderers, utility processes) exit just after the main process,
+ * not with it, and get 5 s; they are followed by pid, as once the main process is gone they are nobody's descendants.
  */
-export function stillRunning(pids: number[], withinMs: number): Promise<number[]> {
-  return leftAfter(() => pids.filter(isAlive), withinMs);
+export async function outlivedClose(before: BrowserProcesses): Promise<BrowserProcesses> {
+  const main = before.main.filter(isAlive);
+  return { main, all: await leftAfter(() => before.all.filter(isAlive), 5_000) };
 }
 
 /** Resident set size of one process in bytes (0 when it is gone). */
