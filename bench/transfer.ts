@@ -57,7 +57,7 @@ async function measured(fn: () => Promise<unknown>): Promise<{ seconds: number; 
 }
 
 async function exportTo(pool: Pool, file: string): Promise<{ seconds: number; peakMiB: number; bytes: number }> {
-  const writer = createExportWriter(file, true);
+  const writer = await createExportWriter(file, true);
   let bytes = 0;
   const m = await measured(async () => {
     await exportDatabase(pool, writer.sink);

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { getSubscription, listSubscriptions } from '../db/subscriptions.ts';
 import { NotFoundError } from '../errors.ts';
+import { writeFileAtomically } from '../files/atomic-file.ts';
 import type { PublicSubscription } from '../notify/manage-subscriptions.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
 
@@ -114,7 +114,7 @@ export function registerSubscriptions(program: Command): void {
         const { feedUrl, subscriptionFeed } = await import('../notify/feed.ts');
         const xml = await subscriptionFeed(pool, config.publicUrl, sub);
         if (flags.out) {
-          await writeFile(flags.out, xml);
+          await writeFileAtomically(flags.out, xml);
           output(flags, { id: sub.id, file: flags.out }, (r) => `wrote the feed of subscription #${r.id} to ${r.file}`);
           return;
         }

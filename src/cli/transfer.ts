@@ -44,7 +44,7 @@ export function registerTransfer(program: Command): void {
     .option('--force', 'replace the file if it exists')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, flags: ExportFlags) => {
-      const writer = createExportWriter(file, flags.force ?? false);
+      const writer = await createExportWriter(file, flags.force ?? false);
       const progress = createStageProgress(!flags.json && file !== STDIO);
       const result = await withPool(async (pool) => {
         try {

@@ -1,10 +1,9 @@
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { pipeline, Transform, type Readable, type Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { createGzip, createGunzip } from 'node:zlib';
 import { ExportFileError, InvalidInputError } from '../errors.ts';
+import { openAtomicFile } from '../files/atomic-file.ts';
 import { MAX_LINE_BYTES } from './export-format.ts';
 import type { LineSink } from './export-database.ts';
 
@@ -89,34 +88,29 @@ async function write(stream: Writable, text: string): Promise<void> {
 }
 
 /**
- * A destination for an export. A file is written beside its name (`<file>.partial`) and renamed only once
- * complete, so a file under the asked-for name is always a whole export; an existing file is kept unless
- * `overwrite`.
+ * A destination for an export. A file is written under a fresh name beside its own, owner-only, and renamed only
+ * once complete (see openAtomicFile), so a file under the asked-for name is always a whole export; an existing file
+ * is kept unless `overwrite`.
  */
-export function createExportWriter(path: string, overwrite: boolean): ExportWriter {
+export async function createExportWriter(path: string, overwrite: boolean): Promise<ExportWriter> {
   if (path === STDIO) {
     return { sink: (line) => write(process.stdout, `${line}\n`), finish: async () => 0, abort: async () => undefined };
   }
   if (existsSync(path) && !overwrite) throw new InvalidInputError('file', `${path} already exists; choose another name, or pass --force to replace it`);
-  const partial = `${path}.partial`;
-  // Owner-only: the file holds subscriptions' webhook secrets and the hashes of API tokens.
-  const file = createWriteStream(partial, { mode: 0o600 });
+  const file = await openAtomicFile(path);
   const gzip = isGzip(path) ? createGzip() : null;
   // pipeline, not pipe: a failing file (a full disk) fails the writes into gzip too, rather than leaving them waiting.
-  if (gzip) pipeline(gzip, file, () => undefined);
-  const head: Writable = gzip ?? file;
+  if (gzip) pipeline(gzip, file.stream, () => undefined);
+  const head: Writable = gzip ?? file.stream;
   return {
     sink: (line) => write(head, `${line}\n`),
     async finish() {
       head.end();
-      await finished(file);
-      await rename(partial, path);
-      return file.bytesWritten;
+      return file.commit();
     },
     async abort() {
       head.destroy();
-      file.destroy();
-      await rm(partial, { force: true });
+      await file.discard();
     },
   };
 }
