@@ -5,6 +5,7 @@ import { getTarget } from '../src/db/targets.ts';
 import { captureTarget } from '../src/capture/capture.ts';
 import { captureRequestFor } from '../src/capture/limits.ts';
 import { classifyOutcome } from '../src/detect/outcome.ts';
+import { compileOperatorPatterns } from '../src/detect/operator-patterns.ts';
 import { hostNotFoundPage } from '../src/probes/host-not-found.ts';
 import { findSavedCapture, saveCapture, type SavedCapture } from '../src/store/save-capture.ts';
 import { findPreviousAnswered } from '../src/db/snapshots.ts';
@@ -34,9 +35,11 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
   // What the page read last time: an unchanged page then skips the screenshot and keeps no second copy.
   request.unchangedFrom = (await findPreviousAnswered(ctx.pool, targetId))?.fingerprint;
   const result = await captureRelaunching(ctx, request, limits, log);
+  const { patterns, unusable } = compileOperatorPatterns(target.options.notFound);
+  for (const { pattern, problem } of unusable) log.warn({ pattern, problem }, 'not-found pattern skipped: edit the target to fix it');
   const verdict = classifyOutcome(
     { status: result.status, errorCode: result.error?.code ?? null, headers: result.headers, facts: result.facts, finalUrl: result.finalUrl },
-    { notFoundPatterns: target.options.notFound.map((p) => new RegExp(p, 'iu')) },
+    { notFoundPatterns: patterns },
   );
   const probe = await hostNotFoundPage(ctx, target, result, verdict, log);
   const saved = await saveCapture(ctx.pool, target, jobId, result, {

@@ -1,5 +1,6 @@
 import type { PageFacts } from '../capture/types.ts';
 import { excerpt, firstMatch, readWording } from './page-wording.ts';
+import type { OperatorPattern } from './operator-patterns.ts';
 
 /*
  * Patterns are written against normalised wording (see normalizeWording): lower case, no accents, straight
@@ -56,10 +57,10 @@ function genericMatch(line: string): boolean {
  * `extraPatterns` (a site's own wording) count like the built-in statements and are tested against the
  * normalised wording, so write them in lower case without accents.
  */
-export function notFoundEvidence(facts: PageFacts, extraPatterns: readonly RegExp[] = []): string | null {
+export function notFoundEvidence(facts: PageFacts, extraPatterns: readonly OperatorPattern[] = []): string | null {
   const w = readWording(facts);
-  const statements = [...STATEMENTS, ...extraPatterns];
-  const says = (line: string): boolean => firstMatch([line], statements) !== null || (w.short && genericMatch(line));
+  const says = (line: string): boolean =>
+    firstMatch([line], STATEMENTS) !== null || (line !== '' && extraPatterns.some((p) => p.test(line))) || (w.short && genericMatch(line));
 
   if (w.titleSegments.some((s) => BARE_404.test(s)) || (w.title !== '' && (says(w.title) || w.titleSegments.some(says)))) {
     return `title "${excerpt(facts.title ?? '')}"`;
@@ -75,6 +76,6 @@ export function notFoundEvidence(facts: PageFacts, extraPatterns: readonly RegEx
  * Not-found wording check on its own (used elsewhere too): true when the title, a heading, or a short page's text
  * says the page is gone. English and French; `extraPatterns` add a site's own wording.
  */
-export function saysNotFound(facts: PageFacts, extraPatterns: RegExp[] = []): boolean {
+export function saysNotFound(facts: PageFacts, extraPatterns: readonly OperatorPattern[] = []): boolean {
   return notFoundEvidence(facts, extraPatterns) !== null;
 }

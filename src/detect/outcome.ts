@@ -1,6 +1,7 @@
 import type { CaptureErrorCode, PageFacts } from '../capture/types.ts';
 import { detectBlock } from './block-signatures.ts';
 import { notFoundEvidence } from './not-found-wording.ts';
+import type { OperatorPattern } from './operator-patterns.ts';
 import { readWording } from './page-wording.ts';
 
 export { saysNotFound } from './not-found-wording.ts';
@@ -42,7 +43,7 @@ export interface OutcomeVerdict {
  * found; otherwise the page itself. Pure. `notFoundPatterns` add a site's own not-found wording, tested against
  * normalised text (lower case, no accents, straight apostrophes).
  */
-export function classifyOutcome(input: OutcomeInput, options: { notFoundPatterns?: RegExp[] } = {}): OutcomeVerdict {
+export function classifyOutcome(input: OutcomeInput, options: { notFoundPatterns?: readonly OperatorPattern[] } = {}): OutcomeVerdict {
   const { status, errorCode } = input;
   if (errorCode !== null) {
     return status === null

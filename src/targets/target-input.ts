@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors.ts';
 import { normalizeUrl } from '../capture/url-policy.ts';
 import { validateSchedule, type Schedule } from './schedule.ts';
 import { canonicalTweetUrl, parseTweetUrl } from '../tweets/tweet-url.ts';
+import { operatorPatternProblem } from '../detect/operator-patterns.ts';
 
 /**
  * A string Postgres can store as given: no NUL (text and jsonb refuse it) and no lone UTF-16 surrogate (it would
@@ -14,8 +15,12 @@ export function storableText(schema: z.ZodString): z.ZodString {
     .refine((s) => !/\p{Cs}/u.test(s), 'contains a lone UTF-16 surrogate (not valid Unicode)');
 }
 
-/** Per-target capture and detection options, stored as JSON on the target. */
-export const targetOptionsSchema = z.object({
+/**
+ * Per-target capture and detection options as stored (JSON on the target): reading a row applies the defaults of
+ * options added since. Not-found patterns are checked when given, not when read: one stored before they were
+ * checked with RE2 is skipped by the capture that cannot run it, rather than making the target unreadable.
+ */
+export const storedTargetOptionsSchema = z.object({
   /** CSS selector to wait for before reading the page. */
   waitFor: storableText(z.string().trim().min(1).max(500)).optional(),
   /** CSS selectors whose elements are left out of every comparison (ads, view counters, clocks). */
@@ -24,26 +29,27 @@ export const targetOptionsSchema = z.object({
   phrases: z.array(storableText(z.string().trim().min(1).max(500))).max(100).default([]),
   /** Consecutive captures that must agree before a removal is raised. */
   confirm: z.number().int().min(1).max(10).default(2),
-  /** Extra patterns (regular expressions, case-insensitive) that mark this site's "not found" pages. */
-  notFound: z
-    .array(
-      storableText(z.string().min(1).max(300)).refine((p) => {
-        try {
-          new RegExp(p, 'iu');
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'is not a valid regular expression'),
-    )
-    .max(20)
-    .default([]),
+  /** Extra patterns (RE2 regular expressions, case-insensitive) that mark this site's "not found" pages. */
+  notFound: z.array(z.string()).max(20).default([]),
   /** Whether tweets this page embeds are watched too, each as a tweet target of its own. */
   watchEmbeds: z.boolean().default(true),
   /** Hard limit on one capture of this target, in milliseconds. */
   timeoutMs: z.number().int().min(1_000).max(300_000).optional(),
   /** Ask the Wayback Machine (Save Page Now) for a public copy when the page is first seen or changes. */
   archive: z.boolean().default(false),
+});
+
+/** Per-target options as given (CLI flags, API bodies, files of targets): not-found patterns must be ones RE2 runs. */
+export const targetOptionsSchema = storedTargetOptionsSchema.extend({
+  notFound: z
+    .array(
+      storableText(z.string().min(1).max(300)).superRefine((p, ctx) => {
+        const problem = operatorPatternProblem(p);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    )
+    .max(20)
+    .default([]),
 });
 export type TargetOptions = z.infer<typeof targetOptionsSchema>;
 

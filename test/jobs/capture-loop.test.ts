@@ -4,6 +4,7 @@ import type { NewTargetInput } from '../../src/targets/target-input.ts';
 import { checkInline, checkThroughQueue } from '../../src/checks/check-now.ts';
 import { countBlobs, getBlob } from '../../src/db/blobs.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
+import { updateTargetSettings } from '../../src/db/targets.ts';
 import type { PageFacts } from '../../src/capture/types.ts';
 import { unchangedRecord } from '../../src/detect/diff-snapshots.ts';
 import { runCapture } from '../../jobs/capture-target.ts';
@@ -227,5 +228,14 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     expect(result!.snapshot).toMatchObject({ fetcher: 'http', status: 200, error: null });
     expect(result!.snapshot.parts.screenshot).toBeNull();
     expect(result!.snapshot.counts.embeds).toBe(1);
+  });
+
+  it('skips a stored --not-found pattern it cannot run, rather than failing every capture, and applies the others', async () => {
+    site.article('/news/wandered', { ...flintlockArticle, title: 'This story has wandered off', paragraphs: ['Try the search.'], photos: [], tweet: null, related: [] });
+    const target = await watch({ url: site.url('/news/wandered'), every: '6h', fetcher: 'http' });
+    // As a database from before patterns were checked, or an imported export, can hold them: past today's check.
+    await updateTargetSettings(ctx.pool, target.id, { ...target, options: { ...target.options, notFound: ['(', '(?=x)gone', 'wandered off'] } });
+    const [result] = await checkInline(ctx, [target], noop);
+    expect(result!.snapshot).toMatchObject({ status: 200, error: null, outcome: { kind: 'gone', signal: 'soft_404_wording' } });
   });
 });
