@@ -99,6 +99,7 @@ const envSchema = z.object({
   SCRUBWATCH_WEBHOOK_TIMEOUT: duration('10s'),
   SCRUBWATCH_NOTIFY_RETRY_DELAY: duration('30s'),
   SCRUBWATCH_NOTIFY_MAX_BACKOFF: duration('24h'),
+  SCRUBWATCH_HEARTBEAT_FILE: z.string().min(1).optional(),
 });
 
 /**
@@ -204,6 +205,11 @@ export interface Config {
   notifyRetryDelayMs: number;
   /** Retries stop, and the delivery is dead-lettered, once their delays would add up past this, in milliseconds. */
   notifyMaxBackoffMs: number;
+  /**
+   * A file a running worker rewrites every 10 s while Postgres, Redis, the browser and its capture worker answer
+   * (SCRUBWATCH_HEARTBEAT_FILE; unset: none): a health check of a process that serves no HTTP reads its age.
+   */
+  heartbeatFile: string | undefined;
 }
 
 /**
@@ -263,5 +269,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: e.SCRUBWATCH_WEBHOOK_TIMEOUT,
     notifyRetryDelayMs: e.SCRUBWATCH_NOTIFY_RETRY_DELAY,
     notifyMaxBackoffMs: e.SCRUBWATCH_NOTIFY_MAX_BACKOFF,
+    heartbeatFile: e.SCRUBWATCH_HEARTBEAT_FILE,
   };
 }

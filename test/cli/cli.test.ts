@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { testEnv } from '../helpers/context.ts';
 import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
-import { browserProcesses, outlivedClose } from '../helpers/processes.ts';
+import { browserProcesses, outlivedClose, waitUntil } from '../helpers/processes.ts';
 import { unscheduleForCli } from '../helpers/unschedule.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 
@@ -18,6 +21,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
   let env: Record<string, string>;
   let prefix: string;
   let worker: (ChildProcess & { logs(): string }) | undefined;
+  const heartbeat = join(mkdtempSync(join(tmpdir(), 'scrubwatch-heartbeat-')), 'worker.alive');
 
   beforeAll(async () => {
     db = await createTestDatabase({ empty: true });
@@ -66,7 +70,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
   });
 
   it('checks through a running worker, and raises page_removed when the article is deleted', { timeout: 180_000 }, async () => {
-    worker = await startCli(['worker'], env, 'worker started');
+    worker = await startCli(['worker'], { ...env, SCRUBWATCH_HEARTBEAT_FILE: heartbeat }, 'worker started');
     // The worker put target 1's schedule back from Postgres: only the two checks below may capture it.
     await unscheduleForCli(env, [{ id: 1, kind: 'page' }]);
     const first = await runCli(['check', '1', '--json'], env);
@@ -111,6 +115,13 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
     expect(tagged).toHaveLength(1);
   });
 
+  it('keeps a heartbeat file while it is ready (what compose checks the worker by): its pid, fresh, all checks true', async () => {
+    const beat = await waitUntil('the heartbeat file', () => existsSync(heartbeat) && (JSON.parse(readFileSync(heartbeat, 'utf8')) as Record<string, unknown>), 30_000);
+    expect(beat).toMatchObject({ pid: worker!.pid, checks: { postgres: true, redis: true, browser: true, worker: true } });
+    expect(Date.now() - Date.parse(beat.at as string)).toBeLessThan(60_000);
+    expect(statSync(heartbeat).mode & 0o777).toBe(0o600);
+  });
+
   it('shuts the worker down on SIGTERM, leaving no browser process behind', async () => {
     const pid = worker!.pid!;
     const browsers = await browserProcesses(pid);
@@ -120,5 +131,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
     expect(await exited).toBe(0);
     expect(worker!.logs()).toContain('"msg":"shutdown complete"');
     expect(await outlivedClose(browsers)).toEqual({ main: [], all: [] });
+    // A stopped worker leaves no heartbeat that a health check could take for a live one.
+    expect(existsSync(heartbeat)).toBe(false);
   });
 });

@@ -10,18 +10,7 @@ import { metricsRoutes } from './metrics.ts';
 import { feedRoutes } from './feeds.ts';
 import { rejectUnknownFields } from './schemas.ts';
 import { jsonBodiesOnly } from '../../request-guards.ts';
-
-/** The browser counts as ready if it answers within this long (a first launch takes a second or two). */
-const BROWSER_READY_TIMEOUT_MS = 10_000;
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { checkReadiness } from '../../../health/readiness.ts';
 
 /** The REST API, the health and metrics endpoints, the Atom feeds, and the OpenAPI document and docs page. */
 export async function apiRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
@@ -33,14 +22,7 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: Context })
 
   app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'] } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { summary: 'Postgres, Redis and the browser answer (503 otherwise)', tags: ['health'] } }, async (_request, reply) => {
-    const [postgres, redis, browser] = await Promise.all([
-      ctx.pool.query('select 1').then(() => true, () => false),
-      // Without Redis the queues live in Postgres, which the first check covers.
-      ctx.redis ? ctx.redis.ping().then((r) => r === 'PONG', () => false) : null,
-      within(ctx.browser.get(), BROWSER_READY_TIMEOUT_MS).then((b) => b.isConnected(), () => false),
-    ]);
-    const checks = redis === null ? { postgres, browser } : { postgres, redis, browser };
-    const ready = Object.values(checks).every(Boolean);
+    const { ready, checks } = await checkReadiness(ctx);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
 
