@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.ts';
 import type { Queryable } from './pool.ts';
 import type { Schedule } from '../targets/schedule.ts';
-import { targetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';
+import { storedTargetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';
 
 export type TargetState = 'active' | 'paused';
 /** Where the watched page stands: its lifecycle, or the warning that the watch is blind (blocked, unreachable). */
@@ -44,7 +44,7 @@ function toTarget(row: TargetRow): Target {
     tags: row.tags,
     schedule: row.schedule_cron !== null ? { cron: row.schedule_cron } : { every: row.schedule_every ?? '' },
     fetcher: row.fetcher,
-    options: targetOptionsSchema.parse(row.options),
+    options: storedTargetOptionsSchema.parse(row.options),
     state: row.paused ? 'paused' : 'active',
     lifecycle: row.blind ?? row.lifecycle ?? 'live',
     createdAt: row.created_at.toISOString(),

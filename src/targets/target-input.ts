@@ -1,33 +1,29 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
+import { parseInput } from '../invalid-input.ts';
+import { operatorText, storableText } from '../operator-text.ts';
 import { normalizeUrl } from '../capture/url-policy.ts';
 import { validateSchedule, type Schedule } from './schedule.ts';
+import { FETCHERS, type Fetcher } from './fetchers.ts';
 import { canonicalTweetUrl, parseTweetUrl } from '../tweets/tweet-url.ts';
 
 /**
- * A string Postgres can store as given: no NUL (text and jsonb refuse it) and no lone UTF-16 surrogate (it would
- * come back as U+FFFD). Command-line arguments cannot hold a NUL, but a file of targets can.
+ * Per-target capture and detection options, stored as JSON on the target; `text` checks each text option (see
+ * targetOptionsSchema and storedTargetOptionsSchema).
  */
-export function storableText(schema: z.ZodString): z.ZodString {
-  return schema
-    .refine((s) => !s.includes('\u0000'), 'contains a NUL character (\\u0000), which cannot be stored; remove it')
-    .refine((s) => !/\p{Cs}/u.test(s), 'contains a lone UTF-16 surrogate (not valid Unicode)');
-}
-
-/** Per-target capture and detection options, stored as JSON on the target. */
-export const targetOptionsSchema = z.object({
+const optionsShape = (text: (schema: z.ZodString) => z.ZodString) => ({
   /** CSS selector to wait for before reading the page. */
-  waitFor: storableText(z.string().trim().min(1).max(500)).optional(),
+  waitFor: text(z.string().trim().min(1).max(500)).optional(),
   /** CSS selectors whose elements are left out of every comparison (ads, view counters, clocks). */
-  ignore: z.array(storableText(z.string().trim().min(1).max(500))).max(50).default([]),
+  ignore: z.array(text(z.string().trim().min(1).max(500))).max(50).default([]),
   /** Phrases (a person's name, a unit) whose disappearance from the main text matters. */
-  phrases: z.array(storableText(z.string().trim().min(1).max(500))).max(100).default([]),
+  phrases: z.array(text(z.string().trim().min(1).max(500))).max(100).default([]),
   /** Consecutive captures that must agree before a removal is raised. */
   confirm: z.number().int().min(1).max(10).default(2),
   /** Extra patterns (regular expressions, case-insensitive) that mark this site's "not found" pages. */
   notFound: z
     .array(
-      storableText(z.string().min(1).max(300)).refine((p) => {
+      text(z.string().min(1).max(300)).refine((p) => {
         try {
           new RegExp(p, 'iu');
           return true;
@@ -45,19 +41,31 @@ export const targetOptionsSchema = z.object({
   /** Ask the Wayback Machine (Save Page Now) for a public copy when the page is first seen or changes. */
   archive: z.boolean().default(false),
 });
+
+/** Options as an operator gives them: every text option is operator text (no control characters). */
+export const targetOptionsSchema = z.object(optionsShape(operatorText));
+
+/**
+ * Options as stored: read back as they were written, also by a version that let control characters in (every
+ * terminal output escapes them), so an old target still lists.
+ */
+export const storedTargetOptionsSchema = z.object(optionsShape(storableText));
 export type TargetOptions = z.infer<typeof targetOptionsSchema>;
 
-/** A target's tags: what lists, alerts and subscriptions filter on. */
-export const tagsSchema = z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'tags are 1-64 letters, digits or _ . : / -')).max(50);
+/** One tag: what lists, alerts and subscriptions filter on. */
+export const tagSchema = z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'must be 1-64 letters, digits or _ . : / -');
+
+/** A target's tags. */
+export const tagsSchema = z.array(tagSchema).max(50);
 
 /** What adding a target takes (the CLI's flags, the API's body). */
 export const newTargetSchema = z.object({
   url: z.string().min(1, 'url is required'),
-  name: storableText(z.string().trim().min(1).max(300)).optional(),
+  name: operatorText(z.string().trim().min(1).max(300)).optional(),
   tags: tagsSchema.default([]),
   every: z.string().max(20, 'is too long; write a duration like 30m, 6h or 1d').optional(),
   cron: z.string().max(200, 'is too long; write a 5-field pattern like "0 */6 * * *"').optional(),
-  fetcher: z.enum(['browser', 'http']).default('browser'),
+  fetcher: z.enum(FETCHERS).default('browser'),
   options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false }),
 });
 export type NewTargetInput = z.input<typeof newTargetSchema>;
@@ -71,7 +79,7 @@ export interface NewTarget {
   name: string | null;
   tags: string[];
   schedule: Schedule;
-  fetcher: 'browser' | 'http';
+  fetcher: Fetcher;
   options: TargetOptions;
 }
 
@@ -91,13 +99,7 @@ function withField<T>(field: string, check: () => T): T {
  * needs DNS.
  */
 export function parseNewTarget(input: NewTargetInput, defaultEvery: string): NewTarget {
-  const parsed = newTargetSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || 'input';
-    throw new InvalidInputError(field, `${field}: ${issue.message}`);
-  }
-  const v = parsed.data;
+  const v = parseInput(newTargetSchema, input);
   if (v.every !== undefined && v.cron !== undefined) {
     throw new InvalidInputError('schedule', 'give either --every or --cron, not both');
   }
