@@ -16,7 +16,7 @@ function evidenceLines(evidence: Record<string, unknown>): string[] {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('a one-minute tour: watch a bundled fixture news site, take things down, see the alerts (needs Postgres, Redis, Chromium)')
+    .description('a one-minute tour: watch a bundled fixture news site, take things down, see the alerts (needs Chromium; Postgres only when DATABASE_URL is set and Redis only when REDIS_URL is: else it runs embedded)')
     .option('--json', 'print the demo targets and alerts as JSON')
     .action(async (flags: CommonFlags) => {
       // The fixture site listens on 127.0.0.1: the demo, alone, may watch a private address.

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { SEVERITY_LEVELS } from '../detect/findings.ts';
 import { getSubscription, listSubscriptions } from '../db/subscriptions.ts';
 import { NotFoundError } from '../errors.ts';
 import type { PublicSubscription } from '../notify/manage-subscriptions.ts';
@@ -46,7 +47,7 @@ export function registerSubscriptions(program: Command): void {
     .option('--target <id>', 'only alerts of this target (repeatable)', collect, [])
     .option('--tag <tag>', 'only alerts of targets with this tag (repeatable)', collect, [])
     .option('--kind <kind>', 'only alerts of this kind (repeatable)', collect, [])
-    .option('--min-severity <level>', 'only alerts at least this severe: low, medium or high')
+    .addOption(new Option('--min-severity <level>', 'only alerts at least this severe').choices(SEVERITY_LEVELS))
     .option('--digest <duration>', 'gather alerts and send them together at this interval, like 6h')
     .option('--json', 'print the subscription, with its webhook secret or feed URL, as JSON')
     .action(async (flags: AddFlags) => {
@@ -60,7 +61,7 @@ export function registerSubscriptions(program: Command): void {
             email: flags.email,
             feed: flags.feed,
             slack: flags.slack,
-            targetIds: flags.target.map((t) => parseId(t, 'target id')),
+            targetIds: flags.target.map((t) => parseId(t, '--target')),
             tags: flags.tag,
             kinds: flags.kind,
             minSeverity: flags.minSeverity,

@@ -130,6 +130,6 @@ describe('scrubwatch targets import', () => {
     expect(tooBig.stderr).toMatch(/the file is over 50 MB, the most one import reads; split it/);
     const format = await runCli(['targets', 'import', big, '--format', 'tsv'], env);
     expect(format.code).toBe(2);
-    expect(format.stderr).toMatch(/--format "tsv" is not one of auto, csv, lines/);
+    expect(format.stderr).toMatch(/option '--format <format>' argument 'tsv' is invalid\. Allowed choices are auto, csv, lines\./);
   });
 });
