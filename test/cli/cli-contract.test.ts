@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, useCliRig } from '../helpers/cli.ts';
 import { EXIT, describeForCli, exitCodeOf } from '../../src/cli/main.ts';
 import { inFlagTerms } from '../../src/cli/flag-names.ts';
+import { loadConfig } from '../../src/config.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
 import { ALERT_KINDS } from '../../src/detect/findings.ts';
 import { NoWorkerError } from '../../src/checks/check-now.ts';
@@ -30,7 +31,7 @@ function refusal(fn: () => unknown): string {
   throw new Error('not refused');
 }
 
-describe('the CLI contract: exit codes, messages in words naming the flag, --version', () => {
+describe('the CLI contract: exit codes, messages in words naming the flag, --version, boolean variables', () => {
   it('exits 2 for every kind of bad input and 1 for a failure of the world, as each error class declares', () => {
     const input = [
       new InvalidInputError('url', 'url: bad'),
@@ -76,6 +77,16 @@ describe('the CLI contract: exit codes, messages in words naming the flag, --ver
     expect(inFlagTerms('target', 'target 5 does not exist; list them with `scrubwatch targets list`')).toBe('--target 5 does not exist; list them with `scrubwatch targets list`');
   });
 
+  it('reads yes/no variables in any case, and refuses an empty one naming it, while other empty variables stay unset', () => {
+    for (const [text, value] of [['TRUE', true], ['Yes', true], ['1', true], [' true ', true], ['FALSE', false], ['No', false], ['0', false]] as const) {
+      expect(loadConfig({ SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: text }).allowPrivateNetworks, text).toBe(value);
+    }
+    expect(loadConfig({}).allowPrivateNetworks).toBe(false);
+    expect(() => loadConfig({ SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: '' })).toThrow(/SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: is empty: set it to true or false, or unset it/);
+    expect(() => loadConfig({ SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'maybe' })).toThrow(/SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: is "maybe": set it to true or false/);
+    expect(loadConfig({ SCRUBWATCH_CONCURRENCY: '', SCRUBWATCH_DATA_DIR: '' })).toMatchObject({ dataDir: './scrubwatch-data', concurrency: expect.any(Number) });
+  });
+
   describe('through the CLI', () => {
     const rig = useCliRig();
 
@@ -104,6 +115,12 @@ describe('the CLI contract: exit codes, messages in words naming the flag, --ver
       expect(kind.stderr).toContain(`argument 'nonsense' is invalid. Allowed choices are ${ALERT_KINDS.join(', ')}.`);
       const target = await runCli(['alerts', '--target', '999', '--json'], rig.env);
       expect(target).toMatchObject({ code: 2, stdout: '', stderr: 'scrubwatch: target 999 does not exist; list them with `scrubwatch targets list`\n' });
+    });
+
+    it('an empty yes/no variable stops the command with exit 2 naming it', async () => {
+      const run = await runCli(['targets', 'list'], { ...rig.env, SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: '' });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: is empty: set it to true or false, or unset it');
     });
   });
 });
