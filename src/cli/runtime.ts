@@ -60,6 +60,12 @@ export function output<T>(flags: CommonFlags, value: T, human: (v: T) => string,
   stream.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`);
 }
 
+/** Says on standard error what is worth knowing besides the answer; with --json the answer carries it instead. */
+export function note(flags: CommonFlags, warnings: readonly { message: string }[]): void {
+  if (flags.json) return;
+  for (const w of warnings) process.stderr.write(`scrubwatch: note: ${w.message}\n`);
+}
+
 /** Parses an id argument, with a clear error naming what was expected. */
 export function parseId(text: string, what = 'id'): number {
   const n = Number(text);

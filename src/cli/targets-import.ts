@@ -4,7 +4,7 @@ import { FETCHERS, type Fetcher } from '../targets/fetchers.ts';
 import { parseImportFile, readImportSource, type ImportFormat } from '../targets/import-file.ts';
 import type { ImportDefaults, ImportPlan, ImportReport } from '../targets/import-targets.ts';
 import { createStageProgress } from './progress.ts';
-import { collect, withContext, withPool, type CommonFlags } from './runtime.ts';
+import { collect, note, output, withContext, withPool, type CommonFlags } from './runtime.ts';
 
 const FORMATS = ['auto', 'csv', 'lines'] as const;
 
@@ -34,25 +34,24 @@ function summary(report: ImportReport): string {
 }
 
 function dryRunReport(plan: ImportPlan, watched: number): ImportReport {
-  return { imported: plan.valid.length - watched, skippedDuplicates: plan.repeated + watched, invalid: plan.invalid, dryRun: true };
+  return { imported: plan.valid.length - watched, skippedDuplicates: plan.repeated + watched, invalid: plan.invalid, dryRun: true, warnings: plan.warnings };
 }
 
-/** Prints the report: one JSON document on stdout with --json, else bad rows on stderr and a summary on stdout. */
+/**
+ * Prints the report: one JSON document on stdout with --json, else bad rows and warnings on stderr and a summary on
+ * stdout.
+ */
 function print(flags: ImportFlags, report: ImportReport): void {
-  if (flags.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return;
-  }
-  if (report.invalid.length) process.stderr.write(`${describeInvalid(report)}\n`);
-  process.stdout.write(`${summary(report)}\n`);
+  if (!flags.json && report.invalid.length) output(flags, report, describeInvalid, process.stderr);
+  output(flags, report, summary);
+  note(flags, report.warnings);
 }
 
 /** Refuses the whole import (exit 2) when any row is bad, unless --skip-invalid. */
 function assertImportable(flags: ImportFlags, plan: ImportPlan): void {
   if (plan.invalid.length === 0 || flags.skipInvalid) return;
-  const report: ImportReport = { imported: 0, skippedDuplicates: plan.repeated, invalid: plan.invalid, dryRun: flags.dryRun ?? false };
-  if (flags.json) print(flags, report);
-  else process.stderr.write(`${describeInvalid(report)}\n`);
+  const report: ImportReport = { imported: 0, skippedDuplicates: plan.repeated, invalid: plan.invalid, dryRun: flags.dryRun ?? false, warnings: plan.warnings };
+  output(flags, report, describeInvalid, flags.json ? process.stdout : process.stderr);
   throw new InvalidInputError(
     'file',
     `${plan.invalid.length} rows are invalid, so nothing was imported; fix them, or pass --skip-invalid to import the ${plan.valid.length} valid rows`,
@@ -71,7 +70,7 @@ export function registerImport(targets: Command): void {
     .option('--tag <tag>', 'a tag added to every row (repeatable)', collect, [])
     .option('--skip-invalid', 'import the valid rows and report the bad ones, instead of importing nothing')
     .option('--dry-run', 'validate every row and report what would be imported, storing nothing')
-    .option('--json', 'print one JSON document: imported, skippedDuplicates, invalid, ids')
+    .option('--json', 'print one JSON document: imported, skippedDuplicates, invalid, ids, warnings')
     .action(async (file: string, flags: ImportFlags) => {
       const parsed = parseImportFile(await readImportSource(file), flags.format);
       const defaults: ImportDefaults = { every: flags.every, cron: flags.cron, fetcher: flags.fetcher, tags: flags.tag };

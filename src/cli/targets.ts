@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors.ts';
 import { FETCHERS, type Fetcher } from '../targets/fetchers.ts';
 import { targetDetail, targetLine } from './format.ts';
 import { registerImport } from './targets-import.ts';
-import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
+import { collect, note, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
 
 /** Changing targets loads the queues (BullMQ); listing and showing them does not need to. */
 const manageTargets = () => import('../targets/manage-targets.ts');
@@ -49,10 +49,10 @@ export function registerTargets(program: Command): void {
     .addOption(new Option('--fetcher <kind>', 'browser (the default) or http (a plain fetch, no JavaScript)').choices(FETCHERS))
     .option('--archive', 'ask the Wayback Machine for a public copy when the page is first seen or changes')
     .option('--no-embeds', 'do not watch the tweets this page embeds')
-    .option('--json', 'print the target as JSON')
+    .option('--json', 'print the target as JSON, with any warnings')
     .action(async (url: string, flags: AddFlags) => {
       await withContext(async (ctx) => {
-        const { addTarget } = await manageTargets();
+        const [{ addTarget }, { privateHostOf, privateNetworkWarning }] = await Promise.all([manageTargets(), import('../targets/target-address.ts')]);
         const target = await addTarget(ctx, {
           url,
           name: flags.name,
@@ -70,7 +70,11 @@ export function registerTargets(program: Command): void {
             archive: flags.archive ?? false,
           },
         });
-        output(flags, target, (t) => `added ${targetLine(t)}`);
+        const privateHost = await privateHostOf(target.url, ctx.config);
+        const warning = privateHost && privateNetworkWarning([privateHost], ctx.config);
+        const warnings = warning ? [warning] : [];
+        output(flags, { ...target, warnings }, (t) => `added ${targetLine(t)}`);
+        note(flags, warnings);
       });
     });
 
