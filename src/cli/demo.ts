@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { alertLine } from './format.ts';
 import { output, type CommonFlags } from './runtime.ts';
+import { terminalText } from './terminal-text.ts';
 
 function evidenceLines(evidence: Record<string, unknown>): string[] {
   const lines = [`    proof: last snapshot with it #${String(evidence.lastWithSnapshotId)}, first without it #${String(evidence.firstWithoutSnapshotId)}, confirmed by #${String(evidence.confirmedBySnapshotId)}`];
@@ -26,7 +27,7 @@ export function registerDemo(program: Command): void {
       const [{ createContext }, { runDemo }] = await Promise.all([import('../context.ts'), import('../demo/run-demo.ts')]);
       const ctx = await createContext(config, createLogger(verbose ? config.logLevel : 'warn'));
       try {
-        const say = flags.json ? () => undefined : (line: string) => process.stderr.write(`${line}\n`);
+        const say = flags.json ? () => undefined : (line: string) => process.stderr.write(`${terminalText(line)}\n`);
         const result = await runDemo(ctx, say);
         output(flags, result, (r) =>
           [`\n${r.alerts.length} alerts raised:`, ...r.alerts.flatMap((a) => [alertLine(a), ...evidenceLines(a.evidence)]), `\nsee them again with: scrubwatch alerts --tag ${r.targets[0]?.tags[1] ?? 'demo'}`].join('\n'),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError, describeError, isInputFault } from '../errors.ts';
 import { inFlagTerms } from './flag-names.ts';
+import { terminalText } from './terminal-text.ts';
 import { registerServe } from './serve.ts';
 import { registerTargets } from './targets.ts';
 import { registerCheck } from './check.ts';
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
     .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     // Commander's own refusals (an unknown flag, a value not among a flag's choices) read like every other error.
-    .configureOutput({ outputError: (text, write) => write(`scrubwatch: ${text.replace(/^error: /, '')}`) })
+    .configureOutput({ outputError: (text, write) => write(`scrubwatch: ${terminalText(text.replace(/^error: /, ''))}`) })
     .exitOverride();
   registerServe(program);
   registerTargets(program);
@@ -60,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (err) {
     // Commander has said what was wrong already.
-    if (!(err instanceof CommanderError)) process.stderr.write(`scrubwatch: ${describeForCli(err)}\n`);
+    if (!(err instanceof CommanderError)) process.stderr.write(`scrubwatch: ${terminalText(describeForCli(err))}\n`);
     return exitCodeOf(err);
   }
 }

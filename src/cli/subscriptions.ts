@@ -5,6 +5,7 @@ import { getSubscription, listSubscriptions } from '../db/subscriptions.ts';
 import { NotFoundError } from '../errors.ts';
 import type { PublicSubscription } from '../notify/manage-subscriptions.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
+import { terminalText } from './terminal-text.ts';
 
 /** Loaded when a command needs it, not with the CLI: it brings in the queues and the delivery channels. */
 const manageSubscriptions = () => import('../notify/manage-subscriptions.ts');
@@ -120,7 +121,8 @@ export function registerSubscriptions(program: Command): void {
           return;
         }
         if (flags.json) output(flags, { id: sub.id, feedUrl: sub.channel === 'feed' ? feedUrl(config.publicUrl, sub.secret) : null, xml }, () => '');
-        else process.stdout.write(xml.endsWith('\n') ? xml : `${xml}\n`);
+        // A document: kept as it is when piped, made harmless when it lands on a terminal.
+        else process.stdout.write((process.stdout.isTTY ? terminalText : String)(xml.endsWith('\n') ? xml : `${xml}\n`));
       });
     });
 }
