@@ -4,9 +4,26 @@ import { ConfigError } from './errors.ts';
 import { isValidDnsServer, isValidNetwork } from './net/network-policy.ts';
 import { parseDuration } from './targets/schedule.ts';
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const TRUE_WORDS = ['true', '1', 'yes'];
+const FALSE_WORDS = ['false', '0', 'no'];
+
+/**
+ * A yes/no variable: true/false, 1/0 or yes/no, in any case. Empty is refused rather than read as unset: for a
+ * switch, `FOO=` is more likely a value lost on the way (a shell, a compose file) than a wish for the default.
+ */
+const booleanFlag = (fallback: boolean) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const word = text.trim().toLowerCase();
+      if (TRUE_WORDS.includes(word)) return true;
+      if (FALSE_WORDS.includes(word)) return false;
+      const message = word === '' ? 'is empty: set it to true or false, or unset it' : `is "${text}": set it to true or false (1/0 and yes/no work too)`;
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    })
+    .default(fallback)
+    .meta({ emptyIsAnError: true });
 
 const commaList = z
   .string()
@@ -53,7 +70,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
     .default('scrubwatch'),
   CHROMIUM_PATH: z.string().min(1).optional(),
-  SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: booleanFlag.default(false),
+  SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: booleanFlag(false),
   SCRUBWATCH_ALLOWED_NETWORKS: commaList.refine((l) => l.every(isValidNetwork), 'must be comma-separated CIDRs like 10.1.2.0/24,fd00::/8'),
   SCRUBWATCH_DNS_SERVERS: commaList.refine((l) => l.every(isValidDnsServer), 'must be comma-separated IP or IP:port, like 10.0.0.2,[fd00::53]:5353'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -212,12 +229,16 @@ export interface Config {
   heartbeatFile: string | undefined;
 }
 
+/** Variables whose empty value is refused, not read as unset: the yes/no ones. */
+const EMPTY_IS_AN_ERROR: ReadonlySet<string> = new Set(Object.entries(envSchema.shape).filter(([, schema]) => schema.meta()?.emptyIsAnError === true).map(([name]) => name));
+
 /**
  * Parses the environment into a Config. Empty strings count as unset, so `FOO=` in a compose file falls back to
- * the default. Throws a ConfigError naming every bad variable.
+ * the default — except for yes/no variables, where an empty value is an error naming the variable. Throws a
+ * ConfigError naming every bad variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(Object.entries(env).filter(([name, v]) => v !== undefined && (v !== '' || EMPTY_IS_AN_ERROR.has(name))));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -1,21 +1,36 @@
 /**
+ * Whose doing an error is: `input` — what the caller gave (a flag, a URL, an id, a file, a variable) is not
+ * acceptable, and giving something else fixes it; `world` — a service, a lock, a worker or the data let the caller
+ * down. The CLI exits with 2 for the first and 1 for the second, so scripts can tell them apart.
+ */
+export type Fault = 'input' | 'world';
+
+/**
  * Every error scrubwatch raises on purpose is an AppError: a stable `code` that logs, the CLI and stored
- * snapshots can rely on, a message that says what to do next, and the underlying `cause` when there is one.
+ * snapshots can rely on, a message that says what to do next, the underlying `cause` when there is one, and its
+ * `fault`: a class of bad input says so, anything else is a failure of the world.
  */
 export class AppError extends Error {
   readonly code: string;
+  readonly fault: Fault;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: string, message: string, options?: { cause?: unknown; fault?: Fault }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    this.fault = options?.fault ?? 'world';
   }
+}
+
+/** Whether `err` is bad input (see Fault): what the CLI answers with exit code 2. */
+export function isInputFault(err: unknown): boolean {
+  return err instanceof AppError && err.fault === 'input';
 }
 
 /** A configuration variable is missing or malformed; the message names every bad variable. */
 export class ConfigError extends AppError {
   constructor(message: string) {
-    super('config_invalid', message);
+    super('config_invalid', message, { fault: 'input' });
   }
 }
 
@@ -24,7 +39,7 @@ export class InvalidInputError extends AppError {
   readonly field: string;
 
   constructor(field: string, message: string) {
-    super('invalid_input', message);
+    super('invalid_input', message, { fault: 'input' });
     this.field = field;
   }
 }
@@ -32,7 +47,7 @@ export class InvalidInputError extends AppError {
 /** A target URL or one of its hops resolves to an address scrubwatch is not allowed to visit. */
 export class BlockedUrlError extends AppError {
   constructor(message: string) {
-    super('blocked_url', message);
+    super('blocked_url', message, { fault: 'input' });
   }
 }
 
@@ -41,7 +56,7 @@ export class DuplicateTargetError extends AppError {
   readonly existingId: number;
 
   constructor(url: string, existingId: number) {
-    super('duplicate_target', `a target for ${url} already exists (id ${existingId}); use \`scrubwatch targets show ${existingId}\``);
+    super('duplicate_target', `a target for ${url} already exists (id ${existingId}); use \`scrubwatch targets show ${existingId}\``, { fault: 'input' });
     this.existingId = existingId;
   }
 }
@@ -49,7 +64,7 @@ export class DuplicateTargetError extends AppError {
 /** An id given on the command line or in a job names nothing. */
 export class NotFoundError extends AppError {
   constructor(what: string, id: number | string) {
-    super('not_found', `${what} ${id} does not exist; list them with \`scrubwatch ${what}s list\``);
+    super('not_found', `${what} ${id} does not exist; list them with \`scrubwatch ${what}s list\``, { fault: 'input' });
   }
 }
 
@@ -91,7 +106,7 @@ export class ExportFileError extends AppError {
   readonly line: number;
 
   constructor(line: number, problem: string) {
-    super('export_file_invalid', `${line > 0 ? `line ${line} of the export: ` : ''}${problem}; nothing was imported`);
+    super('export_file_invalid', `${line > 0 ? `line ${line} of the export: ` : ''}${problem}; nothing was imported`, { fault: 'input' });
     this.line = line;
   }
 }

@@ -28,11 +28,10 @@ export function registerCheck(program: Command): void {
     .option('--wait <duration>', 'how long to wait for the results', '10m')
     .option('--json', 'print the result as JSON (an array with --all)')
     .action(async (id: string | undefined, flags: CheckFlags) => {
-      if (flags.all === (id !== undefined)) {
-        throw new InvalidInputError('target-id', 'give a target id, or --all (not both)');
-      }
+      if (flags.all && id !== undefined) throw new InvalidInputError('target-id', 'give a target id or --all, not both');
+      if (!flags.all && id === undefined) throw new InvalidInputError('target-id', 'give a target id (see `scrubwatch targets list`) or --all');
       if (flags.tag !== undefined && !flags.all) throw new InvalidInputError('tag', '--tag goes with --all');
-      const waitMs = parseDuration(flags.wait, 'wait');
+      const waitMs = parseDuration(flags.wait, '--wait');
       await withContext(async (ctx) => {
         const { checkInline, checkThroughQueue } = await import('../checks/check-now.ts');
         const ids = flags.all

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { alertLine } from './format.ts';
 import { output, type CommonFlags } from './runtime.ts';
+import { terminalText } from './terminal-text.ts';
 
 function evidenceLines(evidence: Record<string, unknown>): string[] {
   const lines = [`    proof: last snapshot with it #${String(evidence.lastWithSnapshotId)}, first without it #${String(evidence.firstWithoutSnapshotId)}, confirmed by #${String(evidence.confirmedBySnapshotId)}`];
@@ -16,7 +17,7 @@ function evidenceLines(evidence: Record<string, unknown>): string[] {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('a one-minute tour: watch a bundled fixture news site, take things down, see the alerts (needs Postgres, Redis, Chromium)')
+    .description('a one-minute tour: watch a bundled fixture news site, take things down, see the alerts (needs Chromium; Postgres only when DATABASE_URL is set and Redis only when REDIS_URL is: else it runs embedded)')
     .option('--json', 'print the demo targets and alerts as JSON')
     .action(async (flags: CommonFlags) => {
       // The fixture site listens on 127.0.0.1: the demo, alone, may watch a private address.
@@ -26,7 +27,7 @@ export function registerDemo(program: Command): void {
       const [{ createContext }, { runDemo }] = await Promise.all([import('../context.ts'), import('../demo/run-demo.ts')]);
       const ctx = await createContext(config, createLogger(verbose ? config.logLevel : 'warn'));
       try {
-        const say = flags.json ? () => undefined : (line: string) => process.stderr.write(`${line}\n`);
+        const say = flags.json ? () => undefined : (line: string) => process.stderr.write(`${terminalText(line)}\n`);
         const result = await runDemo(ctx, say);
         output(flags, result, (r) =>
           [`\n${r.alerts.length} alerts raised:`, ...r.alerts.flatMap((a) => [alertLine(a), ...evidenceLines(a.evidence)]), `\nsee them again with: scrubwatch alerts --tag ${r.targets[0]?.tags[1] ?? 'demo'}`].join('\n'),

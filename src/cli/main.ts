@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { AppError, describeError } from '../errors.ts';
+import { InvalidInputError, describeError, isInputFault } from '../errors.ts';
+import { inFlagTerms } from './flag-names.ts';
+import { terminalText } from './terminal-text.ts';
 import { registerServe } from './serve.ts';
 import { registerTargets } from './targets.ts';
 import { registerCheck } from './check.ts';
@@ -14,10 +17,18 @@ import { registerTransfer } from './transfer.ts';
 /** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
+/** This installation's version, as package.json says. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('scrubwatch')
     .description('watch web pages for quiet removals: scheduled Chromium captures, every snapshot kept in Postgres')
+    .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
+    // Commander's own refusals (an unknown flag, a value not among a flag's choices) read like every other error.
+    .configureOutput({ outputError: (text, write) => write(`scrubwatch: ${terminalText(text.replace(/^error: /, ''))}`) })
     .exitOverride();
   registerServe(program);
   registerTargets(program);
@@ -32,15 +43,25 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The exit code of a failure: bad input (an error whose class says so, or one commander found) or the world. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  return isInputFault(err) ? EXIT.usage : EXIT.failure;
+}
+
+/** What the CLI says of a failure: bad input named by the flag that was typed. */
+export function describeForCli(err: unknown): string {
+  return err instanceof InvalidInputError ? inFlagTerms(err.field, err.message) : describeError(err);
+}
+
 /** Runs the CLI; every failure ends as one line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const usage = err instanceof AppError && (err.code === 'invalid_input' || err.code === 'config_invalid');
-    process.stderr.write(`scrubwatch: ${describeError(err)}\n`);
-    return usage ? EXIT.usage : EXIT.failure;
+    // Commander has said what was wrong already.
+    if (!(err instanceof CommanderError)) process.stderr.write(`scrubwatch: ${terminalText(describeForCli(err))}\n`);
+    return exitCodeOf(err);
   }
 }

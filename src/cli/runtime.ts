@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate.ts';
 import type { Context } from '../context.ts';
 import { openDatabase, type EmbeddedAccess } from '../embedded/open-database.ts';
 import { InvalidInputError } from '../errors.ts';
+import { jsonText, terminalText } from './terminal-text.ts';
 
 /** Flags every command accepts. */
 export interface CommonFlags {
@@ -53,11 +54,18 @@ export async function withContext<T>(fn: (ctx: Context) => Promise<T>, options: 
 }
 
 /**
- * Prints a command's answer: exactly one JSON document with --json, else the human form. A command whose standard
- * output carries data (an export to `-`) passes standard error.
+ * Prints a command's answer: exactly one JSON document with --json, else the human form with every control
+ * character made visible (see terminalText). A command whose standard output carries data (an export to `-`)
+ * passes standard error.
  */
 export function output<T>(flags: CommonFlags, value: T, human: (v: T) => string, stream: NodeJS.WritableStream = process.stdout): void {
-  stream.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`);
+  stream.write(flags.json ? `${jsonText(value)}\n` : `${terminalText(human(value))}\n`);
+}
+
+/** Says on standard error what is worth knowing besides the answer; with --json the answer carries it instead. */
+export function note(flags: CommonFlags, warnings: readonly { message: string }[]): void {
+  if (flags.json) return;
+  for (const w of warnings) process.stderr.write(`scrubwatch: note: ${terminalText(w.message)}\n`);
 }
 
 /** Parses an id argument, with a clear error naming what was expected. */

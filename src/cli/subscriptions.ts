@@ -1,9 +1,11 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { SEVERITY_LEVELS } from '../detect/findings.ts';
 import { getSubscription, listSubscriptions } from '../db/subscriptions.ts';
 import { NotFoundError } from '../errors.ts';
 import { writeFileAtomically } from '../files/atomic-file.ts';
 import type { PublicSubscription } from '../notify/manage-subscriptions.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
+import { terminalText } from './terminal-text.ts';
 
 /** Loaded when a command needs it, not with the CLI: it brings in the queues and the delivery channels. */
 const manageSubscriptions = () => import('../notify/manage-subscriptions.ts');
@@ -46,7 +48,7 @@ export function registerSubscriptions(program: Command): void {
     .option('--target <id>', 'only alerts of this target (repeatable)', collect, [])
     .option('--tag <tag>', 'only alerts of targets with this tag (repeatable)', collect, [])
     .option('--kind <kind>', 'only alerts of this kind (repeatable)', collect, [])
-    .option('--min-severity <level>', 'only alerts at least this severe: low, medium or high')
+    .addOption(new Option('--min-severity <level>', 'only alerts at least this severe').choices(SEVERITY_LEVELS))
     .option('--digest <duration>', 'gather alerts and send them together at this interval, like 6h')
     .option('--json', 'print the subscription, with its webhook secret or feed URL, as JSON')
     .action(async (flags: AddFlags) => {
@@ -60,7 +62,7 @@ export function registerSubscriptions(program: Command): void {
             email: flags.email,
             feed: flags.feed,
             slack: flags.slack,
-            targetIds: flags.target.map((t) => parseId(t, 'target id')),
+            targetIds: flags.target.map((t) => parseId(t, '--target')),
             tags: flags.tag,
             kinds: flags.kind,
             minSeverity: flags.minSeverity,
@@ -119,7 +121,8 @@ export function registerSubscriptions(program: Command): void {
           return;
         }
         if (flags.json) output(flags, { id: sub.id, feedUrl: sub.channel === 'feed' ? feedUrl(config.publicUrl, sub.secret) : null, xml }, () => '');
-        else process.stdout.write(xml.endsWith('\n') ? xml : `${xml}\n`);
+        // A document: kept as it is when piped, made harmless when it lands on a terminal.
+        else process.stdout.write((process.stdout.isTTY ? terminalText : String)(xml.endsWith('\n') ? xml : `${xml}\n`));
       });
     });
 }

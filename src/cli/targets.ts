@@ -1,8 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
+import { InvalidInputError } from '../errors.ts';
+import { FETCHERS, type Fetcher } from '../targets/fetchers.ts';
 import { targetDetail, targetLine } from './format.ts';
 import { registerImport } from './targets-import.ts';
-import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
+import { collect, note, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
 
 /** Changing targets loads the queues (BullMQ); listing and showing them does not need to. */
 const manageTargets = () => import('../targets/manage-targets.ts');
@@ -17,14 +19,16 @@ interface AddFlags extends CommonFlags {
   notFound: string[];
   waitFor?: string;
   confirm?: string;
-  fetcher?: string;
+  fetcher?: Fetcher;
   embeds: boolean;
   archive?: boolean;
 }
 
+/** `--confirm` as a number; its range is the target schema's to check, like every other option's. */
 function parseConfirm(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!/^\d{1,6}$/.test(text)) throw new InvalidInputError('--confirm', `--confirm must be a whole number of captures, like 2; got "${text}"`);
+  return Number(text);
 }
 
 export function registerTargets(program: Command): void {
@@ -42,20 +46,20 @@ export function registerTargets(program: Command): void {
     .option('--wait-for <css>', 'a CSS selector to wait for before reading the page')
     .option('--confirm <n>', 'consecutive captures that must show a removal before it is raised (1-10, default 2)')
     .option('--not-found <regex>', "a pattern (case-insensitive) of this site's not-found pages (repeatable)", collect, [])
-    .option('--fetcher <kind>', 'browser (default) or http (plain fetch, no JavaScript)')
+    .addOption(new Option('--fetcher <kind>', 'browser (the default) or http (a plain fetch, no JavaScript)').choices(FETCHERS))
     .option('--archive', 'ask the Wayback Machine for a public copy when the page is first seen or changes')
     .option('--no-embeds', 'do not watch the tweets this page embeds')
-    .option('--json', 'print the target as JSON')
+    .option('--json', 'print the target as JSON, with any warnings')
     .action(async (url: string, flags: AddFlags) => {
       await withContext(async (ctx) => {
-        const { addTarget } = await manageTargets();
+        const [{ addTarget }, { privateHostOf, privateNetworkWarning }] = await Promise.all([manageTargets(), import('../targets/target-address.ts')]);
         const target = await addTarget(ctx, {
           url,
           name: flags.name,
           tags: flags.tag,
           every: flags.every,
           cron: flags.cron,
-          fetcher: flags.fetcher as 'browser' | 'http' | undefined,
+          fetcher: flags.fetcher,
           options: {
             waitFor: flags.waitFor,
             ignore: flags.ignore,
@@ -66,7 +70,11 @@ export function registerTargets(program: Command): void {
             archive: flags.archive ?? false,
           },
         });
-        output(flags, target, (t) => `added ${targetLine(t)}`);
+        const privateHost = await privateHostOf(target.url, ctx.config);
+        const warning = privateHost && privateNetworkWarning([privateHost], ctx.config);
+        const warnings = warning ? [warning] : [];
+        output(flags, { ...target, warnings }, (t) => `added ${targetLine(t)}`);
+        note(flags, warnings);
       });
     });
 

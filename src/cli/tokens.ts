@@ -1,6 +1,6 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { countLiveTokens, createApiToken, listApiTokens, revokeApiToken, type Role } from '../db/api-tokens.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import { ROLES } from '../http/auth/roles.ts';
 import { parseTokenName } from '../http/auth/token-name.ts';
 import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
@@ -11,19 +11,18 @@ export function registerTokens(program: Command): void {
   tokens
     .command('create')
     .description('create a token; it is shown once, only its hash is kept')
-    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .addOption(new Option('--role <role>', 'what the token may do').choices(ROLES).makeOptionMandatory())
     .option('--name <name>', 'whose it is')
     .option('--if-none', 'only when no live token exists yet (first start of a fresh install); else do nothing')
     .option('--json', 'print { id, role, name, token } as JSON')
-    .action(async (flags: CommonFlags & { role: string; name?: string; ifNone?: boolean }) => {
-      if (!ROLES.includes(flags.role as Role)) throw new InvalidInputError('role', `role must be one of ${ROLES.join(', ')}, got "${flags.role}"`);
+    .action(async (flags: CommonFlags & { role: Role; name?: string; ifNone?: boolean }) => {
       const name = flags.name === undefined ? null : parseTokenName(flags.name);
       await withPool(async (pool) => {
         if (flags.ifNone && (await countLiveTokens(pool)) > 0) {
           output(flags, { created: false }, () => 'a token exists already; none created');
           return;
         }
-        const { token, secret } = await createApiToken(pool, flags.role as Role, name);
+        const { token, secret } = await createApiToken(pool, flags.role, name);
         output(flags, { ...token, token: secret }, (t) => `token #${t.id} (${t.role}${t.name ? `, ${t.name}` : ''}) — keep it now, it is not shown again:\n${t.token}`);
       });
     });

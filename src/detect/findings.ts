@@ -13,7 +13,9 @@ export type AlertKind =
   | 'tweet_deleted'
   | 'tweet_withheld';
 
-export type Severity = 'low' | 'medium' | 'high';
+/** Severities, least first. */
+export const SEVERITY_LEVELS = ['low', 'medium', 'high'] as const;
+export type Severity = (typeof SEVERITY_LEVELS)[number];
 
 export const SEVERITY: Record<AlertKind, Severity> = {
   page_removed: 'high',
@@ -28,6 +30,9 @@ export const SEVERITY: Record<AlertKind, Severity> = {
   tweet_deleted: 'high',
   tweet_withheld: 'medium',
 };
+
+/** Every alert kind: what subscriptions, the API and `scrubwatch alerts --kind` accept. */
+export const ALERT_KINDS: readonly AlertKind[] = Object.keys(SEVERITY) as AlertKind[];
 
 /** Kinds that say the whole target is gone: the lifecycle goes to `removed`, and coming back is `page_restored`. */
 export const WHOLE_TARGET_REMOVALS: ReadonlySet<AlertKind> = new Set(['page_removed', 'tweet_deleted', 'tweet_withheld']);

@@ -4,10 +4,12 @@ import type { Config } from '../config.ts';
 import type { Pool } from '../db/pool.ts';
 import { getTarget } from '../db/targets.ts';
 import { deleteSubscription, insertSubscription, type Subscription } from '../db/subscriptions.ts';
-import { SEVERITY } from '../detect/findings.ts';
+import { ALERT_KINDS, SEVERITY_LEVELS } from '../detect/findings.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { parseDuration } from '../targets/schedule.ts';
-import { storableText } from '../targets/target-input.ts';
+import { tagSchema } from '../targets/target-input.ts';
+import { parseInput } from '../invalid-input.ts';
+import { operatorText } from '../operator-text.ts';
 import { digestSchedulerId, type NotifyQueue } from '../queue/notify-jobs.ts';
 import { scheduleDigest } from './digest-schedule.ts';
 import { validateWebhookUrl } from './channels/webhook.ts';
@@ -44,24 +46,18 @@ export function publicSubscription(s: Subscription): PublicSubscription {
   return { id, name, channel, webhookUrl, webhookFormat, email, targetIds, tags, kinds, minSeverity, digestEvery, active, ownerTokenId, createdAt };
 }
 
-/** Alert kinds a subscription may ask for: every kind the detector raises, and the tweet kinds. */
-export const ALERT_KINDS: readonly string[] = [...new Set([...Object.keys(SEVERITY), 'tweet_deleted', 'tweet_withheld'])];
+export { ALERT_KINDS };
 
 const MIN_DIGEST_MS = 5 * 60_000;
 
 const inputSchema = z.object({
-  name: storableText(z.string().trim().min(1, 'name is required').max(200)),
+  name: operatorText(z.string().trim().min(1, 'is required').max(200)),
   email: z.email('is not an email address').max(320).optional(),
-  tags: z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'tags are 1-64 letters, digits or _ . : / -')).max(50).default([]),
+  tags: z.array(tagSchema).max(50).default([]),
   kinds: z.array(z.enum(ALERT_KINDS as [string, ...string[]], { message: `must be one of ${ALERT_KINDS.join(', ')}` })).max(20).default([]),
-  minSeverity: z.enum(['low', 'medium', 'high'], { message: 'must be low, medium or high' }).default('low'),
+  minSeverity: z.enum(SEVERITY_LEVELS, { message: 'must be low, medium or high' }).default('low'),
   digest: z.string().regex(/^\d+(m|h|d)$/, 'must be a duration like 30m, 6h or 1d').optional(),
 });
-
-function fail(issue: z.core.$ZodIssue): never {
-  const field = issue.path.join('.') || 'input';
-  throw new InvalidInputError(field, `${field}: ${issue.message}`);
-}
 
 /**
  * Validates and stores a subscription. A webhook URL must be public (unless private networks are allowed) and
@@ -70,14 +66,12 @@ function fail(issue: z.core.$ZodIssue): never {
 export async function addSubscription(deps: { pool: Pool; config: Config; queue: NotifyQueue }, input: NewSubscriptionInput): Promise<CreatedSubscription> {
   const channels = [input.webhook !== undefined, input.email !== undefined, input.feed === true].filter(Boolean).length;
   if (channels !== 1) throw new InvalidInputError('channel', 'give exactly one of --webhook URL, --email ADDRESS or --feed');
-  const parsed = inputSchema.safeParse({ ...input, targetIds: undefined });
-  if (!parsed.success) fail(parsed.error.issues[0]!);
-  const v = parsed.data;
+  const v = parseInput(inputSchema, { ...input, targetIds: undefined });
   if (input.slack && input.webhook === undefined) throw new InvalidInputError('slack', '--slack only applies to --webhook subscriptions');
   if (input.feed && v.digest) throw new InvalidInputError('digest', 'a feed is always pulled; --digest applies to --webhook and --email');
   if (v.digest && parseDuration(v.digest, 'digest') < MIN_DIGEST_MS) throw new InvalidInputError('digest', 'digest must be at least 5m');
   if (input.email !== undefined && !deps.config.smtpUrl) {
-    throw new InvalidInputError('email', 'email subscriptions need an SMTP server: set SMTP_URL (e.g. smtp://user:pass@mail.example.org:587)');
+    throw new InvalidInputError('email', 'email: needs an SMTP server to send through; set SMTP_URL (e.g. smtp://user:pass@mail.example.org:587)');
   }
   const targetIds = [...new Set(input.targetIds ?? [])];
   for (const id of targetIds) {

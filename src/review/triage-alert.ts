@@ -1,6 +1,12 @@
+import { z } from 'zod';
 import type { Pool } from '../db/pool.ts';
 import { setAlertTriage, type Alert, type AlertState } from '../db/alerts.ts';
 import { NotFoundError } from '../errors.ts';
+import { parseInput } from '../invalid-input.ts';
+import { operatorText } from '../operator-text.ts';
+
+/** A reviewer's note on a verdict: several lines if need be, at most 2,000 characters, no control characters. */
+export const triageNoteSchema = operatorText(z.string().trim().max(2000), { multiline: true });
 
 /** Who triaged: a token's name, or `token #id` for an unnamed one. */
 export function triagedBy(principal: { tokenId: number; name: string | null }): string {
@@ -13,7 +19,8 @@ export function triagedBy(principal: { tokenId: number; name: string | null }): 
  * from it automatically.
  */
 export async function triageAlert(pool: Pool, id: number, verdict: { state: AlertState; note?: string | null | undefined }, by: string): Promise<Alert> {
-  const alert = await setAlertTriage(pool, id, { state: verdict.state, by, note: verdict.note ?? null });
+  const note = verdict.note === null || verdict.note === undefined ? null : parseInput(triageNoteSchema, verdict.note, ['note']);
+  const alert = await setAlertTriage(pool, id, { state: verdict.state, by, note });
   if (!alert) throw new NotFoundError('alert', id);
   return alert;
 }

@@ -3,7 +3,7 @@ import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { findWatchedUrls, insertTargets, type Target } from '../db/targets.ts';
 import { AppError, InvalidInputError } from '../errors.ts';
-import { assertUrlAllowed } from '../capture/url-policy.ts';
+import { assertTargetAddress, privateHostOf, privateNetworkWarning, type PrivateHost, type TargetWarning } from './target-address.ts';
 import { scheduleNewTargets } from '../queue/schedules.ts';
 import { parseNewTarget, type NewTarget, type NewTargetInput } from './target-input.ts';
 import type { TargetDeps } from './manage-targets.ts';
@@ -36,6 +36,8 @@ export interface ImportPlan {
   invalid: InvalidRow[];
   /** Rows whose normalised URL an earlier row of the same file already has. */
   repeated: number;
+  /** Worth knowing about the valid rows: hosts on private networks that only this process's settings allow. */
+  warnings: TargetWarning[];
 }
 
 /** The answer of `targets import` (`--json` prints exactly this). */
@@ -48,6 +50,8 @@ export interface ImportReport {
   /** Ids of the added targets, in id order (absent in a dry run). */
   ids?: number[];
   dryRun: boolean;
+  /** Worth knowing although the rows were accepted: hosts on private networks (see `targets add`). */
+  warnings: TargetWarning[];
 }
 
 const LIST_SEPARATOR = /\s*;\s*/;
@@ -97,10 +101,12 @@ function columnName(field: string): string {
 
 /**
  * Checks the address policy as `addTarget` does, but once per host (it depends on the host alone: a thousand
- * pages of one site cost one DNS lookup), a few hosts at a time.
+ * pages of one site cost one DNS lookup), a few hosts at a time: the hosts refused, with why, and the hosts on
+ * private networks that this process's settings allow.
  */
-async function blockedHosts(targets: NewTarget[], config: Config): Promise<Map<string, string>> {
+async function checkHosts(targets: NewTarget[], config: Config): Promise<{ blocked: Map<string, string>; privateHosts: PrivateHost[] }> {
   const blocked = new Map<string, string>();
+  const privateHosts: PrivateHost[] = [];
   const byHost = new Map<string, string>();
   for (const t of targets) byHost.set(new URL(t.url).hostname, t.url);
   const hosts = [...byHost];
@@ -108,15 +114,18 @@ async function blockedHosts(targets: NewTarget[], config: Config): Promise<Map<s
     await Promise.all(
       hosts.slice(start, start + HOST_CHECKS_IN_FLIGHT).map(async ([host, url]) => {
         try {
-          await assertUrlAllowed(url, config.allowPrivateNetworks);
+          await assertTargetAddress(url, config);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           blocked.set(host, err.message);
+          return;
         }
+        const found = await privateHostOf(url, config);
+        if (found) privateHosts.push(found);
       }),
     );
   }
-  return blocked;
+  return { blocked, privateHosts };
 }
 
 /**
@@ -136,7 +145,7 @@ export async function planImport(config: Config, parsed: ParsedImport, defaults:
       invalid.push({ line: row.line, field: columnName(err.field), message: err.message });
     }
   }
-  const blocked = await blockedHosts(
+  const { blocked, privateHosts } = await checkHosts(
     candidates.map((c) => c.target),
     config,
   );
@@ -153,7 +162,8 @@ export async function planImport(config: Config, parsed: ParsedImport, defaults:
     }
   }
   invalid.sort((a, b) => a.line - b.line);
-  return { valid, invalid, repeated };
+  const warning = privateNetworkWarning(privateHosts.sort((a, b) => a.host.localeCompare(b.host)), config);
+  return { valid, invalid, repeated, warnings: warning ? [warning] : [] };
 }
 
 /** How many rows a plan would skip because their URL is already watched (what a dry run reports). */
@@ -190,5 +200,6 @@ export async function storeImport(deps: TargetDeps, plan: ImportPlan, progress?:
     invalid: plan.invalid,
     ids: added.map((t) => t.id),
     dryRun: false,
+    warnings: plan.warnings,
   };
 }

@@ -1,36 +1,34 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
+import { parseInput } from '../invalid-input.ts';
+import { operatorText, storableText } from '../operator-text.ts';
 import { normalizeUrl } from '../capture/url-policy.ts';
 import { validateSchedule, type Schedule } from './schedule.ts';
+import { FETCHERS, type Fetcher } from './fetchers.ts';
 import { canonicalTweetUrl, parseTweetUrl } from '../tweets/tweet-url.ts';
 import { operatorPatternProblem } from '../detect/operator-patterns.ts';
 
-/**
- * A string Postgres can store as given: no NUL (text and jsonb refuse it) and no lone UTF-16 surrogate (it would
- * come back as U+FFFD). Command-line arguments cannot hold a NUL, but a file of targets can.
- */
-export function storableText(schema: z.ZodString): z.ZodString {
-  return schema
-    .refine((s) => !s.includes('\u0000'), 'contains a NUL character (\\u0000), which cannot be stored; remove it')
-    .refine((s) => !/\p{Cs}/u.test(s), 'contains a lone UTF-16 surrogate (not valid Unicode)');
-}
+/** An operator's not-found pattern: operator text that RE2 can run in linear time. */
+const operatorPattern = operatorText(z.string().min(1).max(300)).superRefine((p, ctx) => {
+  const problem = operatorPatternProblem(p);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
- * Per-target capture and detection options as stored (JSON on the target): reading a row applies the defaults of
- * options added since. Not-found patterns are checked when given, not when read: one stored before they were
- * checked with RE2 is skipped by the capture that cannot run it, rather than making the target unreadable.
+ * Per-target capture and detection options, stored as JSON on the target: `text` checks each text option and
+ * `pattern` each not-found pattern (see targetOptionsSchema and storedTargetOptionsSchema).
  */
-export const storedTargetOptionsSchema = z.object({
+const optionsShape = (text: (schema: z.ZodString) => z.ZodString, pattern: z.ZodType<string>) => ({
   /** CSS selector to wait for before reading the page. */
-  waitFor: storableText(z.string().trim().min(1).max(500)).optional(),
+  waitFor: text(z.string().trim().min(1).max(500)).optional(),
   /** CSS selectors whose elements are left out of every comparison (ads, view counters, clocks). */
-  ignore: z.array(storableText(z.string().trim().min(1).max(500))).max(50).default([]),
+  ignore: z.array(text(z.string().trim().min(1).max(500))).max(50).default([]),
   /** Phrases (a person's name, a unit) whose disappearance from the main text matters. */
-  phrases: z.array(storableText(z.string().trim().min(1).max(500))).max(100).default([]),
+  phrases: z.array(text(z.string().trim().min(1).max(500))).max(100).default([]),
   /** Consecutive captures that must agree before a removal is raised. */
   confirm: z.number().int().min(1).max(10).default(2),
   /** Extra patterns (RE2 regular expressions, case-insensitive) that mark this site's "not found" pages. */
-  notFound: z.array(z.string()).max(20).default([]),
+  notFound: z.array(pattern).max(20).default([]),
   /** Whether tweets this page embeds are watched too, each as a tweet target of its own. */
   watchEmbeds: z.boolean().default(true),
   /** Hard limit on one capture of this target, in milliseconds. */
@@ -39,31 +37,31 @@ export const storedTargetOptionsSchema = z.object({
   archive: z.boolean().default(false),
 });
 
-/** Per-target options as given (CLI flags, API bodies, files of targets): not-found patterns must be ones RE2 runs. */
-export const targetOptionsSchema = storedTargetOptionsSchema.extend({
-  notFound: z
-    .array(
-      storableText(z.string().min(1).max(300)).superRefine((p, ctx) => {
-        const problem = operatorPatternProblem(p);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-      }),
-    )
-    .max(20)
-    .default([]),
-});
+/** Options as an operator gives them: text options are operator text, not-found patterns ones RE2 runs. */
+export const targetOptionsSchema = z.object(optionsShape(operatorText, operatorPattern));
+
+/**
+ * Options as stored, read back as they were written, also by a version that let control characters in (every
+ * terminal output escapes them) or checked patterns with JavaScript's engine: an old target still lists, and a
+ * capture skips a pattern RE2 cannot run rather than making the target unreadable.
+ */
+export const storedTargetOptionsSchema = z.object(optionsShape(storableText, z.string()));
 export type TargetOptions = z.infer<typeof targetOptionsSchema>;
 
-/** A target's tags: what lists, alerts and subscriptions filter on. */
-export const tagsSchema = z.array(z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'tags are 1-64 letters, digits or _ . : / -')).max(50);
+/** One tag: what lists, alerts and subscriptions filter on. */
+export const tagSchema = z.string().trim().regex(/^[\p{L}\p{N}_.:/-]{1,64}$/u, 'must be 1-64 letters, digits or _ . : / -');
+
+/** A target's tags. */
+export const tagsSchema = z.array(tagSchema).max(50);
 
 /** What adding a target takes (the CLI's flags, the API's body). */
 export const newTargetSchema = z.object({
   url: z.string().min(1, 'url is required'),
-  name: storableText(z.string().trim().min(1).max(300)).optional(),
+  name: operatorText(z.string().trim().min(1).max(300)).optional(),
   tags: tagsSchema.default([]),
   every: z.string().max(20, 'is too long; write a duration like 30m, 6h or 1d').optional(),
   cron: z.string().max(200, 'is too long; write a 5-field pattern like "0 */6 * * *"').optional(),
-  fetcher: z.enum(['browser', 'http']).default('browser'),
+  fetcher: z.enum(FETCHERS).default('browser'),
   options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false }),
 });
 export type NewTargetInput = z.input<typeof newTargetSchema>;
@@ -77,7 +75,7 @@ export interface NewTarget {
   name: string | null;
   tags: string[];
   schedule: Schedule;
-  fetcher: 'browser' | 'http';
+  fetcher: Fetcher;
   options: TargetOptions;
 }
 
@@ -97,13 +95,7 @@ function withField<T>(field: string, check: () => T): T {
  * needs DNS.
  */
 export function parseNewTarget(input: NewTargetInput, defaultEvery: string): NewTarget {
-  const parsed = newTargetSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || 'input';
-    throw new InvalidInputError(field, `${field}: ${issue.message}`);
-  }
-  const v = parsed.data;
+  const v = parseInput(newTargetSchema, input);
   if (v.every !== undefined && v.cron !== undefined) {
     throw new InvalidInputError('schedule', 'give either --every or --cron, not both');
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { parseInput } from '../invalid-input.ts';
+import { operatorText } from '../operator-text.ts';
 import { requireTarget, updateTargetSettings, type Target } from '../db/targets.ts';
 import { queueFor, syncTargetSchedule } from '../queue/schedules.ts';
 import { validateSchedule, type Schedule } from './schedule.ts';
@@ -11,7 +13,7 @@ import { tagsSchema, targetOptionsSchema } from './target-input.ts';
  * merged key by key into the stored options; `name: null` clears the name; `paused` pauses or resumes.
  */
 export const targetPatchSchema = z.strictObject({
-  name: z.string().trim().min(1).max(300).nullable().optional(),
+  name: operatorText(z.string().trim().min(1).max(300)).nullable().optional(),
   tags: tagsSchema.optional(),
   every: z.string().optional(),
   cron: z.string().optional(),
@@ -21,24 +23,16 @@ export const targetPatchSchema = z.strictObject({
 });
 export type TargetPatch = z.input<typeof targetPatchSchema>;
 
-function fail(issue: z.core.$ZodIssue, prefix: string[] = []): never {
-  const field = [...prefix, ...issue.path.map(String)].join('.') || 'input';
-  throw new InvalidInputError(field, `${field}: ${issue.message}`);
-}
-
 /**
  * Changes a target's name, tags, schedule, fetcher, options or paused state, then makes its job scheduler match.
  * Throws InvalidInputError naming the field, NotFoundError for an unknown id.
  */
 export async function updateTarget(deps: TargetDeps, id: number, patch: TargetPatch): Promise<Target> {
-  const parsed = targetPatchSchema.safeParse(patch);
-  if (!parsed.success) fail(parsed.error.issues[0]!);
-  const v = parsed.data;
+  const v = parseInput(targetPatchSchema, patch);
   if (v.every !== undefined && v.cron !== undefined) throw new InvalidInputError('schedule', 'give either every or cron, not both');
   const target = await requireTarget(deps.pool, id);
   // The raw patch, not the parsed one: parsing a partial fills in defaults that would overwrite stored options.
-  const options = targetOptionsSchema.safeParse({ ...target.options, ...patch.options });
-  if (!options.success) fail(options.error.issues[0]!, ['options']);
+  const options = parseInput(targetOptionsSchema, { ...target.options, ...patch.options }, ['options']);
   const schedule: Schedule =
     v.cron !== undefined ? validateSchedule({ cron: v.cron }) : v.every !== undefined ? validateSchedule({ every: v.every }) : target.schedule;
   const updated = await updateTargetSettings(deps.pool, id, {
@@ -46,7 +40,7 @@ export async function updateTarget(deps: TargetDeps, id: number, patch: TargetPa
     tags: v.tags ? [...new Set(v.tags)] : target.tags,
     schedule,
     fetcher: v.fetcher ?? target.fetcher,
-    options: options.data,
+    options,
   });
   if (!updated) throw new NotFoundError('target', id);
   if (v.paused !== undefined) return setPaused(deps, id, v.paused);

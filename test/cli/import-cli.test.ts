@@ -16,6 +16,7 @@ interface Report {
   invalid: { line: number; field: string; message: string }[];
   ids?: number[];
   dryRun: boolean;
+  warnings: { code: string; message: string }[];
 }
 
 describe('scrubwatch targets import', () => {
@@ -49,7 +50,7 @@ describe('scrubwatch targets import', () => {
     const result = await runCli(['targets', 'import', list, '--tag', 'africom', '--every', '1h', '--json'], env);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
-    expect(report).toEqual({ imported: 3, skippedDuplicates: 0, invalid: [], ids: [1, 2, 3], dryRun: false });
+    expect(report).toEqual({ imported: 3, skippedDuplicates: 0, invalid: [], ids: [1, 2, 3], dryRun: false, warnings: [] });
     expect(result.stderr).toBe('');
     const listed = JSON.parse((await runCli(['targets', 'list', '--json'], env)).stdout) as { id: number; tags: string[]; schedule: unknown }[];
     expect(listed.map((t) => [t.id, t.tags, t.schedule])).toEqual([1, 2, 3].map((id) => [id, ['africom'], { every: '1h' }]));
@@ -103,7 +104,7 @@ describe('scrubwatch targets import', () => {
     const before = await targetCount();
     const dry = await runCli(['targets', 'import', '-', '--dry-run', '--json'], env, undefined, input);
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.stdout)).toEqual({ imported: 2, skippedDuplicates: 1, invalid: [], dryRun: true });
+    expect(JSON.parse(dry.stdout)).toEqual({ imported: 2, skippedDuplicates: 1, invalid: [], dryRun: true, warnings: [] });
     expect(await targetCount()).toBe(before);
 
     const real = await runCli(['targets', 'import', '-'], env, undefined, input);
@@ -130,6 +131,6 @@ describe('scrubwatch targets import', () => {
     expect(tooBig.stderr).toMatch(/the file is over 50 MB, the most one import reads; split it/);
     const format = await runCli(['targets', 'import', big, '--format', 'tsv'], env);
     expect(format.code).toBe(2);
-    expect(format.stderr).toMatch(/--format "tsv" is not one of auto, csv, lines/);
+    expect(format.stderr).toMatch(/option '--format <format>' argument 'tsv' is invalid\. Allowed choices are auto, csv, lines\./);
   });
 });

@@ -63,7 +63,7 @@ describe('scrubwatch subscriptions and deliveries', () => {
       [['--webhook', hook.url, '--feed'], /exactly one of/],
       [['--email', 'a@example.org'], /SMTP_URL/],
       [['--webhook', 'http://127.0.0.1:1/hook'], /cannot reach the webhook/],
-      [['--feed', '--kind', 'nonsense'], /kinds/],
+      [['--feed', '--kind', 'nonsense'], /^scrubwatch: --kind must be one of page_removed, /],
       [['--feed', '--digest', '6h'], /always pulled/],
     ];
     for (const [flags, reason] of cases) {
@@ -72,7 +72,7 @@ describe('scrubwatch subscriptions and deliveries', () => {
       expect(r.stderr).toMatch(reason);
     }
     const strict = await runCli(['subscriptions', 'add', '--name', 'x', '--webhook', hook.url], { ...env, SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false' });
-    expect(strict.code).not.toBe(0);
+    expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/private or reserved address/);
   });
 

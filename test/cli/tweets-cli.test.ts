@@ -50,7 +50,8 @@ describe('watching tweets through the CLI and a real worker', () => {
     // Only the checks below may probe it: a first probe of its own after the 404 would raise the deletion early.
     await unscheduleForCli(env, [{ id: tweet.id, kind: 'tweet' }]);
     const duplicate = await runCli(['targets', 'add', `https://mobile.twitter.com/USAfricaCommand/status/${ID}`], env);
-    expect(duplicate.code).toBe(1);
+    // A duplicate is bad input: exit 2, naming the target that exists.
+    expect(duplicate.code).toBe(2);
     expect(duplicate.stderr).toMatch(`id ${tweet.id}`);
 
     const up = await cli<{ snapshot: { fetcher: string; status: number; outcome: { kind: string } } }>('check', String(tweet.id));

@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { testEnv } from './context.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { deletePrefixKeys, uniquePrefix } from './queue-prefix.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/scrubwatch', import.meta.url));
 
@@ -57,3 +61,35 @@ export function startCli(args: string[], env: Record<string, string>, readyMessa
   });
 }
 
+
+/** What a test file that runs CLI commands works with: read its fields inside tests and hooks. */
+export interface CliRig {
+  readonly db: TestDatabase;
+  /** The environment of its commands: its database, its own queue prefix, the test settings. */
+  readonly env: Record<string, string>;
+}
+
+/** Gives the calling test file (or describe block) its own database and queue prefix for CLI commands. */
+export function useCliRig(): CliRig {
+  const prefix = uniquePrefix();
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await deletePrefixKeys(prefix);
+    await db?.drop();
+  });
+  const ready = (): TestDatabase => {
+    if (db === undefined) throw new Error("the CLI rig's database is used before its beforeAll ran");
+    return db;
+  };
+  return {
+    get db() {
+      return ready();
+    },
+    get env() {
+      return testEnv(ready().url, prefix);
+    },
+  };
+}

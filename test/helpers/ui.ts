@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { findChromium } from '../../src/capture/browser.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 import { createTestServer, type TestServer } from './server.ts';
 
 /** Chromium for driving the UI, like a person's browser: the system one (Playwright downloads none here). */
@@ -25,6 +26,29 @@ export async function startUiServer(databaseUrl: string, extraEnv: Record<string
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.app.server.address() as AddressInfo;
   return Object.assign(server, { baseUrl: `http://127.0.0.1:${port}` });
+}
+
+/**
+ * Gives the calling test file (or describe block) its own database and a test server listening on it, before its
+ * tests, and takes them down after; read `server` inside tests and hooks.
+ */
+export function useUiServer(): { readonly server: UiServer } {
+  let db: TestDatabase | undefined;
+  let server: UiServer | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startUiServer(db.url);
+  });
+  afterAll(async () => {
+    await server?.dispose();
+    await db?.drop();
+  });
+  return {
+    get server() {
+      if (server === undefined) throw new Error('the UI server is used before its beforeAll ran');
+      return server;
+    },
+  };
 }
 
 /** Signs in through the sign-in form, as a person would, and checks the page says who is signed in. */

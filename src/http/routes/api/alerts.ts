@@ -4,7 +4,7 @@ import type { Context } from '../../../context.ts';
 import { NotFoundError } from '../../../errors.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { getAlert, listAlertsPage } from '../../../db/alerts.ts';
-import { triageAlert, triagedBy } from '../../../review/triage-alert.ts';
+import { triageAlert, triageNoteSchema, triagedBy } from '../../../review/triage-alert.ts';
 import { ALERT_KINDS } from '../../../notify/manage-subscriptions.ts';
 import { idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
@@ -39,7 +39,7 @@ type ListQuery = z.infer<typeof listQuery>;
 
 const triageBody = z.strictObject({
   state: state.describe('`confirmed`, `dismissed` (a false alarm) or back to `open`'),
-  note: z.string().trim().max(2000).nullable().optional(),
+  note: triageNoteSchema.nullable().optional(),
 });
 
 const TAG = 'alerts';

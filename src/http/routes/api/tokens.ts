@@ -4,7 +4,7 @@ import type { Context } from '../../../context.ts';
 import { NotFoundError } from '../../../errors.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { ROLES } from '../../auth/roles.ts';
-import { tokenNameSchema } from '../../auth/token-name.ts';
+import { parseTokenName, tokenNameSchema } from '../../auth/token-name.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../../db/api-tokens.ts';
 import { idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
@@ -47,7 +47,9 @@ export async function tokenRoutes(app: FastifyInstance, options: { ctx: Context 
     }),
     onRequest: manage,
   }, async (request, reply) => {
-    const { token, secret } = await createApiToken(ctx.pool, request.body.role as (typeof ROLES)[number], request.body.name ?? null);
+    // The JSON Schema cannot carry the name's refinements (control characters): the same parse as the CLI's does.
+    const name = request.body.name === undefined ? null : parseTokenName(request.body.name);
+    const { token, secret } = await createApiToken(ctx.pool, request.body.role as (typeof ROLES)[number], name);
     return reply.code(201).send({ ...token, token: secret });
   });
 
