@@ -74,6 +74,8 @@ async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targe
       waits.map(async ({ targetId, done }) => {
         try {
           const result = await done;
+          // A check is never stale (src/queue/stale-captures.ts); should one be skipped, say so rather than load nothing.
+          if (result.skipped) throw new CheckFailedError(targetId, `the capture was skipped (${result.skipped})`);
           onDone();
           return await loadResult(ctx, targetId, result.snapshotId);
         } catch (err) {
