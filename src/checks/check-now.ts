@@ -58,9 +58,11 @@ export async function checkInline(ctx: Context, targets: Checked[], onDone: () =
 /** Queues one job per target on `queue` and waits for each, loading what it saved. */
 async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targets: Checked[], waitMs: number, onDone: () => void): Promise<CheckResult[]> {
   if (targets.length === 0) return [];
-  // BullMQ lists workers by their Postgres session names, and the embedded database has one session for every
-  // client: there, a process attached to the running scrubwatch process trusts it to run the workers.
-  if (ctx.embeddedAccess !== 'attached' && (await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
+  // A process that runs the workers waits for its own. BullMQ lists workers by their Postgres session names, and
+  // the embedded database has one session for every client: there, a process attached to the running scrubwatch
+  // process trusts it to run the workers.
+  const trusted = ctx.runsWorkers || ctx.embeddedAccess === 'attached';
+  if (!trusted && (await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
   const events = createQueueEvents(name, ctx.config, ctx.queueBackend);
   let waiter: JobWaiter<CaptureJobResult> | null = null;
   try {
