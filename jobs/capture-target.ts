@@ -46,7 +46,8 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
     unreachableAfterMs: ctx.config.unreachableAfterMs,
     maxRechecks: ctx.config.maxRechecks,
   });
-  if (saved.recheck) await queueRecheck(ctx.captureQueue, targetId, saved.snapshot.id, ctx.config.confirmDelayMs);
+  // A paused target's recheck would be skipped: a check of it (or the demo's captures) queues none.
+  if (saved.recheck && target.state === 'active') await queueRecheck(ctx.captureQueue, targetId, saved.snapshot.id, ctx.config.confirmDelayMs);
   // After the commit: the alerts' deliveries are queued (the outbox reconciler covers a crash right here).
   await afterCaptureSaved(ctx, target, saved);
   if (!saved.replayed && verdict.outcome === 'ok' && target.options.watchEmbeds && result.facts?.embeds.length) {

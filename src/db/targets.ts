@@ -54,11 +54,14 @@ function toTarget(row: TargetRow): Target {
 
 const SELECT = 'select t.*, s.lifecycle, s.blind from targets t left join target_states s on s.target_id = t.id';
 
-/** Inserts a target; returns null when the URL is already watched (the caller names the existing one). */
-export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target | null> {
+/**
+ * Inserts a target, active unless `paused`; returns null when the URL is already watched (the caller names the
+ * existing one).
+ */
+export async function insertTarget(db: Queryable, t: NewTarget, options: { paused?: boolean } = {}): Promise<Target | null> {
   const { rows } = await db.query<TargetRow>(
-    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id, paused)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      on conflict (url) do nothing
      returning *, null::text as lifecycle, null::text as blind`,
     [
@@ -71,6 +74,7 @@ export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target 
       JSON.stringify(t.options),
       t.kind,
       t.tweetId,
+      options.paused ?? false,
     ],
   );
   return rows[0] ? toTarget(rows[0]) : null;
