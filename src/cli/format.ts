@@ -2,6 +2,7 @@ import type { Target } from '../db/targets.ts';
 import type { Snapshot } from '../db/snapshots.ts';
 import type { Alert } from '../db/alerts.ts';
 import type { Change } from '../db/changes.ts';
+import { unseenWords } from '../targets/seen-words.ts';
 
 /** Human-readable forms of the CLI's answers; `--json` prints the objects themselves. */
 
@@ -11,7 +12,8 @@ function scheduleText(t: Target): string {
 
 export function targetLine(t: Target): string {
   const tags = t.tags.length ? ` [${t.tags.join(', ')}]` : '';
-  const lifecycle = t.lifecycle === 'live' ? '' : `[${t.lifecycle}] `;
+  const known = [t.lifecycle === 'live' ? null : t.lifecycle, unseenWords(t)].filter((w) => w !== null);
+  const lifecycle = known.length ? `[${known.join(': ')}] ` : '';
   const how = t.kind === 'tweet' ? 'tweet' : t.fetcher;
   return `#${t.id} ${t.state === 'paused' ? '(paused) ' : ''}${lifecycle}${t.url} — ${scheduleText(t)}, ${how}${tags}${t.name ? ` — ${t.name}` : ''}`;
 }
