@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const usage = err instanceof AppError && (err.code === 'invalid_input' || err.code === 'config_invalid');
+    const usage = err instanceof AppError && ['invalid_input', 'config_invalid', 'blocked_url'].includes(err.code);
     process.stderr.write(`scrubwatch: ${describeError(err)}\n`);
     return usage ? EXIT.usage : EXIT.failure;
   }

@@ -111,6 +111,12 @@ function recheckJobId(targetId: number, snapshotId: number): string {
   return `recheck-${targetId}-${snapshotId}`;
 }
 
+/** When the recheck that snapshot `snapshotId` queued is due, or null when it queued none (or it is gone). */
+export async function recheckDueAt(queue: CaptureQueue, targetId: number, snapshotId: number): Promise<Date | null> {
+  const job = await queue.getJob(recheckJobId(targetId, snapshotId));
+  return job ? new Date(job.timestamp + (job.opts.delay ?? 0)) : null;
+}
+
 /** Removes a target's scheduler and its pending first capture. */
 export async function removeTargetSchedule(queue: CaptureQueue, targetId: number): Promise<void> {
   await queue.removeJobScheduler(schedulerId(targetId));
