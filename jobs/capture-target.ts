@@ -10,6 +10,7 @@ import { hostNotFoundPage } from '../src/probes/host-not-found.ts';
 import { findSavedCapture, saveCapture, type SavedCapture } from '../src/store/save-capture.ts';
 import { findPreviousAnswered } from '../src/db/snapshots.ts';
 import { queueRecheck } from '../src/queue/schedules.ts';
+import { staleCapture } from '../src/queue/stale-captures.ts';
 import { BrowserCrashedError, NotFoundError } from '../src/errors.ts';
 import { afterCaptureSaved } from '../src/notify/after-capture.ts';
 import { CAPTURE_JOB_OPTIONS, type CaptureJobData, type CaptureJobResult } from '../src/queue/queues.ts';
@@ -48,7 +49,8 @@ export async function runCapture(ctx: Context, targetId: number, jobId: string):
     unreachableAfterMs: ctx.config.unreachableAfterMs,
     maxRechecks: ctx.config.maxRechecks,
   });
-  if (saved.recheck) await queueRecheck(ctx.captureQueue, targetId, saved.snapshot.id, ctx.config.confirmDelayMs);
+  // A paused target's recheck would be skipped: a check of it (or the demo's captures) queues none.
+  if (saved.recheck && target.state === 'active') await queueRecheck(ctx.captureQueue, targetId, saved.snapshot.id, ctx.config.confirmDelayMs);
   // After the commit: the alerts' deliveries are queued (the outbox reconciler covers a crash right here).
   await afterCaptureSaved(ctx, target, saved);
   if (!saved.replayed && verdict.outcome === 'ok' && target.options.watchEmbeds && result.facts?.embeds.length) {
@@ -104,7 +106,7 @@ async function watchEmbeddedTweets(ctx: Context, page: Target, snapshotId: numbe
       detail: `the embed on ${page.url} turned from rendered to the embed script's error state`,
     };
     await saveTweetVerdict(ctx, change.tweet, `render-${snapshotId}-${change.tweet.id}`, verdict, new Date(), log);
-    await ctx.tweetQueue.add('capture', { targetId: change.tweet.id, reason: 'recheck' }, { ...CAPTURE_JOB_OPTIONS, jobId: `probe-${change.tweet.id}-${snapshotId}` });
+    await ctx.tweetQueue.add('capture', { targetId: change.tweet.id, reason: 'embed_error' }, { ...CAPTURE_JOB_OPTIONS, jobId: `probe-${change.tweet.id}-${snapshotId}` });
   }
 }
 
@@ -114,16 +116,26 @@ export function summarise(saved: SavedCapture): CaptureJobResult {
   return { snapshotId: saved.snapshot.id, changeId: saved.change?.id ?? null, alertIds: saved.alerts.map((a) => a.id) };
 }
 
+/**
+ * The result of a job that captures nothing because it outlived its purpose (src/queue/stale-captures.ts), logged
+ * with why; null when it should capture. Shared by the capture and tweet processors: they run the same jobs.
+ */
+export async function skipStale(ctx: Context, job: Job<CaptureJobData, CaptureJobResult, string>, target: Target): Promise<CaptureJobResult | null> {
+  const stale = await staleCapture(ctx.pool, target, job.data);
+  if (!stale) return null;
+  ctx.logger.info({ jobId: job.id, targetId: target.id, reason: job.data.reason, skipped: stale.skipped, why: stale.why }, 'capture skipped');
+  return { snapshotId: 0, changeId: null, alertIds: [], skipped: stale.skipped };
+}
+
 /** The BullMQ processor of the `capture` queue. */
 export function captureTargetProcessor(ctx: Context) {
   return async (job: Job<CaptureJobData, CaptureJobResult, string>, token?: string): Promise<CaptureJobResult> => {
-    const { targetId, reason } = job.data;
+    const { targetId } = job.data;
     if (!Number.isSafeInteger(targetId) || targetId <= 0) throw new UnrecoverableError(`bad targetId in job ${job.id}`);
     const target = await getTarget(ctx.pool, targetId);
     if (!target) throw new UnrecoverableError(`target ${targetId} no longer exists`);
-    if (target.state === 'paused' && reason !== 'manual') {
-      return { snapshotId: 0, changeId: null, alertIds: [], skipped: 'paused' };
-    }
+    const skipped = await skipStale(ctx, job, target);
+    if (skipped) return skipped;
     const jobId = job.id ?? `job-${Date.now()}`;
     const host = hostKey(target.url);
     // The slot outlives the longest capture a little, so a worker that died frees it by itself.

@@ -6,7 +6,7 @@ import { probeOembed } from '../src/tweets/oembed.ts';
 import { saveTweetVerdict } from '../src/tweets/save-tweet-verdict.ts';
 import { findSavedCapture, type SavedCapture } from '../src/store/save-capture.ts';
 import type { CaptureJobData, CaptureJobResult } from '../src/queue/queues.ts';
-import { summarise } from './capture-target.ts';
+import { skipStale, summarise } from './capture-target.ts';
 
 /** oEmbed answered 429, 5xx or nothing: try again later; never a removal. */
 export class TransientTweetProbeError extends AppError {
@@ -53,7 +53,8 @@ export function probeTweetProcessor(ctx: Context, worker: () => Worker<CaptureJo
     const { targetId, reason } = job.data;
     const target = await getTarget(ctx.pool, targetId);
     if (!target) throw new UnrecoverableError(`target ${targetId} no longer exists`);
-    if (target.state === 'paused' && reason !== 'manual') return { snapshotId: 0, changeId: null, alertIds: [], skipped: 'paused' };
+    const skipped = await skipStale(ctx, job, target);
+    if (skipped) return skipped;
     try {
       // Someone asking (`check`) wants an answer now, not after the retries' backoff.
       const finalAttempt = reason === 'manual' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

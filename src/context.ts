@@ -35,6 +35,11 @@ export interface Context {
    * (and runs its workers); null in the other modes.
    */
   embeddedAccess: 'owner' | 'attached' | null;
+  /**
+   * Whether this process runs the capture workers (`start`, `worker`): a check asked of it then waits for its own
+   * workers, with no need to count them on the queue (which the embedded database cannot tell).
+   */
+  runsWorkers: boolean;
   /** The queues' Redis; null in the modes without Redis, where the queues live in Postgres. */
   redis: Redis | null;
   /** What queues, workers and queue listeners are built on (src/queue/queues.ts). */
@@ -54,6 +59,8 @@ export interface Context {
 export interface ContextOptions {
   /** In the embedded mode: own the data folder (long-running roles) or attach to its running owner (CLI). */
   embedded?: EmbeddedAccess;
+  /** Set by the roles that start the capture workers in this process (`start`, `worker`). */
+  runsWorkers?: boolean;
 }
 
 /**
@@ -99,6 +106,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
     pool,
     databaseUrl: database.url,
     embeddedAccess: database.access,
+    runsWorkers: options.runsWorkers ?? false,
     redis,
     queueBackend,
     captureQueue,

@@ -6,16 +6,21 @@ import { getChangeForSnapshot, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import { CAPTURE_QUEUE, createQueueEvents, TWEET_QUEUE, type CaptureJobResult, type CaptureQueue } from '../queue/queues.ts';
 import { JobWaiter } from '../queue/job-waiter.ts';
-import type { Target } from '../db/targets.ts';
+import { getTarget, type Target, type TargetLifecycle } from '../db/targets.ts';
+import { queueFor, recheckDueAt } from '../queue/schedules.ts';
 import { runTweetProbe } from '../../jobs/probe-tweet.ts';
 import { runCapture } from '../../jobs/capture-target.ts';
 
-/** The answer of `check`: the new snapshot, how it differs from the last, and what was raised. */
+/** The answer of `check`: the new snapshot, how it differs from the last, what was raised, and where it leaves the target. */
 export interface CheckResult {
   targetId: number;
   snapshot: Snapshot;
   change: Change | null;
   alerts: Alert[];
+  /** The target's lifecycle after this capture (`suspect`: a removal is suspected, not yet confirmed). */
+  lifecycle: TargetLifecycle;
+  /** When a removal is suspected: when the capture that confirms or clears it is due (ISO), null if none is queued. */
+  recheckAt: string | null;
 }
 
 export class NoWorkerError extends AppError {
@@ -30,37 +35,47 @@ export class CheckFailedError extends AppError {
   }
 }
 
-async function loadResult(ctx: Context, targetId: number, snapshotId: number): Promise<CheckResult> {
+type Checked = Pick<Target, 'id' | 'kind'>;
+
+async function loadResult(ctx: Context, target: Checked, snapshotId: number): Promise<CheckResult> {
   const snapshot = await getSnapshot(ctx.pool, snapshotId);
-  if (!snapshot) throw new CheckFailedError(targetId, `snapshot ${snapshotId} was not found after the capture`);
+  if (!snapshot) throw new CheckFailedError(target.id, `snapshot ${snapshotId} was not found after the capture`);
+  const lifecycle = (await getTarget(ctx.pool, target.id))?.lifecycle ?? 'live';
+  const recheckAt = lifecycle === 'suspect' ? await recheckDueAt(queueFor(ctx, target.kind), target.id, snapshotId) : null;
   return {
-    targetId,
+    targetId: target.id,
     snapshot,
     change: await getChangeForSnapshot(ctx.pool, snapshotId),
     alerts: (await listAlerts(ctx.pool, { snapshotId })).reverse(),
+    lifecycle,
+    recheckAt: recheckAt?.toISOString() ?? null,
   };
 }
 
-type Checked = Pick<Target, 'id' | 'kind'>;
+/** Hears each target's result as soon as it is known (`check` prints it then, not all at the end). */
+export type OnChecked = (result: CheckResult) => void;
 
 /** Captures (pages) or probes (tweets) targets in this process, one after another (`check --inline`). */
-export async function checkInline(ctx: Context, targets: Checked[], onDone: () => void): Promise<CheckResult[]> {
+export async function checkInline(ctx: Context, targets: Checked[], onDone: OnChecked): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const target of targets) {
     const jobId = `inline-${randomUUID()}`;
     const saved = target.kind === 'tweet' ? await runTweetProbe(ctx, target.id, jobId, { finalAttempt: true }) : await runCapture(ctx, target.id, jobId);
-    results.push({ targetId: target.id, snapshot: saved.snapshot, change: saved.change, alerts: saved.alerts });
-    onDone();
+    const result = await loadResult(ctx, target, saved.snapshot.id);
+    results.push(result);
+    onDone(result);
   }
   return results;
 }
 
 /** Queues one job per target on `queue` and waits for each, loading what it saved. */
-async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targets: Checked[], waitMs: number, onDone: () => void): Promise<CheckResult[]> {
+async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targets: Checked[], waitMs: number, onDone: OnChecked): Promise<CheckResult[]> {
   if (targets.length === 0) return [];
-  // BullMQ lists workers by their Postgres session names, and the embedded database has one session for every
-  // client: there, a process attached to the running scrubwatch process trusts it to run the workers.
-  if (ctx.embeddedAccess !== 'attached' && (await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
+  // A process that runs the workers waits for its own. BullMQ lists workers by their Postgres session names, and
+  // the embedded database has one session for every client: there, a process attached to the running scrubwatch
+  // process trusts it to run the workers.
+  const trusted = ctx.runsWorkers || ctx.embeddedAccess === 'attached';
+  if (!trusted && (await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
   const events = createQueueEvents(name, ctx.config, ctx.queueBackend);
   let waiter: JobWaiter<CaptureJobResult> | null = null;
   try {
@@ -69,16 +84,19 @@ async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targe
     const jobs = await queue.addBulk(
       targets.map((t) => ({ name: 'capture', data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: `check-${t.id}-${randomUUID()}` } })),
     );
-    const waits = jobs.map((job) => ({ targetId: job.data.targetId, done: waiter!.wait(job.id!, waitMs) }));
+    const waits = jobs.map((job, i) => ({ target: targets[i]!, done: waiter!.wait(job.id!, waitMs) }));
     return await Promise.all(
-      waits.map(async ({ targetId, done }) => {
+      waits.map(async ({ target, done }) => {
         try {
-          const result = await done;
-          onDone();
-          return await loadResult(ctx, targetId, result.snapshotId);
+          const job = await done;
+          // A check is never stale (src/queue/stale-captures.ts); should one be skipped, say so rather than load nothing.
+          if (job.skipped) throw new CheckFailedError(target.id, `the capture was skipped (${job.skipped})`);
+          const result = await loadResult(ctx, target, job.snapshotId);
+          onDone(result);
+          return result;
         } catch (err) {
           if (err instanceof AppError) throw err;
-          throw new CheckFailedError(targetId, (err as Error).message);
+          throw new CheckFailedError(target.id, (err as Error).message);
         }
       }),
     );
@@ -92,7 +110,7 @@ async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targe
  * Queues a capture (or tweet probe) of each target and waits for all of them, through the same workers the
  * schedules use. Fails at once when no worker listens, instead of waiting for nothing.
  */
-export async function checkThroughQueue(ctx: Context, targets: Checked[], waitMs: number, onDone: () => void): Promise<CheckResult[]> {
+export async function checkThroughQueue(ctx: Context, targets: Checked[], waitMs: number, onDone: OnChecked): Promise<CheckResult[]> {
   const [pages, tweets] = await Promise.all([
     runOnQueue(ctx, ctx.captureQueue, CAPTURE_QUEUE, targets.filter((t) => t.kind !== 'tweet'), waitMs, onDone),
     runOnQueue(ctx, ctx.tweetQueue, TWEET_QUEUE, targets.filter((t) => t.kind === 'tweet'), waitMs, onDone),

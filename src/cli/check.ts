@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
-import { InvalidInputError } from '../errors.ts';
+import { BlockedUrlError, InvalidInputError } from '../errors.ts';
 import { parseDuration } from '../targets/schedule.ts';
 import type { CheckResult } from '../checks/check-now.ts';
-import { alertLine, changeText, snapshotLine } from './format.ts';
+import { alertLine, changeText, checkTally, snapshotLine, suspicionText } from './format.ts';
 import { createProgress } from './progress.ts';
 import { output, parseId, withContext, type CommonFlags } from './runtime.ts';
 
@@ -15,7 +15,20 @@ interface CheckFlags extends CommonFlags {
 }
 
 function human(r: CheckResult): string {
-  return [`target #${r.targetId}: ${snapshotLine(r.snapshot)}`, changeText(r.change), ...r.alerts.map(alertLine)].join('\n');
+  return [`target #${r.targetId}: ${snapshotLine(r.snapshot)}`, changeText(r.snapshot, r.change), suspicionText(r), ...r.alerts.map(alertLine)]
+    .filter((line) => line !== null)
+    .join('\n');
+}
+
+/**
+ * A check whose capture the address policy refused is bad input (exit 2), as `targets add` of that URL would be:
+ * the error names the targets, and why, after their results were printed.
+ */
+function refusedCaptures(results: CheckResult[]): BlockedUrlError | null {
+  const refused = results.filter((r) => r.snapshot.error?.code === 'blocked_url');
+  if (refused.length === 0) return null;
+  const which = refused.map((r) => `#${r.targetId}`).join(', ');
+  return new BlockedUrlError(`the capture of target${refused.length > 1 ? 's' : ''} ${which} was refused: ${refused[0]!.snapshot.error!.message}`);
 }
 
 export function registerCheck(program: Command): void {
@@ -38,12 +51,19 @@ export function registerCheck(program: Command): void {
           ? await listTargets(ctx.pool, { tag: flags.tag, activeOnly: true })
           : [await requireTarget(ctx.pool, parseId(id!, 'target id'))];
         const progress = createProgress('checked', ids.length, !flags.json);
+        // On a terminal each result is printed as it comes; --json prints its one document at the end.
+        const onChecked = (r: CheckResult) => {
+          progress.tick();
+          if (!flags.json) progress.print(human(r));
+        };
         const results = flags.inline
-          ? await checkInline(ctx, ids, progress.tick)
-          : await checkThroughQueue(ctx, ids, waitMs, progress.tick);
+          ? await checkInline(ctx, ids, onChecked)
+          : await checkThroughQueue(ctx, ids, waitMs, onChecked);
         progress.end();
-        if (flags.all) output(flags, results, (rs) => (rs.length ? rs.map(human).join('\n') : 'no active targets to check'));
-        else output(flags, results[0]!, human);
+        if (flags.json) output(flags, flags.all ? results : results[0], () => '');
+        else if (flags.all) process.stdout.write(`${results.length ? checkTally(results) : 'no active targets to check'}\n`);
+        const refused = refusedCaptures(results);
+        if (refused) throw refused;
       });
     });
 }

@@ -7,7 +7,7 @@ const REDRAW_MS = 100;
  * A one-line progress counter on stderr for long commands; silent when stderr is not a terminal or when the
  * command answers in JSON, so scripts see only their document.
  */
-export function createProgress(label: string, total: number, enabled: boolean): { tick(n?: number): void; end(): void } {
+export function createProgress(label: string, total: number, enabled: boolean): { tick(n?: number): void; print(text: string): void; end(): void } {
   const live = enabled && process.stderr.isTTY === true && total > 1;
   let done = 0;
   let drawnAt = 0;
@@ -20,6 +20,12 @@ export function createProgress(label: string, total: number, enabled: boolean): 
     tick(n = 1) {
       done += n;
       if (live && (done >= total || Date.now() - drawnAt >= REDRAW_MS)) draw();
+    },
+    /** Writes `text` as lines on stdout above the counter, which is cleared first and drawn again below it. */
+    print(text: string) {
+      if (live) process.stderr.write('\r\x1b[2K');
+      process.stdout.write(`${text}\n`);
+      if (live) draw();
     },
     end() {
       if (!live) return;

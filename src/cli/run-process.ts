@@ -31,7 +31,7 @@ export async function runProcess(role: 'start' | 'worker' | 'api'): Promise<void
   const logger = createLogger(config.logLevel);
   logger.info({ role, ...describeMode(config) }, 'scrubwatch starting');
   // A long-running process owns the embedded data folder; a second one on the same folder fails here, at once.
-  const ctx = await createContext(config, logger, { embedded: 'own' });
+  const ctx = await createContext(config, logger, { embedded: 'own', runsWorkers: role !== 'api' });
   let running: RunningWorker | null = null;
   let server: FastifyInstance | null = null;
   let heartbeat: Heartbeat | null = null;

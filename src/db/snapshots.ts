@@ -120,6 +120,12 @@ export async function findPreviousAnswered(db: Queryable, targetId: number): Pro
   return rows[0] ? toSnapshot(rows[0]) : null;
 }
 
+/** Whether the target has any snapshot (a capture of it was stored, whatever its outcome). */
+export async function hasSnapshot(db: Queryable, targetId: number): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>('select exists (select 1 from snapshots where target_id = $1) as any', [targetId]);
+  return rows[0]!.any;
+}
+
 /** Whether a capture of the target that began after `startedAt` is stored already. */
 export async function hasCaptureStartedAfter(db: Queryable, targetId: number, startedAt: Date): Promise<boolean> {
   const { rows } = await db.query<{ later: boolean }>(

@@ -4,14 +4,25 @@ import type { Schedule } from '../targets/schedule.ts';
 import { storedTargetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';
 
 export type TargetState = 'active' | 'paused';
-/** Where the watched page stands: its lifecycle, or the warning that the watch is blind (blocked, unreachable). */
+/**
+ * Where the watched page stands: its lifecycle, or the warning that the watch is blind (blocked, unreachable) —
+ * which a target is from its first capture when every capture of it failed.
+ */
 export type TargetLifecycle = 'live' | 'suspect' | 'removed' | 'restored' | 'blocked' | 'unreachable';
+/** Whether the target was ever captured, and whether its site ever answered (ok or gone) in a capture. */
+export type TargetSeen = 'never_captured' | 'never_answered' | 'answered';
 
 /** A watched URL, as the CLI and (later) the API show it. */
 export interface Target extends NewTarget {
   id: number;
   state: TargetState;
   lifecycle: TargetLifecycle;
+  seen: TargetSeen;
+  /**
+   * Why the latest capture failed, when it did: its error code (`dns`, `refused`, `timeout`, `blocked_url`…), or
+   * the signal of an answer that was not the page (`server_error`, `waf_akamai`…); null when it answered, or none.
+   */
+  lastFailure: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -30,11 +41,29 @@ interface TargetRow {
   paused: boolean;
   lifecycle: 'live' | 'suspect' | 'removed' | 'restored' | null;
   blind: 'blocked' | 'unreachable' | null;
+  failing_outcomes: string[] | null;
+  failing_since: Date | null;
+  has_state: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
-function toTarget(row: TargetRow): Target {
+/** What the snapshots say of a target whose watch state cannot vouch for it (listSightings). */
+export interface Sighting {
+  captured: boolean;
+  answered: boolean;
+  last_failure: string | null;
+}
+
+/** A target just inserted: never captured. */
+const NEVER_CAPTURED: Sighting = { captured: false, answered: false, last_failure: null };
+
+/**
+ * A row as a Target. Without `sighting` the watch state vouches that the latest capture answered (it exists and
+ * is not failing); with one, the snapshots say whether the target was ever captured and ever answered.
+ */
+function toTarget(row: TargetRow, sighting?: Sighting): Target {
+  const seen: TargetSeen = !sighting ? 'answered' : !sighting.captured ? 'never_captured' : sighting.answered ? 'answered' : 'never_answered';
   return {
     id: row.id,
     url: row.url,
@@ -46,21 +75,66 @@ function toTarget(row: TargetRow): Target {
     fetcher: row.fetcher,
     options: storedTargetOptionsSchema.parse(row.options),
     state: row.paused ? 'paused' : 'active',
-    lifecycle: row.blind ?? row.lifecycle ?? 'live',
+    lifecycle: row.blind ?? (seen === 'never_answered' ? blindSinceFirstCapture(row.failing_outcomes ?? []) : null) ?? row.lifecycle ?? 'live',
+    seen,
+    lastFailure: sighting?.last_failure ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
-const SELECT = 'select t.*, s.lifecycle, s.blind from targets t left join target_states s on s.target_id = t.id';
+/**
+ * A target whose every capture failed was never seen: not `live` but blind from the start, as it would be called
+ * once failing for SCRUBWATCH_UNREACHABLE_AFTER — `blocked` if every capture met a firewall.
+ */
+function blindSinceFirstCapture(outcomes: string[]): TargetLifecycle {
+  return outcomes.length > 0 && outcomes.every((o) => o === 'blocked') ? 'blocked' : 'unreachable';
+}
 
-/** Inserts a target; returns null when the URL is already watched (the caller names the existing one). */
-export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target | null> {
+const SELECT = `select t.*, s.lifecycle, s.blind, s.failing_outcomes, s.failing_since, s.target_id is not null as has_state
+  from targets t left join target_states s on s.target_id = t.id`;
+
+/** A snapshot `x` in which the site itself answered (as findPreviousAnswered counts them). */
+const ANSWERED = "(x.outcome in ('ok', 'gone') or (x.outcome is null and x.status is not null))";
+
+/**
+ * What the snapshots of each of `ids` say: whether it was captured, whether its site ever answered, and why its
+ * latest capture failed (null when it answered). Asked only of the targets whose watch state cannot tell — none
+ * yet, or failing — so listing thousands of healthy targets costs no probe of their snapshots.
+ */
+export async function listSightings(db: Queryable, ids: number[]): Promise<Map<number, Sighting>> {
+  const { rows } = await db.query<Sighting & { id: number }>(
+    `select t.id,
+       exists (select 1 from snapshots x where x.target_id = t.id) as captured,
+       exists (select 1 from snapshots x where x.target_id = t.id and ${ANSWERED}) as answered,
+       (select case when ${ANSWERED} then null else coalesce(x.error_code, x.outcome_signal) end
+          from snapshots x where x.target_id = t.id order by x.started_at desc, x.id desc limit 1) as last_failure
+     from unnest($1::bigint[]) as t(id)`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Rows as Targets, asking the snapshots about the targets whose watch state cannot vouch for them. */
+async function withSightings(db: Queryable, rows: TargetRow[]): Promise<Target[]> {
+  const unsure = rows.filter((r) => !r.has_state || r.failing_since !== null).map((r) => r.id);
+  const sightings = unsure.length > 0 ? await listSightings(db, unsure) : new Map<number, Sighting>();
+  return rows.map((r) => toTarget(r, sightings.get(r.id)));
+}
+
+/** What a target just inserted has of the columns SELECT adds. */
+const NEW_TARGET_COLUMNS = 'null::text as lifecycle, null::text as blind, null::text[] as failing_outcomes, null::timestamptz as failing_since, false as has_state';
+
+/**
+ * Inserts a target, active unless `paused`; returns null when the URL is already watched (the caller names the
+ * existing one).
+ */
+export async function insertTarget(db: Queryable, t: NewTarget, options: { paused?: boolean } = {}): Promise<Target | null> {
   const { rows } = await db.query<TargetRow>(
-    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id, paused)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      on conflict (url) do nothing
-     returning *, null::text as lifecycle, null::text as blind`,
+     returning *, ${NEW_TARGET_COLUMNS}`,
     [
       t.url,
       t.name,
@@ -71,19 +145,20 @@ export async function insertTarget(db: Queryable, t: NewTarget): Promise<Target 
       JSON.stringify(t.options),
       t.kind,
       t.tweetId,
+      options.paused ?? false,
     ],
   );
-  return rows[0] ? toTarget(rows[0]) : null;
+  return rows[0] ? toTarget(rows[0], NEVER_CAPTURED) : null;
 }
 
 export async function findTargetByUrl(db: Queryable, url: string): Promise<Target | null> {
   const { rows } = await db.query<TargetRow>(`${SELECT} where t.url = $1`, [url]);
-  return rows[0] ? toTarget(rows[0]) : null;
+  return (await withSightings(db, rows))[0] ?? null;
 }
 
 export async function getTarget(db: Queryable, id: number): Promise<Target | null> {
   const { rows } = await db.query<TargetRow>(`${SELECT} where t.id = $1`, [id]);
-  return rows[0] ? toTarget(rows[0]) : null;
+  return (await withSightings(db, rows))[0] ?? null;
 }
 
 /** The target, or NotFoundError naming it. */
@@ -104,7 +179,7 @@ export async function listTargets(
      order by t.id`,
     [filter.tag ?? null, filter.activeOnly ?? false, filter.kind ?? null],
   );
-  return rows.map(toTarget);
+  return withSightings(db, rows);
 }
 
 /** Active targets that have no snapshot yet: their first capture is still to come. */
@@ -114,7 +189,7 @@ export async function listUncapturedTargets(db: Queryable): Promise<Target[]> {
      where not t.paused and not exists (select 1 from snapshots s where s.target_id = t.id)
      order by t.id`,
   );
-  return rows.map(toTarget);
+  return withSightings(db, rows);
 }
 
 export async function setTargetPaused(db: Queryable, id: number, paused: boolean): Promise<Target | null> {
@@ -152,7 +227,7 @@ export async function listTargetsPage(db: Queryable, q: TargetPageQuery): Promis
      order by t.id limit $5`,
     [q.tag ?? null, q.state ?? null, q.text === undefined ? null : escapeLike(q.text), q.after ?? null, q.limit],
   );
-  return rows.map(toTarget);
+  return withSightings(db, rows);
 }
 
 /** `text` with LIKE's wildcards taken literally: a search for `50%` finds "50%", not everything. */
@@ -192,7 +267,7 @@ export async function insertTargets(db: Queryable, targets: NewTarget[]): Promis
        with ordinality as r(url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id, ord)
      order by r.ord
      on conflict (url) do nothing
-     returning *, null::text as lifecycle, null::text as blind`,
+     returning *, ${NEW_TARGET_COLUMNS}`,
     [
       targets.map((t) => t.url),
       targets.map((t) => t.name),
@@ -205,7 +280,7 @@ export async function insertTargets(db: Queryable, targets: NewTarget[]): Promis
       targets.map((t) => t.tweetId),
     ],
   );
-  return rows.map(toTarget).sort((a, b) => a.id - b.id);
+  return rows.map((r) => toTarget(r, NEVER_CAPTURED)).sort((a, b) => a.id - b.id);
 }
 
 /** Which of `urls` (normalised) are already watched. */

@@ -2,7 +2,7 @@ import type { Context } from '../context.ts';
 import { migrate } from '../db/migrate.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import type { Target } from '../db/targets.ts';
-import { addTarget, setPaused } from '../targets/manage-targets.ts';
+import { addTarget } from '../targets/manage-targets.ts';
 import { runCapture } from '../../jobs/capture-target.ts';
 import { flintlockArticle, startFixtureSite, type ArticleSpec } from './fixture-site.ts';
 
@@ -40,8 +40,9 @@ const partnershipArticle: ArticleSpec = {
  * The whole story in about a minute: starts the bundled fixture military-news site, watches three of its pages,
  * captures them, then takes the Flintlock article down, pulls a photo from the gallery and cuts the paragraph
  * naming Col. Assimi Goita from a third page; captures twice more (a removal is raised once confirmed) and
- * returns the alerts. Demo targets are paused at the end, so their schedules do not go on watching a site that
- * is gone.
+ * returns the alerts. Demo targets are added paused and captured by the demo alone: never put on the queue, so a
+ * worker running on the same database (`scrubwatch start`) never takes one of their captures and the story is
+ * the same whichever processes run; nor does anything go on watching the fixture site once it is gone.
  */
 export async function runDemo(ctx: Context, say: DemoNarrator): Promise<DemoResult> {
   await migrate(ctx.pool);
@@ -60,7 +61,7 @@ export async function runDemo(ctx: Context, say: DemoNarrator): Promise<DemoResu
       ['/news/malian-special-forces-train', 'Malian special forces article'],
     ] as const) {
       // The demo needs no network: the tweet its pages embed would be probed at the real oEmbed endpoint.
-      const target = await addTarget(ctx, { url: site.url(path), name, tags: ['demo', tag], every: '6h', options: { phrases: ['Assimi Goita'], confirm: 2, watchEmbeds: false } });
+      const target = await addTarget(ctx, { url: site.url(path), name, tags: ['demo', tag], every: '6h', options: { phrases: ['Assimi Goita'], confirm: 2, watchEmbeds: false } }, { paused: true });
       targets.push(target);
       say(`watching #${target.id} ${name} (${target.url})`);
     }
@@ -90,7 +91,6 @@ export async function runDemo(ctx: Context, say: DemoNarrator): Promise<DemoResu
     for (const t of targets) alerts.push(...(await listAlerts(ctx.pool, { targetId: t.id })).reverse());
     return { siteUrl: site.origin, targets, alerts };
   } finally {
-    for (const t of targets) await setPaused(ctx, t.id, true).catch(() => undefined);
     await site.close();
   }
 }

@@ -1,7 +1,7 @@
 import { Resolver, lookup as systemLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import { BlockedUrlError } from '../errors.ts';
-import { compilePolicy, HOW_TO_ALLOW, type NetworkPolicy } from './network-policy.ts';
+import { compilePolicy, howToAllow, type NetworkPolicy } from './network-policy.ts';
 import { bareHost, isLocalhostName } from './private-address.ts';
 
 export const DEFAULT_DNS_TIMEOUT_MS = 5_000;
@@ -76,7 +76,7 @@ export function createAddressGuard(policy: NetworkPolicy, dnsTimeoutMs: number =
     for (const address of addresses) {
       if (compiled.allows(address)) continue;
       const via = address === host ? '' : ` resolves to ${address}, which`;
-      throw new BlockedUrlError(`${host}${via} is a private or reserved address; ${HOW_TO_ALLOW}`);
+      throw new BlockedUrlError(`${host}${via} is a private or reserved address; ${howToAllow(address)}`);
     }
     return addresses.map((address) => ({ address, family: familyOf(address) }));
   };

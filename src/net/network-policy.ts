@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { isPrivateAddress } from './private-address.ts';
 
@@ -55,10 +56,18 @@ export function compilePolicy(policy: NetworkPolicy): CompiledPolicy {
   };
 }
 
-/** The sentence every refusal ends with: how to allow the address if visiting it is intended. */
-export const HOW_TO_ALLOW =
-  'scrubwatch only visits public sites unless SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true is set or the address is in ' +
-  'SCRUBWATCH_ALLOWED_NETWORKS (list it there if watching this host is intended)';
+/**
+ * The sentence every refusal of `address` ends with: which settings allow it if visiting it is intended, and that
+ * they belong on the process that connects — a refusal seen from the CLI usually comes from `start` or `worker`.
+ */
+export function howToAllow(address: string): string {
+  const cidr = `${address}/${isIP(address) === 6 ? 128 : 32}`;
+  return (
+    'scrubwatch only visits public sites: if watching this host is intended, set SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true ' +
+    `or SCRUBWATCH_ALLOWED_NETWORKS=${cidr} (or a network around it) on the scrubwatch process that captures and delivers ` +
+    '(`scrubwatch start` or `scrubwatch worker`), not only where the CLI runs'
+  );
+}
 
 /** Whether `value` names a DNS server as Node's resolver takes it: `1.2.3.4`, `1.2.3.4:53`, `::1` or `[::1]:53`. */
 export function isValidDnsServer(value: string): boolean {

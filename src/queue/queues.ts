@@ -18,16 +18,25 @@ export const NOTIFY_QUEUE = 'notify';
 
 export interface CaptureJobData {
   targetId: number;
-  /** Why it runs: a schedule firing, someone asking (`check`), or confirming a suspected removal. */
-  reason: 'schedule' | 'manual' | 'recheck';
+  /**
+   * Why it runs: a schedule firing, a new target's first capture, someone asking (`check`), confirming a suspected
+   * removal, or (a tweet) an embed of it that turned to its error state on a watched page. A first capture or a
+   * recheck whose moment has passed captures nothing (src/queue/stale-captures.ts).
+   */
+  reason: 'schedule' | 'first' | 'manual' | 'recheck' | 'embed_error';
+  /** For a recheck: the snapshot that raised (or kept up) the suspicion it confirms; any later capture settles it. */
+  suspectSnapshotId?: number;
 }
 
 export interface CaptureJobResult {
   snapshotId: number;
   changeId: number | null;
   alertIds: number[];
-  /** Set when the job ran but captured nothing on purpose (the target is paused). */
-  skipped?: string;
+  /**
+   * Set when the job ran but captured nothing on purpose: the target is paused (`paused`), a first capture found
+   * the target captured already (`already_captured`), a recheck found its suspicion settled (`settled`).
+   */
+  skipped?: 'paused' | 'already_captured' | 'settled';
 }
 
 export type CaptureQueue = Queue<CaptureJobData, CaptureJobResult, string>;

@@ -62,7 +62,7 @@ function firstCaptureJob(target: Target) {
   const span = 'every' in target.schedule ? Math.min(parseDuration(target.schedule.every), FIRST_CAPTURE_SPREAD_MS) : FIRST_CAPTURE_SPREAD_MS;
   return {
     name: 'capture',
-    data: { targetId: target.id, reason: 'schedule' as const },
+    data: { targetId: target.id, reason: 'first' as const },
     opts: { ...CAPTURE_JOB_OPTIONS, jobId: firstCaptureJobId(target.id), delay: jitterMs(target.id, span) },
   };
 }
@@ -104,7 +104,17 @@ export async function scheduleNewTargets(queues: WatchQueues, targets: Target[],
  * snapshot that raised the suspicion, so a retried job does not queue two.
  */
 export async function queueRecheck(queue: CaptureQueue, targetId: number, snapshotId: number, delayMs: number): Promise<void> {
-  await queue.add('capture', { targetId, reason: 'recheck' }, { ...CAPTURE_JOB_OPTIONS, jobId: `recheck-${targetId}-${snapshotId}`, delay: delayMs });
+  await queue.add('capture', { targetId, reason: 'recheck', suspectSnapshotId: snapshotId }, { ...CAPTURE_JOB_OPTIONS, jobId: recheckJobId(targetId, snapshotId), delay: delayMs });
+}
+
+function recheckJobId(targetId: number, snapshotId: number): string {
+  return `recheck-${targetId}-${snapshotId}`;
+}
+
+/** When the recheck that snapshot `snapshotId` queued is due, or null when it queued none (or it is gone). */
+export async function recheckDueAt(queue: CaptureQueue, targetId: number, snapshotId: number): Promise<Date | null> {
+  const job = await queue.getJob(recheckJobId(targetId, snapshotId));
+  return job ? new Date(job.timestamp + (job.opts.delay ?? 0)) : null;
 }
 
 /** Removes a target's scheduler and its pending first capture. */

@@ -14,16 +14,18 @@ export interface TargetDeps extends WatchQueues {
 
 /**
  * Validates and stores a new target, schedules it, and queues its first capture. Postgres is written first: should the queue be
- * unreachable, the next worker start reconciles the schedule from the stored target.
+ * unreachable, the next worker start reconciles the schedule from the stored target. A target added `paused` is
+ * never put on the queue: nothing captures it until it is resumed or checked.
  */
-export async function addTarget(deps: TargetDeps, input: NewTargetInput): Promise<Target> {
+export async function addTarget(deps: TargetDeps, input: NewTargetInput, options: { paused?: boolean } = {}): Promise<Target> {
   const spec = parseNewTarget(input, deps.config.defaultEvery);
   await assertTargetAddress(spec.url, deps.config);
-  const target = await insertTarget(deps.pool, spec);
+  const target = await insertTarget(deps.pool, spec, options);
   if (!target) {
     const existing = await findTargetByUrl(deps.pool, spec.url);
     throw new DuplicateTargetError(spec.url, existing?.id ?? 0);
   }
+  if (target.state === 'paused') return target;
   await syncTargetSchedule(queueFor(deps, target.kind), target);
   await queueFirstCapture(queueFor(deps, target.kind), target);
   return target;

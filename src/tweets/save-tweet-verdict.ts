@@ -20,7 +20,7 @@ export async function saveTweetVerdict(ctx: Context, target: Target, jobId: stri
     unreachableAfterMs: ctx.config.unreachableAfterMs,
     maxRechecks: ctx.config.maxRechecks,
   });
-  if (saved.recheck) await queueRecheck(ctx.tweetQueue, target.id, saved.snapshot.id, ctx.config.confirmDelayMs);
+  if (saved.recheck && target.state === 'active') await queueRecheck(ctx.tweetQueue, target.id, saved.snapshot.id, ctx.config.confirmDelayMs);
   // After the commit; should this fail, the outbox reconciler queues them.
   await enqueueDeliveries(ctx, saved.alerts);
   log.info(

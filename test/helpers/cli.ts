@@ -13,16 +13,24 @@ export interface CliResult {
   stderr: string;
 }
 
+/** A `scrubwatch …` process under way: what it printed so far, and how it ended. */
+export interface SpawnedCli {
+  stdout(): string;
+  stderr(): string;
+  done: Promise<CliResult>;
+}
+
 /**
- * Runs `scrubwatch …` as a user would, in its own process, with `env` on top of a clean environment; `input`,
- * when given, is written to its standard input (else standard input is closed).
+ * Starts `scrubwatch …` as a user would, in its own process, with `env` on top of a clean environment; `input`,
+ * when given, is written to its standard input (else standard input is closed). Its output can be read while it
+ * runs; `done` fails when it has not ended within `timeoutMs` (it is killed).
  */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000, input?: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+export function spawnCli(args: string[], env: Record<string, string>, timeoutMs = 120_000, input?: string): SpawnedCli {
+  let stdout = '';
+  let stderr = '';
+  const done = new Promise<CliResult>((resolve, reject) => {
     const stdin = input === undefined ? 'ignore' : 'pipe';
     const child = spawn(BIN, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: [stdin, 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
@@ -36,6 +44,12 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
     });
     if (input !== undefined) child.stdin!.end(input);
   });
+  return { stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** Runs `scrubwatch …` to its end (see spawnCli). */
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000, input?: string): Promise<CliResult> {
+  return spawnCli(args, env, timeoutMs, input).done;
 }
 
 /** Starts a long-running `scrubwatch` process and resolves once its log says `readyMessage`. */

@@ -150,7 +150,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     expect(first.alerts).toEqual([]);
     // The first sighting queued its confirming capture, sooner than the schedule.
     const recheck = await ctx.captureQueue.getJob(`recheck-${target.id}-${first.snapshot.id}`);
-    expect(recheck?.data).toEqual({ targetId: target.id, reason: 'recheck' });
+    expect(recheck?.data).toEqual({ targetId: target.id, reason: 'recheck', suspectSnapshotId: first.snapshot.id });
     expect(recheck?.opts.delay).toBe(ctx.config.confirmDelayMs);
     await recheck?.remove();
 

@@ -123,7 +123,7 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
     const [latest] = await listSnapshots(ctx.pool, t.id, 1);
     expect(latest).toMatchObject({ fetcher: 'page_render', outcome: { kind: 'gone', signal: 'page_render_error' } });
     const queued = await ctx.tweetQueue.getJob(`probe-${t.id}-${second.snapshot.id}`);
-    expect(queued?.data).toEqual({ targetId: t.id, reason: 'recheck' });
+    expect(queued?.data).toEqual({ targetId: t.id, reason: 'embed_error' });
   });
 
   it('holds tweet probes to one shared rate across workers, through the real queue', async () => {

@@ -34,14 +34,14 @@ describe('captures owed besides the schedules come back from Postgres after the 
     const worker = await startWorker(ctx);
     await worker.close();
     const recheck = await ctx.captureQueue.getJob(recheckId);
-    expect(recheck?.data).toEqual({ targetId: suspect.id, reason: 'recheck' });
+    expect(recheck?.data).toEqual({ targetId: suspect.id, reason: 'recheck', suspectSnapshotId: gone!.snapshot.id });
     expect(recheck?.opts.delay).toBe(ctx.config.confirmDelayMs);
     expect(await ctx.captureQueue.getJob(`first-${fresh.id}`)).toBeUndefined();
 
     // A loss noticed while running, or an import, brings both.
     const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs);
     expect(resumed).toEqual({ firstCaptures: 1, rechecks: 1 });
-    expect((await ctx.captureQueue.getJob(`first-${fresh.id}`))?.data).toEqual({ targetId: fresh.id, reason: 'schedule' });
+    expect((await ctx.captureQueue.getJob(`first-${fresh.id}`))?.data).toEqual({ targetId: fresh.id, reason: 'first' });
     expect(await ctx.captureQueue.getJob(`first-${paused.id}`)).toBeUndefined();
 
     // Asked again (another worker noticing the same loss), nothing is queued twice.

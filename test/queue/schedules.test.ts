@@ -32,7 +32,7 @@ describe('schedules reconciled from Postgres', () => {
     expect(s?.offset ?? 0).toBe(jitterMs(t.id, 15 * 60_000));
     expect(s?.template?.data).toEqual({ targetId: t.id, reason: 'schedule' });
     const first = await ctx.captureQueue.getJob(`first-${t.id}`);
-    expect(first?.data).toEqual({ targetId: t.id, reason: 'schedule' });
+    expect(first?.data).toEqual({ targetId: t.id, reason: 'first' });
   });
 
   it('uses the cron pattern of a cron target', async () => {

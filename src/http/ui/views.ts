@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
+import { unseenWords } from '../../targets/seen-words.ts';
 
 /** Where the templates live: a layout, one template per page, and partials. */
 export const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
@@ -35,6 +36,7 @@ export const helpers = {
   kind(kind: string): string {
     return KIND_LABELS[kind] ?? kind;
   },
+  unseen: unseenWords,
   schedule(s: { every: string } | { cron: string }): string {
     return 'every' in s ? `every ${s.every}` : `cron ${s.cron} (UTC)`;
   },

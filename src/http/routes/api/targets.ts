@@ -22,6 +22,8 @@ export const targetShape = z.looseObject({
   options: targetOptionsSchema,
   state: z.enum(['active', 'paused']),
   lifecycle: z.enum(['live', 'suspect', 'removed', 'restored', 'blocked', 'unreachable']),
+  seen: z.enum(['never_captured', 'never_answered', 'answered']).describe('whether it was ever captured, and whether its site ever answered'),
+  lastFailure: z.string().nullable().describe('why the latest capture failed (an error code like dns, or a signal like server_error); null when it answered'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,0 +1,33 @@
+import type { Queryable } from '../db/pool.ts';
+import type { Target } from '../db/targets.ts';
+import { getSnapshot, hasCaptureStartedAfter, hasSnapshot } from '../db/snapshots.ts';
+import { getWatchState } from '../db/target-states.ts';
+import type { CaptureJobData, CaptureJobResult } from './queues.ts';
+
+/** Why a queued capture captures nothing: its code (the job's `skipped`) and, for the log, in words. */
+export interface StaleCapture {
+  skipped: NonNullable<CaptureJobResult['skipped']>;
+  why: string;
+}
+
+/**
+ * Whether a capture job has outlived its purpose, decided when it runs rather than when it was queued: a first
+ * capture of a target captured since (a `check` came first) would otherwise count as one more sighting, and
+ * a recheck of a suspicion already settled would confirm it without the confirmation wait. Someone asking
+ * (`manual`) always captures; a schedule captures unless the target is paused.
+ */
+export async function staleCapture(db: Queryable, target: Target, data: CaptureJobData): Promise<StaleCapture | null> {
+  if (target.state === 'paused' && data.reason !== 'manual') return { skipped: 'paused', why: 'the target is paused' };
+  if (data.reason === 'first' && (await hasSnapshot(db, target.id))) {
+    return { skipped: 'already_captured', why: 'the target was captured since its first capture was queued' };
+  }
+  if (data.reason !== 'recheck') return null;
+  const state = await getWatchState(db, target.id);
+  if (state?.lifecycle !== 'suspect') return { skipped: 'settled', why: `no removal is suspected any more (the target is ${state?.lifecycle ?? 'not captured'})` };
+  if (data.suspectSnapshotId === undefined) return null;
+  const suspecting = await getSnapshot(db, data.suspectSnapshotId);
+  if (suspecting && (await hasCaptureStartedAfter(db, target.id, new Date(suspecting.startedAt)))) {
+    return { skipped: 'settled', why: `the target was captured again after snapshot ${suspecting.id}, which queued this recheck` };
+  }
+  return null;
+}
