@@ -1,4 +1,5 @@
 import type { StageProgress } from '../progress.ts';
+import { terminalText } from './terminal-text.ts';
 
 /** How often a counter is redrawn at most: a million ticks must not mean a million writes to the terminal. */
 const REDRAW_MS = 100;
@@ -21,10 +22,13 @@ export function createProgress(label: string, total: number, enabled: boolean): 
       done += n;
       if (live && (done >= total || Date.now() - drawnAt >= REDRAW_MS)) draw();
     },
-    /** Writes `text` as lines on stdout above the counter, which is cleared first and drawn again below it. */
+    /**
+     * Writes `text` as lines on stdout above the counter, which is cleared first and drawn again below it. The text
+     * holds what pages say (titles, errors): its control characters are shown, not obeyed.
+     */
     print(text: string) {
       if (live) process.stderr.write('\r\x1b[2K');
-      process.stdout.write(`${text}\n`);
+      process.stdout.write(`${terminalText(text)}\n`);
       if (live) draw();
     },
     end() {
