@@ -7,6 +7,7 @@ import { buildSnapshotDiff, loadSnapshotFacts } from '../../../review/snapshot-d
 import { buildDiffView } from '../../ui/diff-view.ts';
 import { renderPage, requirePage, PAGE_ID, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { visualDiff } from '../../ui/visual-diff.ts';
+import { storedContentHeaders } from '../../stored-content.ts';
 import type { UiOptions } from './index.ts';
 
 const againstQuery = { type: 'object', properties: { against: PAGE_ID } } as const;
@@ -54,7 +55,7 @@ export async function diffRoutes(app: FastifyInstance, options: UiOptions): Prom
     if (!a || !b) throw new NotFoundError('screenshot of snapshot', !a ? before.id : after.id);
     const diff = visualDiff(a.data, b.data);
     return reply
-      .header('content-type', 'image/png')
+      .headers(storedContentHeaders({ kind: 'file', mediaType: 'image/png', name: 'visual-diff.png' }))
       .header('cache-control', 'private, max-age=3600')
       .header('x-changed-pixels', String(diff.changedPixels))
       .send(diff.png);
