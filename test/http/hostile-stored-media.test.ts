@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { launchUiBrowser, startUiServer, type UiServer } from '../helpers/ui.ts';
-import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright';
+import { signInAs, useUiRig } from '../helpers/ui.ts';
 import { putBlob } from '../../src/db/blobs.ts';
 import type { MediaItem, PageFacts } from '../../src/capture/types.ts';
 import { makeTarget } from '../notify/raise.ts';
@@ -21,20 +19,13 @@ const svgPhoto = (beacon: string) => `<svg xmlns="http://www.w3.org/2000/svg" xm
 const htmlPhoto = (beacon: string) => `<!DOCTYPE html><html><body><img src="${beacon}?via=html-img"><script>new Image().src = "${beacon}?via=html-script"</script></body></html>`;
 
 describe('stored media is served as data, never as active content', () => {
-  let db: TestDatabase;
-  let server: UiServer;
-  let site: FixtureSite;
-  let browser: Browser;
+  const rig = useUiRig();
   let snapshotId: number;
   const sha: Record<'svg' | 'html' | 'png', string> = { svg: '', html: '', png: '' };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startUiServer(db.url);
-    site = await startFixtureSite();
-    browser = await launchUiBrowser();
-    const beacon = site.url('/beacon');
-    const pool = server.ctx.pool;
+    const beacon = rig.site.url('/beacon');
+    const pool = rig.server.ctx.pool;
     // What a capture stores for a page whose "photos" are an SVG document, an HTML document and a real PNG.
     sha.svg = await putBlob(pool, { data: Buffer.from(svgPhoto(beacon)), mediaType: 'image/svg+xml' });
     sha.html = await putBlob(pool, { data: Buffer.from(htmlPhoto(beacon)), mediaType: 'text/html; charset=utf-8' });
@@ -48,12 +39,6 @@ describe('stored media is served as data, never as active content', () => {
       [await makeTarget(pool), factsSha],
     );
     snapshotId = rows[0]!.id;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-    await site?.close();
-    await db?.drop();
   });
 
   /**
@@ -76,33 +61,50 @@ describe('stored media is served as data, never as active content', () => {
     }
   }
 
-  it('an SVG and an HTML "photo" opened in Chromium are downloads that fetch nothing; a PNG shows inline', { timeout: 60_000 }, async () => {
-    const context = await browser.newContext({ extraHTTPHeaders: server.as('reviewer'), acceptDownloads: true });
-    try {
-      const opened: string[] = [];
-      for (const kind of ['svg', 'html'] as const) opened.push(await open(context, `${server.baseUrl}/api/snapshots/${snapshotId}/media/${sha[kind]}`));
-      expect(site.hits('/beacon'), 'requests the stored files made to the URLs they name').toBe(0);
-      expect(opened).toEqual([`download ${sha.svg}`, `download ${sha.html}`]);
-      for (const kind of ['svg', 'html'] as const) {
-        const res = await context.request.get(`${server.baseUrl}/api/snapshots/${snapshotId}/media/${sha[kind]}`);
-        expect(res.status()).toBe(200);
-        expect(res.headers()).toMatchObject({
-          'content-type': 'application/octet-stream',
-          'content-disposition': `attachment; filename="${sha[kind]}"`,
-          'content-security-policy': FULL_CSP,
-          'x-content-type-options': 'nosniff',
-        });
-      }
+  /** The two ways a reviewer reaches a stored file: the API with a bearer token, the UI's route on a session. */
+  const ways = {
+    api: { prefix: '/api/snapshots', context: () => rig.browser.newContext({ extraHTTPHeaders: rig.server.as('reviewer'), acceptDownloads: true }) },
+    ui: {
+      prefix: '/snapshots',
+      context: async () => {
+        const context = await rig.browser.newContext({ acceptDownloads: true });
+        await signInAs(await context.newPage(), rig.server.baseUrl, rig.server.tokens.reviewer, 'reviewer');
+        return context;
+      },
+    },
+  };
 
-      const png = await context.request.get(`${server.baseUrl}/api/snapshots/${snapshotId}/media/${sha.png}`);
-      expect(png.headers()).toMatchObject({ 'content-type': 'image/png', 'content-disposition': 'inline', 'content-security-policy': FULL_CSP, 'x-content-type-options': 'nosniff' });
-      expect(Buffer.from(await png.body()).equals(PNG_1X1)).toBe(true);
-    } finally {
-      await context.close();
-    }
-  });
+  for (const [way, { prefix, context: makeContext }] of Object.entries(ways)) {
+    it(`${way}: an SVG and an HTML "photo" opened in Chromium are downloads that fetch nothing; a PNG shows inline`, { timeout: 60_000 }, async () => {
+      const { server, site } = rig;
+      const context = await makeContext();
+      const url = (kind: keyof typeof sha) => `${server.baseUrl}${prefix}/${snapshotId}/media/${sha[kind]}`;
+      try {
+        const opened: string[] = [];
+        for (const kind of ['svg', 'html'] as const) opened.push(await open(context, url(kind)));
+        expect(site.hits('/beacon'), 'requests the stored files made to the URLs they name').toBe(0);
+        expect(opened).toEqual([`download ${sha.svg}`, `download ${sha.html}`]);
+        for (const kind of ['svg', 'html'] as const) {
+          const res = await context.request.get(url(kind));
+          expect(res.status()).toBe(200);
+          expect(res.headers()).toMatchObject({
+            'content-type': 'application/octet-stream',
+            'content-disposition': `attachment; filename="${sha[kind]}"`,
+            'content-security-policy': FULL_CSP,
+            'x-content-type-options': 'nosniff',
+          });
+        }
+        const png = await context.request.get(url('png'));
+        expect(png.headers()).toMatchObject({ 'content-type': 'image/png', 'content-disposition': 'inline', 'content-security-policy': FULL_CSP, 'x-content-type-options': 'nosniff' });
+        expect(Buffer.from(await png.body()).equals(PNG_1X1)).toBe(true);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   it('the control: the same SVG served as a document does fetch what it names', { timeout: 30_000 }, async () => {
+    const { site, browser } = rig;
     site.html('/control.svg', svgPhoto(site.url('/beacon')), 200, { 'content-type': 'image/svg+xml' });
     const context = await browser.newContext();
     try {

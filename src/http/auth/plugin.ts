@@ -10,6 +10,8 @@ export interface Principal {
   tokenId: number;
   role: Role;
   name: string | null;
+  /** The UI session it came from (`<token id>.<issued at>`), or null for a bearer token. */
+  session: string | null;
 }
 
 declare module 'fastify' {
@@ -22,8 +24,8 @@ export const SESSION_COOKIE = 'sw_session';
 /** A session cookie issued this far in the future (clock skew between servers sharing a secret) is still fine. */
 const CLOCK_SKEW_MS = 60_000;
 
-function toPrincipal(t: ApiToken): Principal {
-  return { tokenId: t.id, role: t.role, name: t.name };
+function toPrincipal(t: ApiToken, session: string | null): Principal {
+  return { tokenId: t.id, role: t.role, name: t.name, session };
 }
 
 /**
@@ -59,7 +61,7 @@ async function fromSession(pool: Pool, ttlMs: number, request: FastifyRequest): 
   const now = Date.now();
   if (issuedAt > now + CLOCK_SKEW_MS || now - issuedAt >= ttlMs) return null;
   const token = await getApiToken(pool, id);
-  return token ? toPrincipal(token) : null;
+  return token ? toPrincipal(token, unsigned.value) : null;
 }
 
 /** What the auth plugin needs: the token store and how long a UI session lasts. */
@@ -80,7 +82,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       const token = await findApiToken(options.pool, header.slice('Bearer '.length).trim());
-      request.principal = token ? toPrincipal(token) : null;
+      request.principal = token ? toPrincipal(token, null) : null;
       return;
     }
     request.principal = await fromSession(options.pool, options.sessionTtlMs, request);
@@ -88,17 +90,20 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
 });
 
 /**
- * An onRequest hook that answers 401 without a principal and 403 without the capability: before the body is
- * read or validated, so a caller without the right learns nothing of a route's input rules.
+ * An onRequest hook of the API: 401 without a bearer token, 403 without the capability. Before the body is read or
+ * validated, so a caller without the right learns nothing of a route's input rules. The UI's session cookie does
+ * not count here: a browser attaches it to any request a page of the same site makes, so an API that took it could
+ * be driven by such a page. The UI serves what its pages show through its own routes.
  */
 export function requireCapability(capability: Capability): onRequestAsyncHookHandler {
   return async (request, reply) => {
-    if (!request.principal) {
-      await reply.code(401).send({ error: 'unauthorized', message: 'sign in, or send Authorization: Bearer <token> (create one with `scrubwatch tokens create`)' });
+    const principal = request.principal?.session === null ? request.principal : null;
+    if (!principal) {
+      await reply.code(401).send({ error: 'unauthorized', message: 'send Authorization: Bearer <token> (create one with `scrubwatch tokens create`); the API does not take the review UI\'s session cookie' });
       return;
     }
-    if (!can(request.principal.role, capability)) {
-      await reply.code(403).send({ error: 'forbidden', message: `the ${request.principal.role} role may not do this (needs ${capability})` });
+    if (!can(principal.role, capability)) {
+      await reply.code(403).send({ error: 'forbidden', message: `the ${principal.role} role may not do this (needs ${capability})` });
     }
   };
 }

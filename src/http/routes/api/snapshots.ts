@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
-import { NotFoundError } from '../../../errors.ts';
 import { requireCapability } from '../../auth/plugin.ts';
-import { getSnapshot, listSnapshotsPage, type Snapshot } from '../../../db/snapshots.ts';
+import { listSnapshotsPage } from '../../../db/snapshots.ts';
 import { requireTarget } from '../../../db/targets.ts';
-import { buildSnapshotDiff, loadSnapshotFacts } from '../../../review/snapshot-diff.ts';
+import { buildSnapshotDiff, loadSnapshotFacts, requireSnapshot } from '../../../review/snapshot-diff.ts';
 import { sendSnapshotMedia, sendSnapshotPart } from '../../stored-content.ts';
 import { bytesResponse, idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
@@ -47,12 +46,6 @@ const diffQuery = z.object({ against: z.number().int().positive().describe('the 
 
 const TAG = 'snapshots';
 
-async function requireSnapshot(ctx: Context, id: number): Promise<Snapshot> {
-  const snapshot = await getSnapshot(ctx.pool, id);
-  if (!snapshot) throw new NotFoundError('snapshot', id);
-  return snapshot;
-}
-
 /** Snapshots and their stored parts: reviewers, operators and admins. */
 export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
   const { ctx } = options;
@@ -81,7 +74,7 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
     }),
     onRequest: read,
   }, async (request) => {
-    const snapshot = await requireSnapshot(ctx, request.params.id);
+    const snapshot = await requireSnapshot(ctx.pool, request.params.id);
     const facts = await loadSnapshotFacts(ctx.pool, snapshot);
     return { ...snapshot, media: facts?.media ?? [] };
   });
@@ -89,22 +82,22 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
   app.get<{ Params: IdParams }>('/api/snapshots/:id/screenshot.png', {
     schema: routeSchema('snapshots:read', TAG, 'The full-page screenshot (image/png); 404 when none was taken', { params, response: { 200: bytesResponse('image/png', 'the PNG') }, errors: [404] }),
     onRequest: read,
-  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx, request.params.id), 'screenshot'));
+  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), 'screenshot'));
 
   app.get<{ Params: IdParams }>('/api/snapshots/:id/text', {
     schema: routeSchema('snapshots:read', TAG, 'The main text (text/plain)', { params, response: { 200: bytesResponse('text/plain', 'the main text, blocks separated by blank lines') }, errors: [404] }),
     onRequest: read,
-  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx, request.params.id), 'text'));
+  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), 'text'));
 
   app.get<{ Params: IdParams }>('/api/snapshots/:id/html', {
     schema: routeSchema('snapshots:read', TAG, 'The rendered HTML, served sandboxed (CSP sandbox, nosniff): it is hostile content from the web', { params, response: { 200: bytesResponse('text/html', 'the rendered HTML') }, errors: [404] }),
     onRequest: read,
-  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx, request.params.id), 'html'));
+  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), 'html'));
 
   app.get<{ Params: z.infer<typeof mediaParams> }>('/api/snapshots/:id/media/:sha256', {
     schema: routeSchema('snapshots:read', TAG, 'A photo or video file the snapshot kept (only files its media list names): raster images inline, anything else (SVG, video, HTML) as an attachment of type application/octet-stream', { params: jsonSchema(mediaParams), response: { 200: bytesResponse('application/octet-stream', 'the file: a raster image with its own type, anything else as application/octet-stream') }, errors: [404] }),
     onRequest: read,
-  }, async (request, reply) => sendSnapshotMedia(ctx.pool, reply, await requireSnapshot(ctx, request.params.id), request.params.sha256));
+  }, async (request, reply) => sendSnapshotMedia(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), request.params.sha256));
 
   app.get<{ Params: IdParams; Querystring: z.infer<typeof diffQuery> }>('/api/snapshots/:id/diff', {
     schema: routeSchema('snapshots:read', TAG, 'How snapshot {id} differs from snapshot {against} of the same target: blocks added, removed and changed, media, links, embeds, status', {
