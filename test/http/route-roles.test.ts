@@ -228,4 +228,25 @@ describe('every route checks its role', () => {
     expect(checked).toBeGreaterThan(20);
     expect(accepted).toEqual([]);
   });
+
+  it('every state-changing UI route refuses a browser request from another origin, even with the session and its CSRF token', async () => {
+    const allowed: string[] = [];
+    let checked = 0;
+    // A page on another port of the same host, as a current browser and as one that sends only Origin; a sandboxed frame.
+    const elsewhere: Record<string, string>[] = [{ origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' }, { origin: 'http://127.0.0.1:1' }, { origin: 'null' }];
+    for (const { method, url } of routes) {
+      const { rule } = ruleFor(method, url)!;
+      if (rule.kind !== 'page' || ['GET', 'HEAD', 'OPTIONS'].includes(method)) continue;
+      for (const browserHeaders of elsewhere) {
+        const form = rule.body !== 'json';
+        const body = form ? new URLSearchParams({ _csrf: sessions.admin.csrf, ...(url === '/signin' ? { token: tokens.admin } : {}) }).toString() : '{}';
+        const headers = { cookie: sessions.admin.cookie, 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', ...browserHeaders };
+        const res = await fetch(`${baseUrl}${concretePath(url)}`, { method, headers, body, redirect: 'manual' });
+        checked++;
+        if (res.status !== 403) allowed.push(`${method} ${url} ${JSON.stringify(browserHeaders)} → ${res.status}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(allowed).toEqual([]);
+  });
 });
