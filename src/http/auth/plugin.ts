@@ -4,6 +4,7 @@ import type {} from '@fastify/cookie';
 import type { Pool } from '../../db/pool.ts';
 import { findApiToken, getApiToken, type ApiToken, type Role } from '../../db/api-tokens.ts';
 import { can, type Capability } from './roles.ts';
+import { FailedAuthLimiter } from './failed-auth-limit.ts';
 
 /** Who is calling: the token behind a bearer header or a UI session. */
 export interface Principal {
@@ -17,6 +18,10 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** Failed authentications per address, shared by bearer checks and the sign-in form. */
+    failedAuth: FailedAuthLimiter;
   }
 }
 
@@ -70,18 +75,35 @@ export interface AuthOptions {
   sessionTtlMs: number;
 }
 
+/** The 429 of an address that failed to authenticate too often: before any lookup, with when to try again. */
+export function tooManyFailures(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+  return reply.code(429).header('retry-after', String(retryAfterSeconds));
+}
+
+/** Counts a failed authentication of the request's address, and logs the moment the address reaches the limit. */
+export function countFailure(app: FastifyInstance, request: FastifyRequest): void {
+  if (app.failedAuth.recordFailure(request.ip)) request.log.warn({ address: request.ip }, 'too many failed authentications: address refused for a while');
+}
+
 /**
  * Resolves every request's principal from `Authorization: Bearer <token>` or the UI's session cookie. Routes
  * then ask for a capability with `requireCapability`. Bearer secrets are looked up by their SHA-256, so the
  * database compares digests, never the secret itself; cookie signatures are checked by @fastify/cookie with
- * `timingSafeEqual`.
+ * `timingSafeEqual`. A bearer token that matches no live token counts against its address: past the limit, any
+ * bearer request from there is a 429 without a lookup.
  */
 export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) => {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
+  app.decorate('failedAuth', new FailedAuthLimiter());
+  app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
+      const wait = app.failedAuth.retryAfterSeconds(request.ip);
+      if (wait > 0) {
+        return tooManyFailures(reply, wait).send({ error: 'too_many_failures', message: `too many failed authentications from this address; try again in ${wait} s` });
+      }
       const token = await findApiToken(options.pool, header.slice('Bearer '.length).trim());
+      if (!token) countFailure(app, request);
       request.principal = token ? toPrincipal(token, null) : null;
       return;
     }

@@ -56,6 +56,7 @@ const ERRORS: Record<number, string> = {
   403: 'the token’s role lacks the capability',
   404: 'no such resource',
   409: 'conflicts with an existing resource',
+  429: 'too many failed authentications from this address: wait `Retry-After` seconds',
   503: 'a service is unavailable',
 };
 
@@ -67,7 +68,7 @@ export function routeSchema(
   parts: Partial<Pick<FastifySchema, 'params' | 'querystring' | 'body'>> & { response?: Record<number, unknown>; errors?: number[] },
 ): FastifySchema {
   const roles = ROLES.filter((r) => can(r, capability)).join(', ');
-  const errors = [400, 401, 403, ...(parts.errors ?? [])];
+  const errors = [400, 401, 403, 429, ...(parts.errors ?? [])];
   const { response, errors: _e, ...rest } = parts;
   void _e;
   return {
