@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { countLiveTokens, createApiToken, listApiTokens, revokeApiToken, type Role } from '../db/api-tokens.ts';
-import { NotFoundError } from '../errors.ts';
+import { countLiveTokens, createApiToken, listApiTokens, type Role } from '../db/api-tokens.ts';
 import { ROLES } from '../http/auth/roles.ts';
 import { parseTokenName } from '../http/auth/token-name.ts';
+import { describeRevocation, revokeToken } from '../http/auth/revoke-token.ts';
 import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
 
 export function registerTokens(program: Command): void {
@@ -41,13 +41,12 @@ export function registerTokens(program: Command): void {
 
   tokens
     .command('revoke <id>')
-    .description('revoke a token; its sessions end at their next request')
-    .option('--json', 'print { id, revoked } as JSON')
+    .description('revoke a token: its sessions end at their next request, its subscriptions stop and their feeds are gone')
+    .option('--json', 'print { id, revoked, endedSubscriptions, cancelledDeliveries } as JSON')
     .action(async (id: string, flags: CommonFlags) => {
       await withPool(async (pool) => {
         const tokenId = parseId(id, 'token id');
-        if (!(await revokeApiToken(pool, tokenId))) throw new NotFoundError('token', tokenId);
-        output(flags, { id: tokenId, revoked: true }, () => `revoked token #${tokenId}`);
+        output(flags, await revokeToken(pool, tokenId), describeRevocation);
       });
     });
 }

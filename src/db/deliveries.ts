@@ -143,6 +143,15 @@ export async function markCancelled(db: Queryable, ids: number[], reason: string
   );
 }
 
+/** Cancels every unfinished delivery of these subscriptions (pending, waiting for a digest, or between attempts); returns how many. */
+export async function cancelDeliveriesOf(db: Queryable, subscriptionIds: number[], reason: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `update deliveries set status = 'cancelled', last_error = $2, updated_at = now() where subscription_id = any($1::bigint[]) and status in ('pending', 'digest', 'sending')`,
+    [subscriptionIds, reason],
+  );
+  return rowCount ?? 0;
+}
+
 export async function listDeliveries(db: Queryable, filter: { failed?: boolean; limit?: number } = {}): Promise<DeliveryListing[]> {
   const { rows } = await db.query<DeliveryRow & { subscription_name: string; channel: string; alert_kind: string; target_id: number }>(
     `select d.*, s.name as subscription_name, s.channel, a.kind as alert_kind, a.target_id

@@ -109,6 +109,15 @@ export async function deleteSubscription(db: Queryable, id: number, ownerTokenId
 }
 
 /**
+ * Deactivates the live subscriptions the token `ownerTokenId` made (its revocation ends them) and returns them. An
+ * inactive subscription gets no new deliveries and its feed is gone; it stays listed, as inactive.
+ */
+export async function deactivateSubscriptionsOf(db: Queryable, ownerTokenId: number): Promise<Subscription[]> {
+  const { rows } = await db.query<SubscriptionRow>('update subscriptions set active = false where owner_token_id = $1 and active returning *', [ownerTokenId]);
+  return rows.map(toSubscription).sort((a, b) => a.id - b.id);
+}
+
+/**
  * Whether alert `a` (of target `t`) matches subscription `s`: the one definition of a subscription's filters,
  * shared by the outbox (deliveries) and the feed so both always agree. A constant; never holds values.
  */

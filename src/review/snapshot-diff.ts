@@ -37,6 +37,13 @@ export interface SnapshotDiff {
   record: DiffRecord;
 }
 
+/** A snapshot, or a NotFoundError naming it. */
+export async function requireSnapshot(db: Queryable, id: number): Promise<Snapshot> {
+  const snapshot = await getSnapshot(db, id);
+  if (!snapshot) throw new NotFoundError('snapshot', id);
+  return snapshot;
+}
+
 /** What a snapshot's page said (its stored facts), or null when the capture read no page. */
 export async function loadSnapshotFacts(db: Queryable, snapshot: Snapshot): Promise<PageFacts | null> {
   if (!snapshot.parts.facts) return null;

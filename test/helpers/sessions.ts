@@ -2,23 +2,28 @@ import { request as httpRequest } from 'node:http';
 import { expect } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/auth/plugin.ts';
 
-/** What a browser holds after visiting the sign-in page: the CSRF secret cookie and the form's token. */
+/** What a browser holds after visiting the sign-in page (and signing in): the CSRF secret cookie and a form's token. */
 export interface BrowserSession {
   /** The `cookie` header to send: the CSRF secret, and the session once signed in. */
   cookie: string;
-  /** The `_csrf` value the server's forms carry. */
+  /** The `_csrf` value the server's forms carry: bound to the session, so a new one once signed in. */
   csrf: string;
   /** The session cookie's value alone (empty when not signed in). */
   session: string;
+}
+
+/** The CSRF token in a page's forms. */
+export function formToken(html: string): string {
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  expect(csrf, 'the page carries a CSRF token').toBeTruthy();
+  return csrf!;
 }
 
 /** A visitor with no session yet: the CSRF cookie and token from the sign-in form, through plain HTTP. */
 export async function anonymousSession(baseUrl: string): Promise<BrowserSession> {
   const form = await fetch(`${baseUrl}/signin`);
   const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  expect(csrf, 'the sign-in form carries a CSRF token').toBeTruthy();
-  return { cookie, csrf: csrf!, session: '' };
+  return { cookie, csrf: formToken(await form.text()), session: '' };
 }
 
 /** Signs in with `token` through the sign-in form, as a browser would, and returns the cookies it would hold. */
@@ -33,8 +38,13 @@ export async function signInSession(baseUrl: string, token: string): Promise<Bro
   expect(signedIn.status).toBe(303);
   const setCookie = signedIn.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
   expect(setCookie, 'signing in sets the session cookie').toBeTruthy();
+  expect(setCookie).toMatch(/HttpOnly/i);
+  expect(setCookie).toMatch(/SameSite=Strict/i);
   const session = setCookie!.split(';')[0]!.slice(SESSION_COOKIE.length + 1);
-  return { cookie: `${visitor.cookie}; ${SESSION_COOKIE}=${session}`, csrf: visitor.csrf, session };
+  const cookie = `${visitor.cookie}; ${SESSION_COOKIE}=${session}`;
+  // Every role may read the alerts page, whose sign-out form carries a token for this session.
+  const page = await fetch(`${baseUrl}/alerts`, { headers: { cookie } });
+  return { cookie, csrf: formToken(await page.text()), session };
 }
 
 export interface RawResponse {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { findChromium } from '../../src/capture/browser.ts';
+import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { createTestServer, type TestServer } from './server.ts';
 
@@ -58,4 +59,53 @@ export async function signInAs(page: Page, baseUrl: string, token: string, role:
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
   expect(await page.locator('.who').textContent()).toContain(`(${role})`);
+}
+
+/** What a test file that drives the UI in Chromium works with: read its fields inside tests and hooks. */
+export interface UiRig {
+  readonly db: TestDatabase;
+  readonly server: UiServer;
+  readonly site: FixtureSite;
+  readonly browser: Browser;
+}
+
+/**
+ * Gives the calling test file its own database, a UI server listening on loopback (`beforeListen` may add hooks),
+ * a fixture site on another port and a Chromium, before its tests, and takes them down after.
+ */
+export function useUiRig(beforeListen?: (server: TestServer) => void): UiRig {
+  let db: TestDatabase | undefined;
+  let server: UiServer | undefined;
+  let site: FixtureSite | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startUiServer(db.url, {}, beforeListen);
+    site = await startFixtureSite();
+    browser = await launchUiBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+    await site?.close();
+    await db?.drop();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the UI rig's ${what} is used before its beforeAll ran`);
+    return value;
+  };
+  return {
+    get db() {
+      return ready(db, 'database');
+    },
+    get server() {
+      return ready(server, 'server');
+    },
+    get site() {
+      return ready(site, 'site');
+    },
+    get browser() {
+      return ready(browser, 'browser');
+    },
+  };
 }

@@ -79,6 +79,10 @@ const TABLE: Record<string, Rule> = {
   // No `against`, and no stored change to compare with: a 400 page saying so.
   'GET /snapshots/:id/diff': { kind: 'page', allow: READERS, status: 400 },
   'GET /snapshots/:id/visual-diff.png': { kind: 'page', allow: READERS, status: 400 },
+  // What the snapshot page shows (its images and the archived page's frame), on the session: the API takes none.
+  'GET /snapshots/:id/screenshot.png': { kind: 'page', allow: READERS, status: 404 },
+  'GET /snapshots/:id/html': { kind: 'page', allow: READERS, status: 404 },
+  'GET /snapshots/:id/media/:sha256': { kind: 'page', allow: READERS, status: 404 },
 };
 
 /**
@@ -206,5 +210,43 @@ describe('every route checks its role', () => {
     }
     expect(failures).toEqual([]);
     expect(requests).toBe(routes.length * CALLERS.length);
+  });
+
+  it('the API never takes the UI session cookie: every route that needs a role answers 401 to an admin session', async () => {
+    const accepted: string[] = [];
+    let checked = 0;
+    for (const { method, url } of routes) {
+      const { rule } = ruleFor(method, url)!;
+      if (rule.kind !== 'api' || rule.allow === 'anyone') continue;
+      const body = rule.body === 'json' && method !== 'GET' && method !== 'HEAD' ? '{}' : undefined;
+      const headers: Record<string, string> = { cookie: sessions.admin.cookie, ...(body ? { 'content-type': 'application/json' } : {}) };
+      const res = await fetch(`${baseUrl}${concretePath(url)}`, { method, headers, body, redirect: 'manual' });
+      const text = method === 'HEAD' ? '' : await res.text();
+      checked++;
+      if (res.status !== 401 || (method !== 'HEAD' && !text.includes('"error":"unauthorized"'))) accepted.push(`${method} ${url} → ${res.status} ${text.slice(0, 120)}`);
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(accepted).toEqual([]);
+  });
+
+  it('every state-changing UI route refuses a browser request from another origin, even with the session and its CSRF token', async () => {
+    const allowed: string[] = [];
+    let checked = 0;
+    // A page on another port of the same host, as a current browser and as one that sends only Origin; a sandboxed frame.
+    const elsewhere: Record<string, string>[] = [{ origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' }, { origin: 'http://127.0.0.1:1' }, { origin: 'null' }];
+    for (const { method, url } of routes) {
+      const { rule } = ruleFor(method, url)!;
+      if (rule.kind !== 'page' || ['GET', 'HEAD', 'OPTIONS'].includes(method)) continue;
+      for (const browserHeaders of elsewhere) {
+        const form = rule.body !== 'json';
+        const body = form ? new URLSearchParams({ _csrf: sessions.admin.csrf, ...(url === '/signin' ? { token: tokens.admin } : {}) }).toString() : '{}';
+        const headers = { cookie: sessions.admin.cookie, 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', ...browserHeaders };
+        const res = await fetch(`${baseUrl}${concretePath(url)}`, { method, headers, body, redirect: 'manual' });
+        checked++;
+        if (res.status !== 403) allowed.push(`${method} ${url} ${JSON.stringify(browserHeaders)} → ${res.status}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(allowed).toEqual([]);
   });
 });

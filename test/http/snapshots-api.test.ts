@@ -95,7 +95,8 @@ describe('snapshots API, over real captures of the fixture site', () => {
     const res = await get(`/api/snapshots/${first.id}/media/${sha}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
-    expect(res.headers['content-security-policy']).toBe('sandbox');
+    expect(res.headers['content-disposition']).toBe('inline');
+    expect(res.headers['content-security-policy']).toBe("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.rawPayload.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     // The screenshot is a stored blob too, but not one of this snapshot's media files.

@@ -121,7 +121,7 @@ describe('subscriptions, tokens and feeds API', () => {
     expect(listed.items.map((t) => t.id)).toContain(token.id);
     expect(JSON.stringify(listed)).not.toContain(token.token);
 
-    expect((await server.app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: server.as('admin') })).json()).toEqual({ id: token.id, revoked: true });
+    expect((await server.app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: server.as('admin') })).json()).toEqual({ id: token.id, revoked: true, endedSubscriptions: [], cancelledDeliveries: 0 });
     expect((await server.app.inject({ method: 'GET', url: '/api/alerts', headers })).statusCode).toBe(401);
     expect((await server.app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: server.as('admin') })).statusCode).toBe(404);
 

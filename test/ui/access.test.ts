@@ -3,25 +3,8 @@ import type { Browser, BrowserContext } from 'playwright';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { launchUiBrowser, signInAs, startUiServer, type UiServer } from '../helpers/ui.ts';
 import { insertTarget, getTarget } from '../../src/db/targets.ts';
+import { signInSession } from '../helpers/sessions.ts';
 import { SESSION_COOKIE } from '../../src/http/auth/plugin.ts';
-
-/** A session cookie and a CSRF token for `role`, obtained through the sign-in form with plain HTTP. */
-async function session(server: UiServer, role: keyof UiServer['tokens']): Promise<{ cookie: string; csrf: string }> {
-  const form = await fetch(`${server.baseUrl}/signin`);
-  const csrfCookie = form.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const signedIn = await fetch(`${server.baseUrl}/signin`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({ _csrf: csrf, token: server.tokens[role], next: '/alerts' }),
-  });
-  expect(signedIn.status).toBe(303);
-  const sessionCookie = signedIn.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
-  expect(sessionCookie).toMatch(/HttpOnly/i);
-  expect(sessionCookie).toMatch(/SameSite=Strict/i);
-  return { cookie: `${csrfCookie}; ${sessionCookie.split(';')[0]}`, csrf };
-}
 
 describe('review UI: who may do what, and forms only from our own pages', () => {
   let db: TestDatabase;
@@ -88,7 +71,7 @@ describe('review UI: who may do what, and forms only from our own pages', () => 
       expect(await page.getByRole('button', { name: 'Delete target' }).count()).toBe(0);
       expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Targets' }).count()).toBe(0);
     });
-    const { cookie, csrf } = await session(server, 'researcher');
+    const { cookie, csrf } = await signInSession(server.baseUrl, server.tokens.researcher);
     const forged = await fetch(`${server.baseUrl}/targets/${targetId}/delete`, {
       method: 'POST',
       redirect: 'manual',
@@ -132,7 +115,7 @@ describe('review UI: who may do what, and forms only from our own pages', () => 
   });
 
   it('refuses a state-changing POST without the CSRF token, even with a valid session', async () => {
-    const { cookie } = await session(server, 'admin');
+    const { cookie } = await signInSession(server.baseUrl, server.tokens.admin);
     for (const [path, body] of [[`/targets/${targetId}/delete`, {}], [`/targets/${targetId}/pause`, {}], ['/targets', { url: 'https://example.org/' }]] as const) {
       const res = await fetch(`${server.baseUrl}${path}`, {
         method: 'POST',
@@ -154,7 +137,7 @@ describe('review UI: who may do what, and forms only from our own pages', () => 
   });
 
   it('serves every page with a CSP that allows no inline script and no framing', async () => {
-    const { cookie } = await session(server, 'admin');
+    const { cookie } = await signInSession(server.baseUrl, server.tokens.admin);
     for (const path of ['/signin', '/alerts', '/targets', `/targets/${targetId}`]) {
       const res = await fetch(`${server.baseUrl}${path}`, { headers: { cookie }, redirect: 'manual' });
       const csp = res.headers.get('content-security-policy') ?? '';
@@ -168,7 +151,7 @@ describe('review UI: who may do what, and forms only from our own pages', () => 
     const anonymous = await fetch(`${server.baseUrl}/admin/queues`, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/signin?next=%2Fadmin%2Fqueues');
-    const operator = await session(server, 'operator');
+    const operator = await signInSession(server.baseUrl, server.tokens.operator);
     expect((await fetch(`${server.baseUrl}/admin/queues/api/queues`, { headers: { cookie: operator.cookie }, redirect: 'manual' })).status).toBe(403);
     await withPage(async (context) => {
       const page = await context.newPage();
@@ -177,7 +160,7 @@ describe('review UI: who may do what, and forms only from our own pages', () => 
       await page.waitForURL(`${server.baseUrl}/admin/queues`);
       await expect.poll(() => page.getByText('capture', { exact: true }).first().isVisible(), { timeout: 15_000 }).toBe(true);
     });
-    const admin = await session(server, 'admin');
+    const admin = await signInSession(server.baseUrl, server.tokens.admin);
     const api = await fetch(`${server.baseUrl}/admin/queues/api/queues`, { headers: { cookie: admin.cookie } });
     expect(api.status).toBe(200);
     const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();

@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { launchUiBrowser, signInAs, startUiServer, type UiServer } from '../helpers/ui.ts';
-import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { describe, expect, it } from 'vitest';
+import { signInAs, useUiRig } from '../helpers/ui.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { runCapture } from '../../jobs/capture-target.ts';
 import { getBlob } from '../../src/db/blobs.ts';
@@ -40,31 +37,16 @@ function hostilePage(beacon: string): string {
 }
 
 describe('archived HTML is hostile: it never runs in the UI origin', () => {
-  let db: TestDatabase;
-  let server: UiServer;
-  let site: FixtureSite;
-  let browser: Browser;
   const apiRequests: string[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startUiServer(db.url, {}, (s) => {
-      // Every request that reaches /api/targets or /api/tokens on the UI's server: the stored page's fetch, or its form, would be one.
-      s.app.addHook('onRequest', async (request) => {
-        if (request.url.startsWith('/api/targets') || request.url.startsWith('/api/tokens')) apiRequests.push(`${request.method} ${request.url}`);
-      });
+  const rig = useUiRig((s) => {
+    // Every request that reaches /api/targets or /api/tokens on the UI's server: the stored page's fetch, or its form, would be one.
+    s.app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/api/targets') || request.url.startsWith('/api/tokens')) apiRequests.push(`${request.method} ${request.url}`);
     });
-    site = await startFixtureSite();
-    browser = await launchUiBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-    await site?.close();
-    await db?.drop();
   });
 
   it('stores the page with its script, shows it in a sandboxed iframe, and nothing in it runs', { timeout: 90_000 }, async () => {
+    const { server, site, browser } = rig;
     site.html('/hostile', hostilePage(site.url('/beacon')));
     const target = await addTarget(server.ctx, { url: site.url('/hostile'), every: '6h' });
     const saved = await runCapture(server.ctx, target.id, 'hostile-1');
@@ -84,10 +66,10 @@ describe('archived HTML is hostile: it never runs in the UI origin', () => {
       const title = await page.title();
       const iframe = page.locator('iframe.archived');
       expect(await iframe.getAttribute('sandbox')).toBe('');
-      const frame = page.frames().find((f) => f.url().endsWith(`/api/snapshots/${saved.snapshot.id}/html`));
+      const frame = page.frames().find((f) => f.url() === `${server.baseUrl}/snapshots/${saved.snapshot.id}/html`);
       // The stored page did load in the frame…
       await expect.poll(() => frame?.locator('h1').textContent()).toBe('Hostile fixture article');
-      const response = await context.request.get(`${server.baseUrl}/api/snapshots/${saved.snapshot.id}/html`);
+      const response = await context.request.get(`${server.baseUrl}/snapshots/${saved.snapshot.id}/html`);
       expect(response.headers()['content-security-policy']).toMatch(/^sandbox;.*default-src 'none'/);
       expect(response.headers()['x-content-type-options']).toBe('nosniff');
       // …and its script did nothing: the body still says where it ran at capture time, and nothing was reported.
@@ -112,7 +94,7 @@ describe('archived HTML is hostile: it never runs in the UI origin', () => {
       expect((await server.ctx.pool.query('select id from api_tokens')).rowCount).toBe(tokensBefore);
 
       // Opened on its own, outside the iframe: still sandboxed, still inert, and its document cannot see cookies.
-      await page.goto(`${server.baseUrl}/api/snapshots/${saved.snapshot.id}/html`);
+      await page.goto(`${server.baseUrl}/snapshots/${saved.snapshot.id}/html`);
       await page.waitForTimeout(1_500);
       expect(await page.locator('body').getAttribute('data-ran-at')).toBe(site.url('/hostile'));
       await expect(page.evaluate(() => document.cookie)).rejects.toThrow(/sandboxed|SecurityError/);

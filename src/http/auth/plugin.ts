@@ -4,17 +4,24 @@ import type {} from '@fastify/cookie';
 import type { Pool } from '../../db/pool.ts';
 import { findApiToken, getApiToken, type ApiToken, type Role } from '../../db/api-tokens.ts';
 import { can, type Capability } from './roles.ts';
+import { FailedAuthLimiter } from './failed-auth-limit.ts';
 
 /** Who is calling: the token behind a bearer header or a UI session. */
 export interface Principal {
   tokenId: number;
   role: Role;
   name: string | null;
+  /** The UI session it came from (`<token id>.<issued at>`), or null for a bearer token. */
+  session: string | null;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** Failed authentications per address, shared by bearer checks and the sign-in form. */
+    failedAuth: FailedAuthLimiter;
   }
 }
 
@@ -22,8 +29,8 @@ export const SESSION_COOKIE = 'sw_session';
 /** A session cookie issued this far in the future (clock skew between servers sharing a secret) is still fine. */
 const CLOCK_SKEW_MS = 60_000;
 
-function toPrincipal(t: ApiToken): Principal {
-  return { tokenId: t.id, role: t.role, name: t.name };
+function toPrincipal(t: ApiToken, session: string | null): Principal {
+  return { tokenId: t.id, role: t.role, name: t.name, session };
 }
 
 /**
@@ -59,7 +66,7 @@ async function fromSession(pool: Pool, ttlMs: number, request: FastifyRequest): 
   const now = Date.now();
   if (issuedAt > now + CLOCK_SKEW_MS || now - issuedAt >= ttlMs) return null;
   const token = await getApiToken(pool, id);
-  return token ? toPrincipal(token) : null;
+  return token ? toPrincipal(token, unsigned.value) : null;
 }
 
 /** What the auth plugin needs: the token store and how long a UI session lasts. */
@@ -68,19 +75,36 @@ export interface AuthOptions {
   sessionTtlMs: number;
 }
 
+/** The 429 of an address that failed to authenticate too often: before any lookup, with when to try again. */
+export function tooManyFailures(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+  return reply.code(429).header('retry-after', String(retryAfterSeconds));
+}
+
+/** Counts a failed authentication of the request's address, and logs the moment the address reaches the limit. */
+export function countFailure(app: FastifyInstance, request: FastifyRequest): void {
+  if (app.failedAuth.recordFailure(request.ip)) request.log.warn({ address: request.ip }, 'too many failed authentications: address refused for a while');
+}
+
 /**
  * Resolves every request's principal from `Authorization: Bearer <token>` or the UI's session cookie. Routes
  * then ask for a capability with `requireCapability`. Bearer secrets are looked up by their SHA-256, so the
  * database compares digests, never the secret itself; cookie signatures are checked by @fastify/cookie with
- * `timingSafeEqual`.
+ * `timingSafeEqual`. A bearer token that matches no live token counts against its address: past the limit, any
+ * bearer request from there is a 429 without a lookup.
  */
 export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) => {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
+  app.decorate('failedAuth', new FailedAuthLimiter());
+  app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
+      const wait = app.failedAuth.retryAfterSeconds(request.ip);
+      if (wait > 0) {
+        return tooManyFailures(reply, wait).send({ error: 'too_many_failures', message: `too many failed authentications from this address; try again in ${wait} s` });
+      }
       const token = await findApiToken(options.pool, header.slice('Bearer '.length).trim());
-      request.principal = token ? toPrincipal(token) : null;
+      if (!token) countFailure(app, request);
+      request.principal = token ? toPrincipal(token, null) : null;
       return;
     }
     request.principal = await fromSession(options.pool, options.sessionTtlMs, request);
@@ -88,17 +112,20 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
 });
 
 /**
- * An onRequest hook that answers 401 without a principal and 403 without the capability: before the body is
- * read or validated, so a caller without the right learns nothing of a route's input rules.
+ * An onRequest hook of the API: 401 without a bearer token, 403 without the capability. Before the body is read or
+ * validated, so a caller without the right learns nothing of a route's input rules. The UI's session cookie does
+ * not count here: a browser attaches it to any request a page of the same site makes, so an API that took it could
+ * be driven by such a page. The UI serves what its pages show through its own routes.
  */
 export function requireCapability(capability: Capability): onRequestAsyncHookHandler {
   return async (request, reply) => {
-    if (!request.principal) {
-      await reply.code(401).send({ error: 'unauthorized', message: 'sign in, or send Authorization: Bearer <token> (create one with `scrubwatch tokens create`)' });
+    const principal = request.principal?.session === null ? request.principal : null;
+    if (!principal) {
+      await reply.code(401).send({ error: 'unauthorized', message: 'send Authorization: Bearer <token> (create one with `scrubwatch tokens create`); the API does not take the review UI\'s session cookie' });
       return;
     }
-    if (!can(request.principal.role, capability)) {
-      await reply.code(403).send({ error: 'forbidden', message: `the ${request.principal.role} role may not do this (needs ${capability})` });
+    if (!can(principal.role, capability)) {
+      await reply.code(403).send({ error: 'forbidden', message: `the ${principal.role} role may not do this (needs ${capability})` });
     }
   };
 }

@@ -1,8 +1,10 @@
 import type { Eta } from 'eta';
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import type {} from '@fastify/view';
 import type {} from '@fastify/csrf-protection';
 import { can, type Capability } from '../auth/roles.ts';
+import { csrfBinding } from '../auth/csrf.ts';
+import { crossOriginReason } from '../auth/same-origin.ts';
 import { helpers } from './views.ts';
 
 /** Security headers of every UI page: no script but our own file, no framing, nothing cached. */
@@ -30,14 +32,14 @@ function locals(request: FastifyRequest, reply: FastifyReply): Record<string, un
   const principal = request.principal;
   return {
     principal,
-    csrf: reply.generateCsrf(),
+    csrf: reply.generateCsrf({ userInfo: csrfBinding(request) }),
     can: (capability: Capability) => (principal ? can(principal.role, capability) : false),
     path: request.url.split('?')[0],
     h: helpers,
   };
 }
 
-/** Renders a page template (which uses the layout) with the session's principal and a fresh CSRF token. */
+/** Renders a page template (which uses the layout) with the session's principal and a CSRF token bound to the session. */
 export function renderPage(request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').view(template, { ...locals(request, reply), ...data });
 }
@@ -67,5 +69,18 @@ export function requirePage(capability: Capability, views: Eta): preHandlerAsync
       const message = `Signed in as a ${request.principal.role}, you may not do this (it needs ${capability}).`;
       await reply.code(403).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderErrorPage(views, request, reply, 403, message));
     }
+  };
+}
+
+/**
+ * An onRequest hook for the UI's scopes: a state-changing request a browser sent from anywhere but a page of this
+ * origin is a 403 page, before its body is read or its CSRF token looked at. `publicOrigin` is SCRUBWATCH_PUBLIC_URL's.
+ */
+export function refuseCrossOrigin(views: Eta, publicOrigin: string): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const reason = crossOriginReason(request, publicOrigin);
+    if (!reason) return;
+    const message = `Refused, because ${reason}. Go back to scrubwatch, reload the page and try again there.`;
+    await reply.code(403).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderErrorPage(views, request, reply, 403, message));
   };
 }

@@ -30,9 +30,12 @@ export function jsonSchema(schema: z.ZodType, options: { stripDefaults?: boolean
 export const idParams = z.object({ id: z.number().int().positive().describe('the id') });
 export type IdParams = z.infer<typeof idParams>;
 
-/** The paging of every list: newest or lowest id first, `limit` items, `cursor` = the `next` of the previous page. */
+/**
+ * The paging of every list: newest or lowest id first, `limit` items (fewer when they would pass PAGE_BUDGET_BYTES),
+ * `cursor` = the `next` of the previous page.
+ */
 export const pageQuery = z.object({
-  limit: z.number().int().min(1).max(200).default(50).describe('items per page, 1-200'),
+  limit: z.number().int().min(1).max(200).default(50).describe('items per page, 1-200; a page holds fewer (at least one) when they would pass 1 MiB of JSON'),
   cursor: z.number().int().positive().optional().describe('the `next` value of the previous page; omit for the first page'),
 });
 
@@ -41,10 +44,24 @@ export function pageOf(item: z.ZodType): z.ZodType {
   return z.object({ items: z.array(item), next: z.number().int().nullable().describe('pass as `cursor` for the next page; null when this is the last') });
 }
 
-/** Builds a page from `limit + 1` rows: the extra row only says there is more. */
-export function toPage<T extends { id: number }>(rows: T[], limit: number): { items: T[]; next: number | null } {
-  const items = rows.slice(0, limit);
-  return { items, next: rows.length > limit ? items[items.length - 1]!.id : null };
+/** The serialized size past which a page takes no more items: pages stay small whatever a web page put in a row. */
+export const PAGE_BUDGET_BYTES = 1024 * 1024;
+
+/**
+ * Builds a page from `limit + 1` rows (the extra row only says there is more): at most `limit` items, and no more
+ * than fit in `budgetBytes` of JSON, but always at least one. `next` follows the last item given, so a page cut
+ * short by size loses nothing: the rest come on the next page.
+ */
+export function toPage<T extends { id: number }>(rows: T[], limit: number, budgetBytes = PAGE_BUDGET_BYTES): { items: T[]; next: number | null } {
+  const items: T[] = [];
+  let bytes = 0;
+  for (const row of rows.slice(0, limit)) {
+    const size = Buffer.byteLength(JSON.stringify(row));
+    if (items.length > 0 && bytes + size > budgetBytes) break;
+    items.push(row);
+    bytes += size;
+  }
+  return { items, next: rows.length > items.length ? items[items.length - 1]!.id : null };
 }
 
 /** The body of every error: a stable code, the field at fault for bad input, and what to do. */
@@ -56,6 +73,7 @@ const ERRORS: Record<number, string> = {
   403: 'the token’s role lacks the capability',
   404: 'no such resource',
   409: 'conflicts with an existing resource',
+  429: 'too many failed authentications from this address: wait `Retry-After` seconds',
   503: 'a service is unavailable',
 };
 
@@ -67,7 +85,7 @@ export function routeSchema(
   parts: Partial<Pick<FastifySchema, 'params' | 'querystring' | 'body'>> & { response?: Record<number, unknown>; errors?: number[] },
 ): FastifySchema {
   const roles = ROLES.filter((r) => can(r, capability)).join(', ');
-  const errors = [400, 401, 403, ...(parts.errors ?? [])];
+  const errors = [400, 401, 403, 429, ...(parts.errors ?? [])];
   const { response, errors: _e, ...rest } = parts;
   void _e;
   return {

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
-import { AppError, NotFoundError } from '../../../errors.ts';
 import { requireCapability } from '../../auth/plugin.ts';
-import { getBlob } from '../../../db/blobs.ts';
-import { getSnapshot, listSnapshotsPage, type Snapshot } from '../../../db/snapshots.ts';
+import { listSnapshotsPage } from '../../../db/snapshots.ts';
 import { requireTarget } from '../../../db/targets.ts';
-import { buildSnapshotDiff, loadSnapshotFacts } from '../../../review/snapshot-diff.ts';
+import { buildSnapshotDiff, loadSnapshotFacts, requireSnapshot } from '../../../review/snapshot-diff.ts';
+import { sendSnapshotMedia, sendSnapshotPart } from '../../stored-content.ts';
 import { bytesResponse, idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
 /** A snapshot's metadata; its large parts are blobs named by `parts` and served by the routes below. */
@@ -45,32 +44,7 @@ const snapshotDetail = snapshotShape.extend({ media: z.array(mediaShape).describ
 const mediaParams = idParams.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case SHA-256').describe('a stored file of this snapshot') });
 const diffQuery = z.object({ against: z.number().int().positive().describe('the snapshot to compare with (the earlier state); same target') });
 
-/**
- * The stored page is hostile content from the web: served so a browser runs none of it and lets it reach
- * nothing — a sandbox with no origin, no scripts, no network but inline images and styles, never sniffed.
- */
-const HOSTILE_HEADERS = {
-  'content-security-policy': "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
-  'x-content-type-options': 'nosniff',
-  'content-disposition': 'inline',
-  'cross-origin-resource-policy': 'same-origin',
-} as const;
-
 const TAG = 'snapshots';
-
-async function requireSnapshot(ctx: Context, id: number): Promise<Snapshot> {
-  const snapshot = await getSnapshot(ctx.pool, id);
-  if (!snapshot) throw new NotFoundError('snapshot', id);
-  return snapshot;
-}
-
-/** The bytes of one stored part, or a 404 saying the snapshot has none. */
-async function sendPart(ctx: Context, reply: FastifyReply, snapshot: Snapshot, part: 'screenshot' | 'text' | 'html', contentType: string, headers: Record<string, string> = {}): Promise<FastifyReply> {
-  const sha = snapshot.parts[part];
-  const blob = sha ? await getBlob(ctx.pool, sha) : null;
-  if (!blob) throw new AppError('not_found', `snapshot ${snapshot.id} has no stored ${part} (the capture read no page, or its fetcher keeps none)`);
-  return reply.headers({ ...headers, 'content-type': contentType }).send(blob.data);
-}
 
 /** Snapshots and their stored parts: reviewers, operators and admins. */
 export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
@@ -100,7 +74,7 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
     }),
     onRequest: read,
   }, async (request) => {
-    const snapshot = await requireSnapshot(ctx, request.params.id);
+    const snapshot = await requireSnapshot(ctx.pool, request.params.id);
     const facts = await loadSnapshotFacts(ctx.pool, snapshot);
     return { ...snapshot, media: facts?.media ?? [] };
   });
@@ -108,29 +82,22 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
   app.get<{ Params: IdParams }>('/api/snapshots/:id/screenshot.png', {
     schema: routeSchema('snapshots:read', TAG, 'The full-page screenshot (image/png); 404 when none was taken', { params, response: { 200: bytesResponse('image/png', 'the PNG') }, errors: [404] }),
     onRequest: read,
-  }, async (request, reply) => sendPart(ctx, reply, await requireSnapshot(ctx, request.params.id), 'screenshot', 'image/png'));
+  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), 'screenshot'));
 
   app.get<{ Params: IdParams }>('/api/snapshots/:id/text', {
     schema: routeSchema('snapshots:read', TAG, 'The main text (text/plain)', { params, response: { 200: bytesResponse('text/plain', 'the main text, blocks separated by blank lines') }, errors: [404] }),
     onRequest: read,
-  }, async (request, reply) => sendPart(ctx, reply, await requireSnapshot(ctx, request.params.id), 'text', 'text/plain; charset=utf-8'));
+  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), 'text'));
 
   app.get<{ Params: IdParams }>('/api/snapshots/:id/html', {
     schema: routeSchema('snapshots:read', TAG, 'The rendered HTML, served sandboxed (CSP sandbox, nosniff): it is hostile content from the web', { params, response: { 200: bytesResponse('text/html', 'the rendered HTML') }, errors: [404] }),
     onRequest: read,
-  }, async (request, reply) => sendPart(ctx, reply, await requireSnapshot(ctx, request.params.id), 'html', 'text/html; charset=utf-8', HOSTILE_HEADERS));
+  }, async (request, reply) => sendSnapshotPart(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), 'html'));
 
   app.get<{ Params: z.infer<typeof mediaParams> }>('/api/snapshots/:id/media/:sha256', {
-    schema: routeSchema('snapshots:read', TAG, 'A photo or video file the snapshot kept (only files its media list names)', { params: jsonSchema(mediaParams), response: { 200: bytesResponse('application/octet-stream', 'the file, with its stored content type') }, errors: [404] }),
+    schema: routeSchema('snapshots:read', TAG, 'A photo or video file the snapshot kept (only files its media list names): raster images inline, anything else (SVG, video, HTML) as an attachment of type application/octet-stream', { params: jsonSchema(mediaParams), response: { 200: bytesResponse('application/octet-stream', 'the file: a raster image with its own type, anything else as application/octet-stream') }, errors: [404] }),
     onRequest: read,
-  }, async (request, reply) => {
-    const snapshot = await requireSnapshot(ctx, request.params.id);
-    const facts = await loadSnapshotFacts(ctx.pool, snapshot);
-    const named = facts?.media.some((m) => m.sha256 === request.params.sha256) ?? false;
-    const blob = named ? await getBlob(ctx.pool, request.params.sha256) : null;
-    if (!blob) throw new AppError('not_found', `snapshot ${snapshot.id} kept no file ${request.params.sha256}`);
-    return reply.headers({ ...HOSTILE_HEADERS, 'content-security-policy': 'sandbox', 'content-type': blob.mediaType }).send(blob.data);
-  });
+  }, async (request, reply) => sendSnapshotMedia(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), request.params.sha256));
 
   app.get<{ Params: IdParams; Querystring: z.infer<typeof diffQuery> }>('/api/snapshots/:id/diff', {
     schema: routeSchema('snapshots:read', TAG, 'How snapshot {id} differs from snapshot {against} of the same target: blocks added, removed and changed, media, links, embeds, status', {

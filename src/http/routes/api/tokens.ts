@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
-import { NotFoundError } from '../../../errors.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { ROLES } from '../../auth/roles.ts';
 import { parseTokenName, tokenNameSchema } from '../../auth/token-name.ts';
-import { createApiToken, listApiTokens, revokeApiToken } from '../../../db/api-tokens.ts';
+import { createApiToken, listApiTokens } from '../../../db/api-tokens.ts';
+import { revokeToken } from '../../auth/revoke-token.ts';
 import { idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
 /** An API token as listed: never its secret (only its hash is kept). */
@@ -20,6 +20,13 @@ export const tokenShape = z.object({
 
 const newTokenBody = z.strictObject({ role: z.enum(ROLES as [string, ...string[]]), name: tokenNameSchema.optional() });
 const createdToken = tokenShape.extend({ token: z.string().describe('the bearer secret: shown only here') });
+
+const revocationShape = z.object({
+  id: z.number().int(),
+  revoked: z.literal(true),
+  endedSubscriptions: z.array(z.object({ id: z.number().int(), name: z.string(), channel: z.string() })).describe('the subscriptions the token had made, now inactive'),
+  cancelledDeliveries: z.number().int().describe('their deliveries that were still to send'),
+});
 
 const TAG = 'tokens';
 
@@ -54,14 +61,11 @@ export async function tokenRoutes(app: FastifyInstance, options: { ctx: Context 
   });
 
   app.delete<{ Params: IdParams }>('/api/tokens/:id', {
-    schema: routeSchema('tokens:manage', TAG, 'Revoke a token; its UI sessions end at their next request', {
+    schema: routeSchema('tokens:manage', TAG, 'Revoke a token: its UI sessions end at their next request, the subscriptions it made stop (their unsent deliveries are cancelled, their feeds answer 410)', {
       params: jsonSchema(idParams),
-      response: { 200: jsonSchema(z.object({ id: z.number().int(), revoked: z.literal(true) }), { io: 'output' }) },
+      response: { 200: jsonSchema(revocationShape, { io: 'output' }) },
       errors: [404],
     }),
     onRequest: manage,
-  }, async (request) => {
-    if (!(await revokeApiToken(ctx.pool, request.params.id))) throw new NotFoundError('token', request.params.id);
-    return { id: request.params.id, revoked: true as const };
-  });
+  }, async (request) => revokeToken(ctx.pool, request.params.id));
 }

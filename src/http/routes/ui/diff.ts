@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { getBlob } from '../../../db/blobs.ts';
 import { getChangeForSnapshot } from '../../../db/changes.ts';
-import { getSnapshot, type Snapshot } from '../../../db/snapshots.ts';
 import { InvalidInputError, NotFoundError } from '../../../errors.ts';
-import { buildSnapshotDiff, loadSnapshotFacts } from '../../../review/snapshot-diff.ts';
+import { buildSnapshotDiff, loadSnapshotFacts, requireSnapshot } from '../../../review/snapshot-diff.ts';
 import { buildDiffView } from '../../ui/diff-view.ts';
 import { renderPage, requirePage, PAGE_ID, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { visualDiff } from '../../ui/visual-diff.ts';
+import { storedContentHeaders } from '../../stored-content.ts';
 import type { UiOptions } from './index.ts';
 
 const againstQuery = { type: 'object', properties: { against: PAGE_ID } } as const;
@@ -14,12 +14,6 @@ const againstQuery = { type: 'object', properties: { against: PAGE_ID } } as con
 interface DiffRequest {
   Params: { id: number };
   Querystring: { against?: number };
-}
-
-async function requireSnapshot(options: UiOptions, id: number): Promise<Snapshot> {
-  const snapshot = await getSnapshot(options.ctx.pool, id);
-  if (!snapshot) throw new NotFoundError('snapshot', id);
-  return snapshot;
 }
 
 /** The snapshot to compare with: `against`, else the one the stored change record compared with. */
@@ -38,7 +32,7 @@ export async function diffRoutes(app: FastifyInstance, options: UiOptions): Prom
   app.get<DiffRequest>('/snapshots/:id/diff', { schema: { params: PAGE_ID_PARAMS, querystring: againstQuery }, preHandler: read }, async (request, reply) => {
     const beforeId = await againstId(options, request.params.id, request.query.against);
     const diff = await buildSnapshotDiff(ctx.pool, beforeId, request.params.id, 'against');
-    const [before, after] = await Promise.all([requireSnapshot(options, beforeId), requireSnapshot(options, request.params.id)]);
+    const [before, after] = await Promise.all([requireSnapshot(ctx.pool, beforeId), requireSnapshot(ctx.pool, request.params.id)]);
     const [beforeFacts, afterFacts] = await Promise.all([loadSnapshotFacts(ctx.pool, before), loadSnapshotFacts(ctx.pool, after)]);
     const view = buildDiffView(beforeFacts?.blocks ?? [], afterFacts?.blocks ?? [], diff.record);
     // A photo that stopped loading has no file in the later snapshot: its stored copy is the earlier one's.
@@ -48,13 +42,13 @@ export async function diffRoutes(app: FastifyInstance, options: UiOptions): Prom
 
   app.get<DiffRequest>('/snapshots/:id/visual-diff.png', { schema: { params: PAGE_ID_PARAMS, querystring: againstQuery }, preHandler: read }, async (request, reply) => {
     const beforeId = await againstId(options, request.params.id, request.query.against);
-    const [before, after] = await Promise.all([requireSnapshot(options, beforeId), requireSnapshot(options, request.params.id)]);
+    const [before, after] = await Promise.all([requireSnapshot(ctx.pool, beforeId), requireSnapshot(ctx.pool, request.params.id)]);
     if (before.targetId !== after.targetId) throw new InvalidInputError('against', `snapshots ${before.id} and ${after.id} belong to different targets`);
     const [a, b] = await Promise.all([before.parts.screenshot, after.parts.screenshot].map(async (sha) => (sha ? getBlob(ctx.pool, sha) : null)));
     if (!a || !b) throw new NotFoundError('screenshot of snapshot', !a ? before.id : after.id);
     const diff = visualDiff(a.data, b.data);
     return reply
-      .header('content-type', 'image/png')
+      .headers(storedContentHeaders({ kind: 'file', mediaType: 'image/png', name: 'visual-diff.png' }))
       .header('cache-control', 'private, max-age=3600')
       .header('x-changed-pixels', String(diff.changedPixels))
       .send(diff.png);

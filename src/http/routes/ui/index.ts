@@ -4,13 +4,13 @@ import fastifyStatic from '@fastify/static';
 import type { Context } from '../../../context.ts';
 import { AppError } from '../../../errors.ts';
 import { createViews, STATIC_DIR, VIEWS_DIR } from '../../ui/views.ts';
-import { PAGE_CSP, renderPage } from '../../ui/page.ts';
+import { PAGE_CSP, refuseCrossOrigin, renderPage } from '../../ui/page.ts';
 import { sessionRoutes } from './session.ts';
 import { alertRoutes } from './alerts.ts';
 import { targetRoutes } from './targets.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { diffRoutes } from './diff.ts';
-import { queueRoutes } from './queues.ts';
+import { QUEUES_PATH, queueRoutes } from './queues.ts';
 
 /** Typed errors whose message is meant for the person reading the page, and the status they answer. */
 const STATUS_BY_CODE: Record<string, number> = { invalid_input: 400, blocked_url: 400, not_found: 404, duplicate_target: 409, check_failed: 502 };
@@ -23,18 +23,23 @@ export interface UiOptions {
 
 /**
  * The review UI: server-rendered pages for operators, reviewers and researchers, and the queue dashboard. The
- * pages and the dashboard are sibling scopes because each registers its own template engine.
+ * pages and the dashboard are sibling scopes because each registers its own template engine; both refuse
+ * state-changing requests from other origins.
  */
 export async function uiRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
   const views = createViews();
   const opts: UiOptions = { ctx: options.ctx, views };
+  const sameOriginOnly = refuseCrossOrigin(views, new URL(options.ctx.config.publicUrl).origin);
   await app.register(async (pages) => {
+    pages.addHook('onRequest', sameOriginOnly);
     await pages.register(view, { engine: { eta: views }, templates: VIEWS_DIR, production: true });
     await pages.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: '1h', index: false });
     pages.addHook('onSend', async (_request, reply, payload) => {
       if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', PAGE_CSP);
       reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'no-referrer');
+      // Not no-referrer: with it a browser sends `Origin: null` on our own forms, and an older one, without
+      // Sec-Fetch-Site, would have them refused. Other sites still get no referrer.
+      reply.header('referrer-policy', 'same-origin');
       return payload;
     });
     pages.setErrorHandler((err: FastifyError, request, reply) => {
@@ -55,6 +60,9 @@ export async function uiRoutes(app: FastifyInstance, options: { ctx: Context }):
     await pages.register(snapshotRoutes, opts);
     await pages.register(diffRoutes, opts);
   });
-  await app.register(queueRoutes, { ...opts, prefix: '/admin/queues' });
+  await app.register(async (board) => {
+    board.addHook('onRequest', sameOriginOnly);
+    await board.register(queueRoutes, opts);
+  }, { prefix: QUEUES_PATH });
 }
 

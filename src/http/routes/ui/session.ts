@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { findApiToken } from '../../../db/api-tokens.ts';
-import { signIn, signOut } from '../../auth/plugin.ts';
+import { countFailure, signIn, signOut, tooManyFailures } from '../../auth/plugin.ts';
 import { renderPage, safeNext } from '../../ui/page.ts';
 import type { UiOptions } from './index.ts';
 
@@ -21,9 +21,15 @@ export async function sessionRoutes(app: FastifyInstance, options: UiOptions): P
 
   app.post<{ Body: SignInBody }>('/signin', { preHandler: app.csrfProtection }, async (request, reply) => {
     const next = safeNext(request.body?.next, '/alerts');
+    const wait = app.failedAuth.retryAfterSeconds(request.ip);
+    if (wait > 0) {
+      const error = `Too many failed sign-ins from this address. Try again in ${wait} seconds.`;
+      return renderPage(request, tooManyFailures(reply, wait), 'signin', { title: 'Sign in', next, error }, 429);
+    }
     const secret = typeof request.body?.token === 'string' ? request.body.token.trim() : '';
     const token = secret ? await findApiToken(ctx.pool, secret) : null;
     if (!token) {
+      countFailure(app, request);
       return renderPage(request, reply, 'signin', { title: 'Sign in', next, error: 'That token is unknown or revoked.' }, 401);
     }
     signIn(request, reply, token, ctx.config.sessionTtlMs);
