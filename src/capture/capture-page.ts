@@ -10,6 +10,7 @@ import { watchMediaResponses } from './media-responses.ts';
 import { chromiumErrorCode, explainFailure } from './net-errors.ts';
 import { pageFactsExpression, type PageReading } from './page-facts-script.ts';
 import { guardPageSize } from './page-size-guard.ts';
+import { assertNoLocalFrames, refuseLocalNavigations } from './local-schemes.ts';
 import { scrollThrough } from './scroll-page.ts';
 import { watchNetwork } from './network-quiet.ts';
 import { openCaptureEgress, type CaptureEgress } from './egress-capture.ts';
@@ -141,14 +142,21 @@ async function loadAndRead(
     session.download = true;
     void download.cancel().catch(() => undefined);
   });
-  await guardPageSize(context, page, limits.maxPageBytes, session.stop);
+  const cdp = await context.newCDPSession(page);
+  await refuseLocalNavigations(page, cdp, session.stop);
+  await guardPageSize(cdp, limits.maxPageBytes, session.stop);
   session.egress.watch(page);
   const media = watchMediaResponses(page);
   const network = watchNetwork(page);
 
   session.phase = 'loading the page';
   // Only until the response commits: a document that never finishes parsing is waited for below, within budget.
-  const response = await page.goto(req.url, { waitUntil: 'commit', timeout: remaining() });
+  const response = await page.goto(req.url, { waitUntil: 'commit', timeout: remaining() }).catch(async (err: unknown) => {
+    // A redirect to a local address fails the navigation just before (or after) its headers reach this session,
+    // where refuseLocalNavigations names it: one round trip lets them land first.
+    await cdp.send('Page.getFrameTree').catch(() => undefined);
+    throw err;
+  });
   draft.finalUrl = response?.url() ?? page.url();
   if (response) {
     draft.status = response.status();
@@ -180,6 +188,7 @@ async function loadAndRead(
   }
 
   session.phase = 'reading the page';
+  assertNoLocalFrames(page);
   const reading = await readPage(page, req.ignore, remaining);
   // A meta refresh or a script may have navigated the page to an address the proxy refused.
   session.egress.assertNavigationsCarried(draft);
@@ -195,6 +204,7 @@ async function loadAndRead(
   }
 
   session.phase = 'taking the screenshot';
+  assertNoLocalFrames(page);
   const height = Math.max(1, Math.min(reading.height, limits.screenshotMaxHeight));
   draft.screenshot = await page
     .screenshot({ type: 'png', fullPage: true, clip: { x: 0, y: 0, width: VIEWPORT.width, height }, timeout: remaining() })

@@ -1,22 +1,17 @@
-import type { BrowserContext, Page } from 'playwright';
+import type { CDPSession } from 'playwright';
 import type { CaptureFailure } from './types.ts';
 
 /**
  * Caps the page's main document while it arrives: a declared Content-Length over `maxBytes`, or more than
  * `maxBytes` actually received (a page without a declared length, an endless stream, a compressed bomb: the count
- * is of decoded bytes), stops the page's loading at once and calls `onTooLarge`. Call before navigating.
+ * is of decoded bytes), stops the page's loading at once and calls `onTooLarge`. Call before navigating; enables
+ * Network on `cdp`, the page's DevTools session.
  *
  * Playwright reports a response's size only once its body has finished, which an endless stream never does, and
  * Chromium keeps parsing (and holding) all of it meanwhile; the DevTools network events count it chunk by chunk.
  * Stopping goes through the browser process (Page.stopLoading), so it works whatever the page's scripts are doing.
  */
-export async function guardPageSize(
-  context: BrowserContext,
-  page: Page,
-  maxBytes: number,
-  onTooLarge: (failure: CaptureFailure) => void,
-): Promise<void> {
-  const cdp = await context.newCDPSession(page);
+export async function guardPageSize(cdp: CDPSession, maxBytes: number, onTooLarge: (failure: CaptureFailure) => void): Promise<void> {
   const { frameTree } = await cdp.send('Page.getFrameTree');
   const mainFrame = frameTree.frame.id;
   /** Bytes received so far per main-frame document request (each navigation is a request of its own). */

@@ -190,3 +190,47 @@ describe('a body that never ends, over plain HTTP', () => {
     expect(result.facts?.blocks[0]?.text).toBe('Trickle');
   });
 });
+
+describe.each(['browser', 'http'] as const)('local addresses through the %s fetcher: refused, nothing of them kept', (fetcher) => {
+  /** The first line of the machine's password file, which no result may ever hold. */
+  const PASSWD = /root:x?:0:0:/;
+  const LOCAL = ['file:///etc/passwd', 'view-source:file:///etc/passwd', 'chrome://version/'];
+
+  function expectNothingKept(result: CaptureResult): void {
+    expect(result.error?.code).toBe('blocked_url');
+    expect(result).toMatchObject({ facts: null, html: null, text: null, screenshot: null, mediaFiles: [] });
+    expect(JSON.stringify(result)).not.toMatch(PASSWD);
+  }
+
+  it.each(LOCAL)('refuses the target %s itself, before loading anything', async (url) => {
+    const result = await capture(fetcher, url);
+    expectNothingKept(result);
+    expect(result.error?.message).toBe(`${url} is not an http(s) address; scrubwatch only ever reaches http:// and https:// addresses`);
+    expect(result.durationMs).toBeLessThan(2_000);
+  });
+
+  it.each(LOCAL)('refuses a redirect to %s, naming it', async (url) => {
+    const result = await capture(fetcher, site.url(`/redirect-to?url=${encodeURIComponent(url)}`));
+    expectNothingKept(result);
+    expect(result.error?.message).toContain(url);
+    expect(result.error?.message).toMatch(/redirected to/);
+  });
+});
+
+describe('a page that navigates or frames local addresses in the browser', () => {
+  const PASSWD = /root:x?:0:0:/;
+  const tries = (url: string) =>
+    `<iframe src="${url}"></iframe><iframe src="/redirect-to?url=${encodeURIComponent(url)}"></iframe><img src="${url}" alt="local">` +
+    `<script>setTimeout(() => { location.href = ${JSON.stringify(url)}; }, 50)</script>`;
+
+  it.each(['file:///etc/passwd', 'view-source:file:///etc/passwd', 'chrome://version/'])('keeps nothing of %s: Chromium refuses a web page every way there', async (url) => {
+    const path = `/local-tries/${encodeURIComponent(url)}`;
+    site.html(path, `<!doctype html><html><head><title>Tries</title><meta http-equiv="refresh" content="0;url=${url}"></head><body><article><h1>Tries</h1><p>A page reaching for the machine it is read on.</p></article>${tries(url)}</body></html>`);
+    const result = await capture('browser', site.url(path));
+    expect(result.error).toBeNull();
+    expect(result.finalUrl).toBe(site.url(path));
+    expect(result.facts?.title).toBe('Tries');
+    expect(`${result.html}\n${result.text}`).not.toMatch(PASSWD);
+    expect(result.html).not.toContain('Command Line');
+  });
+});

@@ -23,6 +23,7 @@ export interface StreamTally {
  *
  * - `/article/<name>`: a plain article page with enough text to count as a page (a normal capture)
  * - `/redirect-loop/<n>`: 302 to `/redirect-loop/<n+1>`, for ever
+ * - `/redirect-to?url=<url>`: 302 to `<url>`, whatever its scheme
  * - `/huge`: 50 MB of HTML, chunked, with no Content-Length; `/huge-declared`: the same with its Content-Length
  * - `/endless`: HTML paragraphs streamed for as long as the client reads
  * - `/infinite-scroll`: a page whose script adds paragraphs whenever it is scrolled near its end
@@ -133,6 +134,10 @@ export async function startHostileSite(): Promise<HostileSite> {
     if (set) {
       res.writeHead(200, { 'content-length': String(set.body.length), 'content-type': 'text/html; charset=utf-8', ...set.headers });
       return void res.end(set.body);
+    }
+    if (path === '/redirect-to') {
+      res.writeHead(302, { location: new URL(req.url ?? '/', 'http://hostile').searchParams.get('url') ?? '/', 'content-length': '0' });
+      return void res.end();
     }
     const loop = /^\/redirect-loop\/(\d+)$/.exec(path);
     if (loop) {
