@@ -15,6 +15,7 @@ import { scrollThrough } from './scroll-page.ts';
 import { watchNetwork } from './network-quiet.ts';
 import { openCaptureEgress, type CaptureEgress } from './egress-capture.ts';
 import { assertHostAllowed } from './url-policy.ts';
+import type { RendererKill } from './renderer-memory.ts';
 import type { CaptureFailure, CaptureLimits, CaptureRequest, CaptureResult, RedirectHop } from './types.ts';
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -37,24 +38,35 @@ const CONTEXT_CLOSE_MS = 2_000;
 interface Session {
   phase: string;
   over: boolean;
-  crashed: boolean;
+  /** Set when the page's renderer died: why (memory, when the browser's watch killed it), claimed once. */
+  crashed: CaptureFailure | null;
   download: boolean;
   /** Ends the capture at once with `failure`, whatever the page or Playwright is doing (an oversized page). */
   stop: (failure: CaptureFailure) => void;
   /** The capture's own egress proxy: every request of its context goes through it, checked at request time. */
   egress: CaptureEgress;
+  /** Asks the browser's memory watch whether it killed this page's renderer (see BrowserLease.memoryKill). */
+  memoryKill: ((since: number) => RendererKill | null) | undefined;
 }
 
 /**
  * Loads `req.url` in a fresh context of `browser` and reads it: redirects, status and headers of the main
  * document, the page facts, rendered HTML, a height-capped full-page PNG and the main content's media files.
  *
- * Network failures, blocked URLs, downloads, crashed tabs, oversized pages and the `req.timeoutMs` deadline end as
- * a result with `error` set (an HTTP 404 or 500 page is a normal result). A page whose document never finishes
+ * Network failures, blocked URLs (and anything but http(s)), downloads, crashed tabs, oversized pages and the
+ * `req.timeoutMs` deadline end as a result with `error` set (an HTTP 404 or 500 page is a normal result). Oversized
+ * is `too_large`: a main document over `limits.maxPageBytes`, everything the page loads over
+ * `limits.maxCaptureBytes`, or a renderer the browser's memory watch killed (`memoryKill` says so: BrowserLease's). A page whose document never finishes
  * (DOMContentLoaded does not fire) is read as it stands when only the reading reserve is left, and kept with a
  * `timeout` error. Throws BrowserCrashedError only when the browser itself is gone, so the job retries with a new one.
  */
-export async function capturePage(browser: Browser, req: CaptureRequest, limits: CaptureLimits, logger: Logger): Promise<CaptureResult> {
+export async function capturePage(
+  browser: Browser,
+  req: CaptureRequest,
+  limits: CaptureLimits,
+  logger: Logger,
+  memoryKill?: (since: number) => RendererKill | null,
+): Promise<CaptureResult> {
   const draft = startResult('browser', req.url);
   const deadline = draft.startedAt.getTime() + req.timeoutMs;
   try {
@@ -71,7 +83,7 @@ export async function capturePage(browser: Browser, req: CaptureRequest, limits:
     stop = (failure) => reject(new CaptureStop(failure));
   });
   stopped.catch(() => undefined);
-  const session: Session = { phase: 'opening a browser context', over: false, crashed: false, download: false, stop, egress };
+  const session: Session = { phase: 'opening a browser context', over: false, crashed: null, download: false, stop, egress, memoryKill };
   let context: BrowserContext | undefined;
   const work = (async (): Promise<CaptureFailure | null> => {
     const opened = await browser.newContext({
@@ -136,7 +148,9 @@ async function loadAndRead(
   });
   page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
   page.on('crash', () => {
-    session.crashed = true;
+    const kill = session.memoryKill?.(draft.startedAt.getTime());
+    session.crashed = kill ? overMemory(kill) : { code: 'crashed', message: `the page crashed while ${session.phase}` };
+    session.stop(session.crashed);
   });
   page.on('download', (download) => {
     session.download = true;
@@ -144,7 +158,7 @@ async function loadAndRead(
   });
   const cdp = await context.newCDPSession(page);
   await refuseLocalNavigations(page, cdp, session.stop);
-  await guardPageSize(cdp, limits.maxPageBytes, session.stop);
+  await guardPageSize(cdp, limits, session.stop);
   session.egress.watch(page);
   const media = watchMediaResponses(page);
   const network = watchNetwork(page);
@@ -248,7 +262,7 @@ async function redirectChain(final: Request): Promise<RedirectHop[]> {
 function describeFailure(err: unknown, session: Session, timeoutMs: number): CaptureFailure {
   if (err instanceof CaptureStop) return err.failure;
   const message = firstLine(err);
-  if (session.crashed) return { code: 'crashed', message: `the page crashed while ${session.phase}` };
+  if (session.crashed) return session.crashed;
   if (session.download) return { code: 'download', message: 'the URL answered with a file download, not a page' };
   const refused = session.egress.navigationFailure();
   if (refused) return refused;
@@ -258,6 +272,14 @@ function describeFailure(err: unknown, session: Session, timeoutMs: number): Cap
     return { code, message: `capture exceeded ${timeoutMs} ms while ${session.phase}` };
   }
   return { code, message: explainFailure(code, message) };
+}
+
+function overMemory(kill: RendererKill): CaptureFailure {
+  const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+  return {
+    code: 'too_large',
+    message: `the page held ${mb(kill.bytes)} MB of memory, over the ${mb(kill.limitBytes)} MB one capture may use (SCRUBWATCH_CAPTURE_MAX_MEMORY); its renderer was stopped`,
+  };
 }
 
 function firstLine(err: unknown): string {

@@ -7,7 +7,7 @@ import { CHARSET_PAGES, HUGE_PAGE_BYTES, startHostileSite, type HostileSite, typ
 import { waitForNoRenderers } from '../helpers/renderers.ts';
 
 const logger = pino({ level: 'silent' });
-const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 1_500 };
+const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxCaptureBytes: 50_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 1_500 };
 /** Generous: the cases that must end early (too large, refused) would otherwise end as timeouts, and fail. */
 const LONG_MS = 30_000;
 /** For the cases that can only end at the deadline. */
