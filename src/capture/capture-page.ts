@@ -77,7 +77,7 @@ export async function capturePage(
   }
   if (!browser.isConnected()) throw new BrowserCrashedError('the browser disconnected before the capture started');
 
-  const egress = await openCaptureEgress(limits, logger, Math.min(DNS_CHECK_MS, req.timeoutMs));
+  const egress = await openCaptureEgress(limits, logger, { dnsTimeoutMs: Math.min(DNS_CHECK_MS, req.timeoutMs), timeoutMs: req.timeoutMs });
   let stop: (failure: CaptureFailure) => void = () => undefined;
   const stopped = new Promise<never>((_resolve, reject) => {
     stop = (failure) => reject(new CaptureStop(failure));

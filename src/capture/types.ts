@@ -174,4 +174,9 @@ export interface CaptureLimits {
   maxMediaBytes: number;
   /** Screenshots taller than this, in CSS pixels, are cut at this height. */
   screenshotMaxHeight: number;
+  /**
+   * How long the browser's egress proxy waits to connect to a site and for its answer to begin, in milliseconds
+   * (default 30 s). An answer under way is never cut for silence before the capture's deadline.
+   */
+  connectTimeoutMs?: number;
 }

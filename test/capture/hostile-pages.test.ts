@@ -181,6 +181,18 @@ describe('hostile pages that only a browser runs', () => {
   });
 });
 
+describe('a document that stalls longer than the egress proxy waits for an answer to begin', () => {
+  it('is read at the reserve and kept with a timeout error, not cut by the proxy with nothing kept', async () => {
+    // The proxy's connect timeout (30 s by default) shortened below the capture's time, as a 45 s capture has it.
+    const result = await captureTarget(host, { url: site.url('/trickle'), fetcher: 'browser', timeoutMs: 6_000, ignore: [] }, { ...limits, connectTimeoutMs: 1_000 }, logger);
+    expect(result.error?.code).toBe('timeout');
+    expect(result.error?.message).toMatch(/^the page never finished loading \(DOMContentLoaded had not fired after \d+ ms/);
+    expect(result.status).toBe(200);
+    expect(result.facts?.blocks[0]?.text).toBe('Trickle');
+    expect(result.screenshot).not.toBeNull();
+  });
+});
+
 describe('a body that never ends, over plain HTTP', () => {
   it('parses what arrived before the deadline and keeps it with a timeout error', async () => {
     const result = await capture('http', site.url('/trickle'), 4_000);
