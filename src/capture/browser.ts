@@ -94,7 +94,8 @@ export interface BrowserLease {
  * The browser of a process: launched on first use, relaunched after a crash, replaced by a fresh one after
  * `browserRecycleCaptures` captures or once its process tree holds more than `browserMaxMemoryMb` — without
  * disturbing captures in flight: new captures go to the new browser, the old one closes when its last capture
- * ends. Closed once on shutdown.
+ * ends. While captures run, a renderer holding more than `captureMaxMemoryMb` is killed (renderer-memory.ts).
+ * Closed once on shutdown.
  */
 export interface BrowserHost {
   /** The running browser, launching it if needed; concurrent callers share one launch. */

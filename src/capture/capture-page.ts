@@ -15,7 +15,7 @@ import { scrollThrough } from './scroll-page.ts';
 import { watchNetwork } from './network-quiet.ts';
 import { openCaptureEgress, type CaptureEgress } from './egress-capture.ts';
 import { assertHostAllowed } from './url-policy.ts';
-import type { RendererKill } from './renderer-memory.ts';
+import { overMemory, type RendererKill } from './renderer-memory.ts';
 import type { CaptureFailure, CaptureLimits, CaptureRequest, CaptureResult, RedirectHop } from './types.ts';
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -272,14 +272,6 @@ function describeFailure(err: unknown, session: Session, timeoutMs: number): Cap
     return { code, message: `capture exceeded ${timeoutMs} ms while ${session.phase}` };
   }
   return { code, message: explainFailure(code, message) };
-}
-
-function overMemory(kill: RendererKill): CaptureFailure {
-  const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
-  return {
-    code: 'too_large',
-    message: `the page held ${mb(kill.bytes)} MB of memory, over the ${mb(kill.limitBytes)} MB one capture may use (SCRUBWATCH_CAPTURE_MAX_MEMORY); its renderer was stopped`,
-  };
 }
 
 function firstLine(err: unknown): string {

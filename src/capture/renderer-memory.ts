@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CaptureFailure } from './types.ts';
 import { childPids, chromiumProcessType, processMemoryBytes, processTree, residentBytes } from './process-memory.ts';
 
 /** A renderer ended for holding more memory than one capture may. */
@@ -9,6 +10,15 @@ export interface RendererKill {
   limitBytes: number;
   /** When it was killed (epoch ms). */
   at: number;
+}
+
+/** The capture error of a page whose renderer was killed: `too_large`, saying it was memory and the limit. */
+export function overMemory(kill: RendererKill): CaptureFailure {
+  const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+  return {
+    code: 'too_large',
+    message: `the page held ${mb(kill.bytes)} MB of memory, over the ${mb(kill.limitBytes)} MB one capture may use (SCRUBWATCH_CAPTURE_MAX_MEMORY); its renderer was stopped`,
+  };
 }
 
 /**
