@@ -94,6 +94,8 @@ const envSchema = z.object({
   SCRUBWATCH_REDIS_CHECK_INTERVAL: duration('15s'),
   SCRUBWATCH_BROWSER_RECYCLE_CAPTURES: positiveInt(200),
   SCRUBWATCH_BROWSER_MAX_MEMORY: positiveInt(1024),
+  SCRUBWATCH_CAPTURE_MAX_MEMORY: positiveInt(768),
+  SCRUBWATCH_CAPTURE_MAX_BYTES: positiveInt(100 * 1024 * 1024),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   SCRUBWATCH_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -196,6 +198,13 @@ export interface Config {
    * /proc as PSS, so pages Chromium's processes share count once, not once per process.
    */
   browserMaxMemoryMb: number;
+  /**
+   * Memory one capture's page may hold, in MB (default 768): its renderer process, read from /proc as PSS while the
+   * capture runs. Past it the renderer is killed and the capture ends with `too_large`.
+   */
+  captureMaxMemoryMb: number;
+  /** Most one capture may load, in decoded bytes, every frame and subresource together (default 100 MiB). */
+  captureMaxBytes: number;
   /** Where the API and review UI listen. */
   host: string;
   port: number;
@@ -276,6 +285,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisCheckIntervalMs: e.SCRUBWATCH_REDIS_CHECK_INTERVAL,
     browserRecycleCaptures: e.SCRUBWATCH_BROWSER_RECYCLE_CAPTURES,
     browserMaxMemoryMb: e.SCRUBWATCH_BROWSER_MAX_MEMORY,
+    captureMaxMemoryMb: e.SCRUBWATCH_CAPTURE_MAX_MEMORY,
+    captureMaxBytes: e.SCRUBWATCH_CAPTURE_MAX_BYTES,
     host: e.HOST,
     port: e.PORT,
     sessionSecret: e.SCRUBWATCH_SESSION_SECRET,

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { browserPid, processTree, processTreeMemoryBytes } from './process-memory.ts';
+import { watchRendererMemory, type RendererKill, type RendererMemoryWatch } from './renderer-memory.ts';
 
 /** Where the Chromium binary came from: the operator's setting, the system, or Playwright's own download. */
 export type ChromiumSource = 'CHROMIUM_PATH' | 'system' | 'playwright';
@@ -33,6 +34,10 @@ const LAUNCH_ARGS = [
   // Chromium reads the first switch, headed Chrome the second.
   '--webrtc-ip-handling-policy=disable_non_proxied_udp',
   '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  // Every frame of a page in its page's renderer: one renderer per capture, whose memory the watch can cap and
+  // whose DevTools session sees every frame's bytes. Isolation between the sites of one page guards nothing here:
+  // a capture's context holds no cookies or logins, and each capture has its own context (never a shared renderer).
+  '--disable-site-isolation-trials',
 ];
 const LAUNCH_TIMEOUT_MS = 30_000;
 
@@ -81,13 +86,16 @@ export function findChromium(configured: string | undefined): ChromiumLocation {
 export interface BrowserLease {
   browser: Browser;
   release(): void;
+  /** The renderer killed for memory that explains a page crash since `since` (see RendererMemoryWatch.claim). */
+  memoryKill(since: number): RendererKill | null;
 }
 
 /**
  * The browser of a process: launched on first use, relaunched after a crash, replaced by a fresh one after
  * `browserRecycleCaptures` captures or once its process tree holds more than `browserMaxMemoryMb` — without
  * disturbing captures in flight: new captures go to the new browser, the old one closes when its last capture
- * ends. Closed once on shutdown.
+ * ends. While captures run, a renderer holding more than `captureMaxMemoryMb` is killed (renderer-memory.ts).
+ * Closed once on shutdown.
  */
 export interface BrowserHost {
   /** The running browser, launching it if needed; concurrent callers share one launch. */
@@ -110,6 +118,8 @@ interface Slot {
   /** When its memory was last read (0: never). */
   memoryCheckedAt: number;
   checkingMemory: boolean;
+  /** Caps each renderer's memory while captures run; null when Chromium did not say its pid. */
+  renderers: RendererMemoryWatch | null;
 }
 
 const MB = 1024 * 1024;
@@ -125,7 +135,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
  */
 export function createBrowserHost(
   config: Pick<Config, 'chromiumPath'> &
-    Partial<Pick<Config, 'allowPrivateNetworks' | 'allowedNetworks' | 'dnsServers' | 'browserRecycleCaptures' | 'browserMaxMemoryMb'>>,
+    Partial<Pick<Config, 'allowPrivateNetworks' | 'allowedNetworks' | 'dnsServers' | 'browserRecycleCaptures' | 'browserMaxMemoryMb' | 'captureMaxMemoryMb'>>,
   logger: Logger,
 ): BrowserHost {
   let location: ChromiumLocation | undefined;
@@ -136,6 +146,7 @@ export function createBrowserHost(
   let closed = false;
   const recycleCaptures = config.browserRecycleCaptures ?? 200;
   const maxMemoryBytes = (config.browserMaxMemoryMb ?? 1024) * MB;
+  const captureMaxMemoryBytes = (config.captureMaxMemoryMb ?? 768) * MB;
   let egress: EgressProxy | undefined;
 
   async function launch(): Promise<Browser> {
@@ -165,8 +176,10 @@ export function createBrowserHost(
       });
     }
     const pid = await browserPid(launched).catch(() => null);
-    const slot: Slot = { browser: launched, pid, captures: 0, active: 0, retired: false, overMemory: false, memoryCheckedAt: 0, checkingMemory: false };
+    const renderers = pid === null ? null : watchRendererMemory(pid, captureMaxMemoryBytes, logger);
+    const slot: Slot = { browser: launched, pid, captures: 0, active: 0, retired: false, overMemory: false, memoryCheckedAt: 0, checkingMemory: false, renderers };
     launched.on('disconnected', () => {
+      renderers?.close();
       if (current === slot) current = undefined;
       const expected = slot.retired || closed;
       retiring.delete(slot);
@@ -258,13 +271,16 @@ export function createBrowserHost(
       }
       slot.captures += 1;
       slot.active += 1;
+      slot.renderers?.enter();
       let released = false;
       return {
         browser: slot.browser,
+        memoryKill: (since) => slot.renderers?.claim(since) ?? null,
         release() {
           if (released) return;
           released = true;
           slot.active -= 1;
+          slot.renderers?.leave();
           if (slot.retired) {
             if (slot.active === 0 && slot.browser.isConnected()) void shut(slot);
           } else {

@@ -10,10 +10,12 @@ import { watchMediaResponses } from './media-responses.ts';
 import { chromiumErrorCode, explainFailure } from './net-errors.ts';
 import { pageFactsExpression, type PageReading } from './page-facts-script.ts';
 import { guardPageSize } from './page-size-guard.ts';
+import { assertNoLocalFrames, refuseLocalNavigations } from './local-schemes.ts';
 import { scrollThrough } from './scroll-page.ts';
 import { watchNetwork } from './network-quiet.ts';
 import { openCaptureEgress, type CaptureEgress } from './egress-capture.ts';
 import { assertHostAllowed } from './url-policy.ts';
+import { overMemory, type RendererKill } from './renderer-memory.ts';
 import type { CaptureFailure, CaptureLimits, CaptureRequest, CaptureResult, RedirectHop } from './types.ts';
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -36,24 +38,35 @@ const CONTEXT_CLOSE_MS = 2_000;
 interface Session {
   phase: string;
   over: boolean;
-  crashed: boolean;
+  /** Set when the page's renderer died: why (memory, when the browser's watch killed it), claimed once. */
+  crashed: CaptureFailure | null;
   download: boolean;
   /** Ends the capture at once with `failure`, whatever the page or Playwright is doing (an oversized page). */
   stop: (failure: CaptureFailure) => void;
   /** The capture's own egress proxy: every request of its context goes through it, checked at request time. */
   egress: CaptureEgress;
+  /** Asks the browser's memory watch whether it killed this page's renderer (see BrowserLease.memoryKill). */
+  memoryKill: ((since: number) => RendererKill | null) | undefined;
 }
 
 /**
  * Loads `req.url` in a fresh context of `browser` and reads it: redirects, status and headers of the main
  * document, the page facts, rendered HTML, a height-capped full-page PNG and the main content's media files.
  *
- * Network failures, blocked URLs, downloads, crashed tabs, oversized pages and the `req.timeoutMs` deadline end as
- * a result with `error` set (an HTTP 404 or 500 page is a normal result). A page whose document never finishes
+ * Network failures, blocked URLs (and anything but http(s)), downloads, crashed tabs, oversized pages and the
+ * `req.timeoutMs` deadline end as a result with `error` set (an HTTP 404 or 500 page is a normal result). Oversized
+ * is `too_large`: a main document over `limits.maxPageBytes`, everything the page loads over
+ * `limits.maxCaptureBytes`, or a renderer the browser's memory watch killed (`memoryKill` says so: BrowserLease's). A page whose document never finishes
  * (DOMContentLoaded does not fire) is read as it stands when only the reading reserve is left, and kept with a
  * `timeout` error. Throws BrowserCrashedError only when the browser itself is gone, so the job retries with a new one.
  */
-export async function capturePage(browser: Browser, req: CaptureRequest, limits: CaptureLimits, logger: Logger): Promise<CaptureResult> {
+export async function capturePage(
+  browser: Browser,
+  req: CaptureRequest,
+  limits: CaptureLimits,
+  logger: Logger,
+  memoryKill?: (since: number) => RendererKill | null,
+): Promise<CaptureResult> {
   const draft = startResult('browser', req.url);
   const deadline = draft.startedAt.getTime() + req.timeoutMs;
   try {
@@ -64,13 +77,13 @@ export async function capturePage(browser: Browser, req: CaptureRequest, limits:
   }
   if (!browser.isConnected()) throw new BrowserCrashedError('the browser disconnected before the capture started');
 
-  const egress = await openCaptureEgress(limits, logger, Math.min(DNS_CHECK_MS, req.timeoutMs));
+  const egress = await openCaptureEgress(limits, logger, { dnsTimeoutMs: Math.min(DNS_CHECK_MS, req.timeoutMs), timeoutMs: req.timeoutMs });
   let stop: (failure: CaptureFailure) => void = () => undefined;
   const stopped = new Promise<never>((_resolve, reject) => {
     stop = (failure) => reject(new CaptureStop(failure));
   });
   stopped.catch(() => undefined);
-  const session: Session = { phase: 'opening a browser context', over: false, crashed: false, download: false, stop, egress };
+  const session: Session = { phase: 'opening a browser context', over: false, crashed: null, download: false, stop, egress, memoryKill };
   let context: BrowserContext | undefined;
   const work = (async (): Promise<CaptureFailure | null> => {
     const opened = await browser.newContext({
@@ -135,20 +148,29 @@ async function loadAndRead(
   });
   page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
   page.on('crash', () => {
-    session.crashed = true;
+    const kill = session.memoryKill?.(draft.startedAt.getTime());
+    session.crashed = kill ? overMemory(kill) : { code: 'crashed', message: `the page crashed while ${session.phase}` };
+    session.stop(session.crashed);
   });
   page.on('download', (download) => {
     session.download = true;
     void download.cancel().catch(() => undefined);
   });
-  await guardPageSize(context, page, limits.maxPageBytes, session.stop);
+  const cdp = await context.newCDPSession(page);
+  await refuseLocalNavigations(page, cdp, session.stop);
+  await guardPageSize(cdp, limits, session.stop);
   session.egress.watch(page);
   const media = watchMediaResponses(page);
   const network = watchNetwork(page);
 
   session.phase = 'loading the page';
   // Only until the response commits: a document that never finishes parsing is waited for below, within budget.
-  const response = await page.goto(req.url, { waitUntil: 'commit', timeout: remaining() });
+  const response = await page.goto(req.url, { waitUntil: 'commit', timeout: remaining() }).catch(async (err: unknown) => {
+    // A redirect to a local address fails the navigation just before (or after) its headers reach this session,
+    // where refuseLocalNavigations names it: one round trip lets them land first.
+    await cdp.send('Page.getFrameTree').catch(() => undefined);
+    throw err;
+  });
   draft.finalUrl = response?.url() ?? page.url();
   if (response) {
     draft.status = response.status();
@@ -180,6 +202,7 @@ async function loadAndRead(
   }
 
   session.phase = 'reading the page';
+  assertNoLocalFrames(page);
   const reading = await readPage(page, req.ignore, remaining);
   // A meta refresh or a script may have navigated the page to an address the proxy refused.
   session.egress.assertNavigationsCarried(draft);
@@ -195,6 +218,7 @@ async function loadAndRead(
   }
 
   session.phase = 'taking the screenshot';
+  assertNoLocalFrames(page);
   const height = Math.max(1, Math.min(reading.height, limits.screenshotMaxHeight));
   draft.screenshot = await page
     .screenshot({ type: 'png', fullPage: true, clip: { x: 0, y: 0, width: VIEWPORT.width, height }, timeout: remaining() })
@@ -238,7 +262,7 @@ async function redirectChain(final: Request): Promise<RedirectHop[]> {
 function describeFailure(err: unknown, session: Session, timeoutMs: number): CaptureFailure {
   if (err instanceof CaptureStop) return err.failure;
   const message = firstLine(err);
-  if (session.crashed) return { code: 'crashed', message: `the page crashed while ${session.phase}` };
+  if (session.crashed) return session.crashed;
   if (session.download) return { code: 'download', message: 'the URL answered with a file download, not a page' };
   const refused = session.egress.navigationFailure();
   if (refused) return refused;

@@ -37,19 +37,22 @@ export function startResult(fetcher: FetcherKind, requestedUrl: string): Capture
 /**
  * A finished copy of `draft`, with its duration and `error` (if any) set, and every string in it storable (see
  * toStorableText). Copying matters for the browser: work cut off by the deadline may still write to the draft after
- * the result has been handed back.
+ * the result has been handed back. A refused address (`blocked_url`) keeps nothing read from it, whatever was read
+ * before the refusal landed.
  */
 export function finishResult(draft: CaptureResult, error: CaptureFailure | null): CaptureResult {
+  const refused = error?.code === 'blocked_url';
   return {
     ...draft,
+    screenshot: refused ? null : draft.screenshot,
     requestedUrl: toStorableText(draft.requestedUrl),
     finalUrl: toStorableText(draft.finalUrl),
     redirects: storable(draft.redirects),
     headers: storable(draft.headers),
-    facts: storable(draft.facts),
-    html: draft.html === null ? null : toStorableText(draft.html),
-    text: draft.text === null ? null : toStorableText(draft.text),
-    mediaFiles: [...draft.mediaFiles],
+    facts: refused ? null : storable(draft.facts),
+    html: refused || draft.html === null ? null : toStorableText(draft.html),
+    text: refused || draft.text === null ? null : toStorableText(draft.text),
+    mediaFiles: refused ? [] : [...draft.mediaFiles],
     error: storable(error),
     durationMs: Date.now() - draft.startedAt.getTime(),
   };

@@ -35,9 +35,17 @@ export interface CaptureEgress {
   close(): Promise<void>;
 }
 
-/** Starts the proxy of one capture, checking requests against `limits`' network policy. */
-export async function openCaptureEgress(limits: CaptureLimits, logger: Logger, dnsTimeoutMs: number): Promise<CaptureEgress> {
-  const proxy: EgressProxy = await startEgressProxy(limits, logger, { dnsTimeoutMs });
+/**
+ * Starts the proxy of one capture, checking requests against `limits`' network policy. Nothing it carries is cut
+ * for silence within `timeoutMs`, the capture's own time: a document that stalls is read as it stands by the
+ * capture, at its deadline's reserve, and kept with a `timeout` error.
+ */
+export async function openCaptureEgress(limits: CaptureLimits, logger: Logger, timeouts: { dnsTimeoutMs: number; timeoutMs: number }): Promise<CaptureEgress> {
+  const proxy: EgressProxy = await startEgressProxy(limits, logger, {
+    dnsTimeoutMs: timeouts.dnsTimeoutMs,
+    connectTimeoutMs: limits.connectTimeoutMs,
+    idleTimeoutMs: timeouts.timeoutMs,
+  });
   const navigations: string[] = [];
   let last: string | undefined;
 

@@ -29,9 +29,13 @@ export interface EgressProxy {
 
 export interface EgressOptions {
   dnsTimeoutMs?: number;
-  /** Connecting to the site, and (plain http) waiting for its next bytes, in milliseconds. */
+  /** Connecting to the site and (plain http) waiting for its answer to begin, in milliseconds (default 30 s). */
   connectTimeoutMs?: number;
-  /** A tunnel or connection with no traffic either way for this long is cut, in milliseconds. */
+  /**
+   * A tunnel, or a plain-http answer under way, with no traffic for this long is cut, in milliseconds (default
+   * 60 s). A capture's proxy is given the capture's whole time: a document that stalls is the capture's to read
+   * as it stands at its deadline, not the proxy's to cut.
+   */
   idleTimeoutMs?: number;
 }
 
@@ -226,9 +230,15 @@ export async function startEgressProxy(policy: NetworkPolicy, logger: Logger, op
       timeout: connectTimeoutMs,
       maxHeaderSize: MAX_HEADER_BYTES * 4,
     });
-    upstream.on('timeout', () => upstream.destroy(timedOut(`no answer from ${url.host}`, connectTimeoutMs)));
+    let answering = false;
+    upstream.on('timeout', () => {
+      upstream.destroy(answering ? timedOut(`nothing more from ${url.host}`, idleTimeoutMs) : timedOut(`no answer from ${url.host}`, connectTimeoutMs));
+    });
     upstream.on('error', (err) => fail(failureOf(err)));
     upstream.on('response', (incoming) => {
+      // The answer has begun: from here only a silence longer than the idle timeout ends it.
+      answering = true;
+      upstream.setTimeout(idleTimeoutMs);
       carried(key);
       try {
         res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, endToEnd(incoming.rawHeaders));

@@ -9,6 +9,7 @@ import { decodeHtml } from './decode-html.ts';
 import { selectHeaders } from './headers.ts';
 import { explainFailure, fetchErrorCode } from './net-errors.ts';
 import { createAddressGuard, type AddressGuard } from '../net/guarded-lookup.ts';
+import { assertWebScheme } from './url-policy.ts';
 import type { CaptureLimits, CaptureRequest, CaptureResult } from './types.ts';
 
 const MAX_REDIRECTS = 10;
@@ -75,7 +76,9 @@ async function followRedirects(draft: CaptureResult, guard: AddressGuard, dispat
     draft.finalUrl = url;
     let response: Response;
     try {
-      // A literal address never reaches the guarded lookup (nothing to resolve), so it is checked here.
+      // Only http(s) is ever requested, whatever a target row or a redirect names. A literal address never reaches
+      // the guarded lookup (nothing to resolve), so it is checked here.
+      assertWebScheme(url);
       guard.checkLiteral(new URL(url).hostname);
       response = await fetch(url, {
         redirect: 'manual',

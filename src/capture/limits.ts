@@ -20,6 +20,7 @@ export function captureRequestFor(
       allowedNetworks: config.allowedNetworks,
       dnsServers: config.dnsServers,
       maxPageBytes: config.maxPageBytes,
+      maxCaptureBytes: config.captureMaxBytes,
       maxMediaBytes: config.maxMediaBytes,
       screenshotMaxHeight: config.screenshotMaxHeight,
     },

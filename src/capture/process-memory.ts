@@ -92,3 +92,48 @@ export async function processTreeMemoryBytes(pid: number): Promise<number> {
     return 0;
   }
 }
+
+/**
+ * The direct children of `pid`, from /proc/<pid>/task/<tid>/children: a few small reads, where walking all of
+ * /proc (processTree) reads every process on the machine. Null when the kernel does not offer these files
+ * (CONFIG_PROC_CHILDREN); empty once `pid` is gone.
+ */
+export async function childPids(pid: number): Promise<number[] | null> {
+  let tasks: string[];
+  try {
+    tasks = await readdir(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const task of tasks) {
+    try {
+      children.push(...(await readFile(`/proc/${pid}/task/${task}/children`, 'utf8')).split(' ').filter(Boolean).map(Number));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && task === String(pid)) return null;
+    }
+  }
+  return children;
+}
+
+/**
+ * What a Chromium process is: its `--type=` (renderer, zygote, gpu-process, utility…), `browser` for the main one;
+ * null once gone. Read from the whole command line: Chromium rewrites its children's, joining the arguments with
+ * spaces.
+ */
+export async function chromiumProcessType(pid: number): Promise<string | null> {
+  try {
+    return /(?:^|[\s\0])--type=([\w-]+)/.exec(await readFile(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+  } catch {
+    return null;
+  }
+}
+
+/** Resident set size of one process in bytes (0 once gone): one small read, and never less than its PSS. */
+export async function residentBytes(pid: number): Promise<number> {
+  try {
+    return procBytes(await readFile(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+  } catch {
+    return 0;
+  }
+}

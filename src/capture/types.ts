@@ -91,8 +91,10 @@ export interface PageFacts {
  * Why a capture produced no usable page. Network failures are recorded as such, never as removals. Stored in
  * snapshots, so the names are stable. Among them: `tls` a refused certificate or failed handshake (pages are never
  * captured over untrusted TLS); `timeout` the deadline, or a document that never finished (then what it showed
- * is kept as evidence); `too_large` a main document over the page limit, declared or counted while it arrived;
- * `too_many_redirects` a redirect loop (20 hops in the browser, 10 over plain HTTP); `download` an attachment.
+ * is kept as evidence); `too_large` a main document over the page limit, declared or counted while it arrived,
+ * everything a page loaded over the capture's byte budget, or a page holding more memory than a capture may (the
+ * message says which, and the limit); `too_many_redirects` a redirect loop (20 hops in the browser, 10 over plain
+ * HTTP); `download` an attachment; `blocked_url` an address refused by the network policy, or not http(s).
  */
 export type CaptureErrorCode =
   | 'dns'
@@ -163,8 +165,18 @@ export interface CaptureLimits {
   dnsServers?: readonly string[];
   /** Largest main document accepted, in bytes; a larger one ends the capture with `too_large`. */
   maxPageBytes: number;
+  /**
+   * Most a capture may load in all, in decoded bytes: every frame and subresource of the page together (after
+   * Content-Encoding, so a compressed bomb counts at its inflated size); past it the capture ends with `too_large`.
+   */
+  maxCaptureBytes: number;
   /** Largest single photo or video file kept in `mediaFiles`, in bytes. */
   maxMediaBytes: number;
   /** Screenshots taller than this, in CSS pixels, are cut at this height. */
   screenshotMaxHeight: number;
+  /**
+   * How long the browser's egress proxy waits to connect to a site and for its answer to begin, in milliseconds
+   * (default 30 s). An answer under way is never cut for silence before the capture's deadline.
+   */
+  connectTimeoutMs?: number;
 }

@@ -34,12 +34,29 @@ export function normalizeUrl(input: string): string {
   return url.href;
 }
 
-function hostOf(url: string): string {
+function parsed(url: string): URL {
   try {
-    return new URL(url).hostname;
+    return new URL(url);
   } catch {
     throw new InvalidInputError('url', `"${url}" is not a valid URL`);
   }
+}
+
+function hostOf(url: string): string {
+  return parsed(url).hostname;
+}
+
+/** Whether `url` is an http:// or https:// address: the only kind scrubwatch ever loads. */
+export function isWebUrl(url: string): boolean {
+  return /^https?:$/.test(parsed(url).protocol);
+}
+
+/**
+ * Refuses (BlockedUrlError) anything but http(s): `file:`, `view-source:`, `chrome:`, `data:`… A row that reached
+ * the database some other way than normalizeUrl (an edited export, an SQL update) must still never be read.
+ */
+export function assertWebScheme(url: string): void {
+  if (!isWebUrl(url)) throw new BlockedUrlError(`${url.slice(0, 200)} is not an http(s) address; scrubwatch only ever reaches http:// and https:// addresses`);
 }
 
 function policyOf(policy: NetworkPolicy | boolean): NetworkPolicy {
@@ -47,11 +64,12 @@ function policyOf(policy: NetworkPolicy | boolean): NetworkPolicy {
 }
 
 /**
- * Refuses (BlockedUrlError) a URL whose host is a literal address or a `localhost` name the policy forbids, without
- * asking DNS. Names are checked where the connection is made (the egress proxy, the guarded fetches), at request time.
+ * Refuses (BlockedUrlError) a URL that is not http(s) (see assertWebScheme), or whose host is a literal address or a
+ * `localhost` name the policy forbids, without asking DNS. Names are checked where the connection is made (the egress proxy, the guarded fetches), at request time.
  * Throws InvalidInputError for a URL that does not parse.
  */
 export function assertHostAllowed(url: string, policy: NetworkPolicy | boolean): void {
+  assertWebScheme(url);
   createAddressGuard(policyOf(policy)).checkLiteral(hostOf(url));
 }
 

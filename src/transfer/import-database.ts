@@ -6,7 +6,7 @@ import { EXPORTED_TABLES, isExportedTable, type ExportedTable } from '../db/expo
 import { hasRows, insertRowsJson, resetIdentities, tableColumns } from '../db/table-rows.ts';
 import { ExportFileError, ImportTargetNotEmptyError } from '../errors.ts';
 import type { StageProgress } from '../progress.ts';
-import { blobRowProblem } from './blob-row.ts';
+import { rowProblem } from './row-checks.ts';
 import { EXPORT_FORMAT_VERSION, endLine, headerLine, rowLine, tableLine, type ExportHeader, type TableCounts, type TableSection } from './export-format.ts';
 
 export interface ImportReport {
@@ -110,8 +110,9 @@ async function closeSection(writer: TableWriter, line: number): Promise<void> {
 
 /**
  * Stores an export (see export-format.ts) into an empty, migrated database in one transaction: every row with
- * its own id, every blob's bytes hashed again against its address, identity sequences moved past the imported
- * ids. Any problem rolls everything back and names the line.
+ * its own id, every blob's bytes hashed again against its address, every target and webhook URL validated as when
+ * it was added (row-checks.ts), identity sequences moved past the imported ids. Any problem rolls everything back
+ * and names the line.
  */
 export async function importDatabase(pool: Pool, source: AsyncIterable<string>, knownMigrations: string[], progress?: StageProgress): Promise<ImportReport> {
   const lines = new Lines(source[Symbol.asyncIterator]());
@@ -131,11 +132,9 @@ export async function importDatabase(pool: Pool, source: AsyncIterable<string>, 
         if (writer === null) throw new ExportFileError(lines.number, 'a row before any table');
         const { row } = lines.parse(text, rowLine, 'a row');
         if (!sameKeys(row, writer.section.columns)) throw new ExportFileError(lines.number, `the row's fields are not table ${writer.section.table}'s columns`);
-        if (writer.section.table === 'blobs') {
-          const problem = blobRowProblem(row);
-          if (problem) throw new ExportFileError(lines.number, problem);
-          blobsVerified += 1;
-        }
+        const problem = rowProblem(writer.section.table, row);
+        if (problem) throw new ExportFileError(lines.number, problem);
+        if (writer.section.table === 'blobs') blobsVerified += 1;
         await writer.add(JSON.stringify(row));
         progress?.advance(1);
         continue;

@@ -79,7 +79,7 @@ describe('BrowserHost', () => {
       const capturing = capturePage(
         browser,
         { url: site.url('/news/slow'), fetcher: 'browser', timeoutMs: 15_000, ignore: [] },
-        { allowPrivateNetworks: true, maxPageBytes: 1_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 },
+        { allowPrivateNetworks: true, maxPageBytes: 1_000_000, maxCaptureBytes: 50_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 },
         pino({ level: 'silent' }),
       );
       while (site.hits('/news/slow') === 0) await new Promise((r) => setTimeout(r, 50));

@@ -36,13 +36,14 @@ interface Answer {
 }
 
 /** A plain-http request through the proxy, as Chromium sends one: the absolute URI as the request target. */
-function viaProxy(target: string, headers: Record<string, string> = {}): Promise<Answer> {
+function viaProxy(target: string, headers: Record<string, string> = {}, port = proxyPort): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: proxyPort, path: target, headers, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: target, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', (err) => reject(new Error(`the answer was cut after ${JSON.stringify(body)}: ${err.message}`)));
     });
     req.on('error', reject);
     req.end();
@@ -105,6 +106,27 @@ describe('the egress proxy, plain http', () => {
     const refused = await viaProxy(`http://127.0.0.1:${closed}/`);
     expect(refused.status).toBe(502);
     expect(proxy.failureFor(`http://127.0.0.1:${closed}/`)?.code).toBe('refused');
+  });
+
+  it('bounds the wait for an answer to begin by the connect timeout, and a silence within an answer by the idle timeout', async () => {
+    const own = await startEgressProxy({ allowPrivateNetworks: true }, logger, { connectTimeoutMs: 300, idleTimeoutMs: 30_000 });
+    const port = Number(new URL(own.url).port);
+    try {
+      pair.public.route('/silent', () => undefined);
+      const silent = await viaProxy(`http://127.0.0.1:${pair.port}/silent`, {}, port);
+      expect(silent.status).toBe(502);
+      expect(silent.headers['x-scrubwatch-error']).toBe(`timeout: no answer from 127.0.0.1:${pair.port} within 300 ms`);
+      // A document that sends its first part and then stalls past the connect timeout is carried whole.
+      pair.public.route('/stall', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).write('<p>First part.</p>');
+        setTimeout(() => res.end('<p>The rest, after a stall.</p>'), 1_200);
+      });
+      const stalled = await viaProxy(`http://127.0.0.1:${pair.port}/stall`, {}, port);
+      expect(stalled).toMatchObject({ status: 200, body: '<p>First part.</p><p>The rest, after a stall.</p>' });
+      expect(own.failureFor(`http://127.0.0.1:${pair.port}/stall`)).toBeUndefined();
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses what is not a proxy request: origin-form, https in the clear, oversized headers, upgrades', async () => {

@@ -6,7 +6,7 @@ import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '..
 import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
 
 const logger = pino({ level: 'silent' });
-const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };
+const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxCaptureBytes: 50_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };
 
 let site: FixtureSite;
 

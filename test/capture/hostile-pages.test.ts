@@ -7,7 +7,7 @@ import { CHARSET_PAGES, HUGE_PAGE_BYTES, startHostileSite, type HostileSite, typ
 import { waitForNoRenderers } from '../helpers/renderers.ts';
 
 const logger = pino({ level: 'silent' });
-const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 1_500 };
+const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxCaptureBytes: 50_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 1_500 };
 /** Generous: the cases that must end early (too large, refused) would otherwise end as timeouts, and fail. */
 const LONG_MS = 30_000;
 /** For the cases that can only end at the deadline. */
@@ -181,6 +181,18 @@ describe('hostile pages that only a browser runs', () => {
   });
 });
 
+describe('a document that stalls longer than the egress proxy waits for an answer to begin', () => {
+  it('is read at the reserve and kept with a timeout error, not cut by the proxy with nothing kept', async () => {
+    // The proxy's connect timeout (30 s by default) shortened below the capture's time, as a 45 s capture has it.
+    const result = await captureTarget(host, { url: site.url('/trickle'), fetcher: 'browser', timeoutMs: 6_000, ignore: [] }, { ...limits, connectTimeoutMs: 1_000 }, logger);
+    expect(result.error?.code).toBe('timeout');
+    expect(result.error?.message).toMatch(/^the page never finished loading \(DOMContentLoaded had not fired after \d+ ms/);
+    expect(result.status).toBe(200);
+    expect(result.facts?.blocks[0]?.text).toBe('Trickle');
+    expect(result.screenshot).not.toBeNull();
+  });
+});
+
 describe('a body that never ends, over plain HTTP', () => {
   it('parses what arrived before the deadline and keeps it with a timeout error', async () => {
     const result = await capture('http', site.url('/trickle'), 4_000);
@@ -188,5 +200,49 @@ describe('a body that never ends, over plain HTTP', () => {
     expect(result.error?.message).toMatch(/^the page was still arriving after \d+ ms; its first \d+ bytes were read$/);
     expect(result.status).toBe(200);
     expect(result.facts?.blocks[0]?.text).toBe('Trickle');
+  });
+});
+
+describe.each(['browser', 'http'] as const)('local addresses through the %s fetcher: refused, nothing of them kept', (fetcher) => {
+  /** The first line of the machine's password file, which no result may ever hold. */
+  const PASSWD = /root:x?:0:0:/;
+  const LOCAL = ['file:///etc/passwd', 'view-source:file:///etc/passwd', 'chrome://version/'];
+
+  function expectNothingKept(result: CaptureResult): void {
+    expect(result.error?.code).toBe('blocked_url');
+    expect(result).toMatchObject({ facts: null, html: null, text: null, screenshot: null, mediaFiles: [] });
+    expect(JSON.stringify(result)).not.toMatch(PASSWD);
+  }
+
+  it.each(LOCAL)('refuses the target %s itself, before loading anything', async (url) => {
+    const result = await capture(fetcher, url);
+    expectNothingKept(result);
+    expect(result.error?.message).toBe(`${url} is not an http(s) address; scrubwatch only ever reaches http:// and https:// addresses`);
+    expect(result.durationMs).toBeLessThan(2_000);
+  });
+
+  it.each(LOCAL)('refuses a redirect to %s, naming it', async (url) => {
+    const result = await capture(fetcher, site.url(`/redirect-to?url=${encodeURIComponent(url)}`));
+    expectNothingKept(result);
+    expect(result.error?.message).toContain(url);
+    expect(result.error?.message).toMatch(/redirected to/);
+  });
+});
+
+describe('a page that navigates or frames local addresses in the browser', () => {
+  const PASSWD = /root:x?:0:0:/;
+  const tries = (url: string) =>
+    `<iframe src="${url}"></iframe><iframe src="/redirect-to?url=${encodeURIComponent(url)}"></iframe><img src="${url}" alt="local">` +
+    `<script>setTimeout(() => { location.href = ${JSON.stringify(url)}; }, 50)</script>`;
+
+  it.each(['file:///etc/passwd', 'view-source:file:///etc/passwd', 'chrome://version/'])('keeps nothing of %s: Chromium refuses a web page every way there', async (url) => {
+    const path = `/local-tries/${encodeURIComponent(url)}`;
+    site.html(path, `<!doctype html><html><head><title>Tries</title><meta http-equiv="refresh" content="0;url=${url}"></head><body><article><h1>Tries</h1><p>A page reaching for the machine it is read on.</p></article>${tries(url)}</body></html>`);
+    const result = await capture('browser', site.url(path));
+    expect(result.error).toBeNull();
+    expect(result.finalUrl).toBe(site.url(path));
+    expect(result.facts?.title).toBe('Tries');
+    expect(`${result.html}\n${result.text}`).not.toMatch(PASSWD);
+    expect(result.html).not.toContain('Command Line');
   });
 });

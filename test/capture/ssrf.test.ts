@@ -24,6 +24,7 @@ beforeAll(async () => {
     allowedNetworks: ['127.0.0.1/32'],
     dnsServers: [dns.address],
     maxPageBytes: 5_000_000,
+    maxCaptureBytes: 50_000_000,
     maxMediaBytes: 1_000_000,
     screenshotMaxHeight: 600,
   };

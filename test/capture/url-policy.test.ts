@@ -143,4 +143,11 @@ describe('assertHostAllowed', () => {
     expect(() => assertHostAllowed('http://127.0.0.1:81/', { allowPrivateNetworks: false, allowedNetworks: ['127.0.0.1/32'] })).not.toThrow();
     expect(() => assertHostAllowed('http://127.0.0.1/', true)).not.toThrow();
   });
+
+  it('refuses every scheme but http(s), whatever the policy allows: a row that skipped normalizeUrl is never read', () => {
+    for (const url of ['file:///etc/passwd', 'view-source:file:///etc/passwd', 'chrome://version/', 'data:text/html,x', 'ftp://127.0.0.1/', 'javascript:1']) {
+      expect(() => assertHostAllowed(url, true), url).toThrow(BlockedUrlError);
+    }
+    expect(() => assertHostAllowed('HTTPS://127.0.0.1/', true)).not.toThrow();
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * Prints a figure a fault test measured, one line with a fixed prefix (`[faults]`, `[soak]`), so the lead can
- * copy the last run's figures into the README's Reliability table: `npm run test:faults | grep -E '^\[(faults|soak)\]'`.
+ * Prints a figure a fault or hostile-page test measured, one line with a fixed prefix (`[faults]`, `[soak]`,
+ * `[memory]`), so the lead can copy the last run's figures into the README's Reliability table:
+ * `npm run test:faults | grep -E '^\[(faults|soak)\]'`, `npx vitest run test/capture/hostile-memory.test.ts | grep '^\[memory\]'`.
  */
-export function printFigure(prefix: 'faults' | 'soak', line: string): void {
+export function printFigure(prefix: 'faults' | 'soak' | 'memory', line: string): void {
   process.stdout.write(`[${prefix}] ${line}\n`);
 }

@@ -5,6 +5,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { heavyPages } from './heavy-pages.ts';
 import { charsetPage, filler, unstorablePage } from './hostile-text.ts';
 import { listenOnLoopback } from '../../src/net/listen-loopback.ts';
 
@@ -23,6 +24,7 @@ export interface StreamTally {
  *
  * - `/article/<name>`: a plain article page with enough text to count as a page (a normal capture)
  * - `/redirect-loop/<n>`: 302 to `/redirect-loop/<n+1>`, for ever
+ * - `/redirect-to?url=<url>`: 302 to `<url>`, whatever its scheme
  * - `/huge`: 50 MB of HTML, chunked, with no Content-Length; `/huge-declared`: the same with its Content-Length
  * - `/endless`: HTML paragraphs streamed for as long as the client reads
  * - `/infinite-scroll`: a page whose script adds paragraphs whenever it is scrolled near its end
@@ -38,6 +40,8 @@ export interface StreamTally {
  * - `/hang/<anything>`: accepts the request and never answers
  * - `/charset/<name>`: the pages of `CHARSET_PAGES`, in legacy encodings, labelled right or wrong
  * - `/unstorable`: `unstorablePage()`: NUL bytes and characters, and unpaired surrogates from bytes, references and a script
+ * - the pages of heavy-pages.ts, which try to exhaust memory (`/memory-hog`, `/iframe-stream`, `/image-bomb`) and
+ *   one large honest page (`/heavy-normal`)
  * - anything set with `html()`
  */
 export interface HostileSite {
@@ -99,6 +103,7 @@ const inlineRoutes: Record<string, string> = {
 };
 
 export async function startHostileSite(): Promise<HostileSite> {
+  const heavy = await heavyPages();
   const pages = new Map<string, { body: Buffer; headers: Record<string, string> }>();
   const tallies = new Map<string, StreamTally>();
   const hits = new Map<string, number>();
@@ -133,6 +138,11 @@ export async function startHostileSite(): Promise<HostileSite> {
     if (set) {
       res.writeHead(200, { 'content-length': String(set.body.length), 'content-type': 'text/html; charset=utf-8', ...set.headers });
       return void res.end(set.body);
+    }
+    if (heavy.handle(path, res)) return;
+    if (path === '/redirect-to') {
+      res.writeHead(302, { location: new URL(req.url ?? '/', 'http://hostile').searchParams.get('url') ?? '/', 'content-length': '0' });
+      return void res.end();
     }
     const loop = /^\/redirect-loop\/(\d+)$/.exec(path);
     if (loop) {

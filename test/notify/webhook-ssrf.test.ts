@@ -53,6 +53,10 @@ describe('postWebhook and validateWebhookUrl', () => {
     expect(pair.private.connections()).toBe(0);
   });
 
+  it.each(['file:///etc/passwd', 'view-source:file:///etc/passwd'])('refuses to send to %s, a URL that reached the database past validation', async (url) => {
+    await expect(postWebhook(hook(url))).rejects.toThrow(new BlockedUrlError(`${url} is not an http(s) address; scrubwatch only ever reaches http:// and https:// addresses`));
+  });
+
   it('refuses a webhook whose name resolves to a private address, saying which', async () => {
     dns.set('hook-private.sw.test', { answers: ['::ffff:127.0.0.2'] });
     const url = `http://hook-private.sw.test:${pair.port}/hook`;

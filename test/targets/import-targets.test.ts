@@ -155,6 +155,17 @@ describe('importing targets', () => {
     expect(plan.invalid[1]!.message).toMatch(/write it like 30m, 6h or 1d/);
   });
 
+  it('refuses local addresses in any form, naming each line: the one URL validation every target passes', async () => {
+    const plan = await planImport(ctx.config, parseImportFile('file:///etc/passwd\nview-source:file:///etc/passwd\nchrome://version/\nFILE:///etc/shadow\nhttps://ok.example/\n'));
+    expect(plan.valid.map((v) => v.line)).toEqual([5]);
+    expect(plan.invalid.map(({ line, field, message }) => [line, field, /only http:\/\/ and https:\/\//.test(message)])).toEqual([
+      [1, 'url', true],
+      [2, 'url', true],
+      [3, 'url', true],
+      [4, 'url', true],
+    ]);
+  });
+
   it('refuses default settings that would fail every row, once', async () => {
     await expect(planImport(ctx.config, parseImportFile('https://a.example/\n'), { every: 'often' })).rejects.toThrowError(/every "often" is not a duration/);
     await expect(planImport(ctx.config, parseImportFile('https://a.example/\n'), { every: '1h', cron: '0 * * * *' })).rejects.toThrowError(/not both/);

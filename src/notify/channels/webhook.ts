@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Agent, fetch, type Response } from 'undici';
-import { normalizeUrl } from '../../capture/url-policy.ts';
+import { assertWebScheme, normalizeUrl } from '../../capture/url-policy.ts';
 import { BlockedUrlError, InvalidInputError, describeError } from '../../errors.ts';
 import { createAddressGuard, type AddressGuard } from '../../net/guarded-lookup.ts';
 import type { NetworkPolicy } from '../../net/network-policy.ts';
@@ -53,9 +53,12 @@ async function readCapped(body: Response['body']): Promise<{ text: string; trunc
  * failure), the whole exchange is cut off after `timeoutMs`, and at most 64 KB of the answer is read. Any 2xx is a
  * success; everything else throws DeliveryError with the status when there was one. The address is checked at
  * every send, when the connection is made (a host may have started resolving to a private address since the
- * subscription was made, or answer differently from one lookup to the next): BlockedUrlError when it is refused.
+ * subscription was made, or answer differently from one lookup to the next): BlockedUrlError when it is refused,
+ * or is not http(s).
  */
 export async function postWebhook(req: WebhookRequest): Promise<WebhookResponse> {
+  // The URL was checked when the subscription was made; a row that reached the database another way is not trusted.
+  assertWebScheme(req.url);
   const guard = createAddressGuard(req, Math.min(req.timeoutMs, 5_000));
   guard.checkLiteral(hostOf(req.url));
   const signal = AbortSignal.timeout(req.timeoutMs);
