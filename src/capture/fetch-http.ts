@@ -2,6 +2,7 @@ import { parseHTML } from 'linkedom';
 import type { Logger } from 'pino';
 import { Agent, fetch, type Response } from 'undici';
 import { BlockedUrlError } from '../errors.ts';
+import { FACT_CAPS } from '../extract/caps.ts';
 import { markMainContentOf } from '../extract/main-content.ts';
 import { extractPageFacts } from '../extract/page-facts.ts';
 import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
@@ -50,7 +51,7 @@ export async function fetchHttp(req: CaptureRequest, limits: CaptureLimits, logg
     const html = decodeHtml(body, contentType);
     const { document } = parseHTML(html);
     // linkedom's document implements the DOM subset extractPageFacts relies on, not the whole Document type.
-    const facts = extractPageFacts(document as unknown as Document, { baseUrl: draft.finalUrl, ignore: req.ignore });
+    const facts = extractPageFacts(document as unknown as Document, { baseUrl: draft.finalUrl, ignore: req.ignore, caps: FACT_CAPS });
     facts.blocks = markMainContentOf(document, draft.finalUrl, facts.blocks, req.ignore);
     draft.html = html;
     draft.facts = facts;
