@@ -2,13 +2,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page, Request } from 'playwright';
 import type { Logger } from 'pino';
 import { BlockedUrlError, BrowserCrashedError } from '../errors.ts';
-import { markMainContent } from '../extract/main-content.ts';
 import { fingerprint } from '../detect/snapshot-content.ts';
 import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
 import { selectHeaders } from './headers.ts';
 import { watchMediaResponses } from './media-responses.ts';
 import { chromiumErrorCode, explainFailure } from './net-errors.ts';
 import { pageFactsExpression, type PageReading } from './page-facts-script.ts';
+import { readerPool } from './reader-pool.ts';
 import { guardPageSize } from './page-size-guard.ts';
 import { assertNoLocalFrames, refuseLocalNavigations } from './local-schemes.ts';
 import { scrollThrough } from './scroll-page.ts';
@@ -210,7 +210,7 @@ async function loadAndRead(
   draft.facts = reading.facts;
   draft.text = mainText(reading.facts);
   draft.html = await page.content();
-  reading.facts.blocks = markMainContent(draft.html, page.url(), reading.facts.blocks, req.ignore);
+  reading.facts.blocks = await readerPool().markMain(draft.html, page.url(), reading.facts.blocks, req.ignore, deadline);
   if (parsed && req.unchangedFrom !== undefined && readsAsBefore(draft, req.unchangedFrom)) {
     // Most checks find nothing changed: the evidence of the last snapshot still stands, so skip its costly parts.
     draft.sameAs = req.unchangedFrom;

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import { capCapture } from '../extract/caps.ts';
 import type { CaptureFailure, CaptureResult, FetcherKind, PageFacts } from './types.ts';
 
 /**
@@ -35,25 +36,27 @@ export function startResult(fetcher: FetcherKind, requestedUrl: string): Capture
 }
 
 /**
- * A finished copy of `draft`, with its duration and `error` (if any) set, and every string in it storable (see
+ * A finished copy of `draft`, with its duration and `error` (if any) set, everything a page controls within the
+ * caps of caps.ts (the main text read again from the capped facts), and every string in it storable (see
  * toStorableText). Copying matters for the browser: work cut off by the deadline may still write to the draft after
  * the result has been handed back. A refused address (`blocked_url`) keeps nothing read from it, whatever was read
  * before the refusal landed.
  */
 export function finishResult(draft: CaptureResult, error: CaptureFailure | null): CaptureResult {
   const refused = error?.code === 'blocked_url';
+  const capped = capCapture({ ...draft, error });
   return {
-    ...draft,
-    screenshot: refused ? null : draft.screenshot,
-    requestedUrl: toStorableText(draft.requestedUrl),
-    finalUrl: toStorableText(draft.finalUrl),
-    redirects: storable(draft.redirects),
-    headers: storable(draft.headers),
-    facts: refused ? null : storable(draft.facts),
-    html: refused || draft.html === null ? null : toStorableText(draft.html),
-    text: refused || draft.text === null ? null : toStorableText(draft.text),
-    mediaFiles: refused ? [] : [...draft.mediaFiles],
-    error: storable(error),
+    ...capped,
+    screenshot: refused ? null : capped.screenshot,
+    requestedUrl: toStorableText(capped.requestedUrl),
+    finalUrl: toStorableText(capped.finalUrl),
+    redirects: storable(capped.redirects),
+    headers: storable(capped.headers),
+    facts: refused ? null : storable(capped.facts),
+    html: refused || capped.html === null ? null : toStorableText(capped.html),
+    text: refused ? null : capped.facts !== null ? toStorableText(mainText(capped.facts)) : capped.text === null ? null : toStorableText(capped.text),
+    mediaFiles: refused ? [] : [...capped.mediaFiles],
+    error: storable(capped.error),
     durationMs: Date.now() - draft.startedAt.getTime(),
   };
 }

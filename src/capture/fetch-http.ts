@@ -1,13 +1,11 @@
-import { parseHTML } from 'linkedom';
 import type { Logger } from 'pino';
 import { Agent, fetch, type Response } from 'undici';
 import { BlockedUrlError } from '../errors.ts';
-import { markMainContentOf } from '../extract/main-content.ts';
-import { extractPageFacts } from '../extract/page-facts.ts';
 import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
 import { decodeHtml } from './decode-html.ts';
 import { selectHeaders } from './headers.ts';
 import { explainFailure, fetchErrorCode } from './net-errors.ts';
+import { readerPool } from './reader-pool.ts';
 import { createAddressGuard, type AddressGuard } from '../net/guarded-lookup.ts';
 import { assertWebScheme } from './url-policy.ts';
 import type { CaptureLimits, CaptureRequest, CaptureResult } from './types.ts';
@@ -26,7 +24,9 @@ const PARSE_RESERVE_MS = 1_000;
  * No screenshot, no media files, media `loaded` null; a response that is not HTML (by Content-Type) is recorded
  * with its status and headers but `facts` and `html` null; one sent as an attachment ends as `download`, as in the
  * browser. A body still arriving near the deadline is parsed as far as it came and kept with a `timeout` error.
- * Failures (network, timeout, too large, blocked) end as a result with `error` set; it never throws for them.
+ * The HTML is parsed and read on a reader thread (reader-pool.ts), stopped at the deadline (`timeout`) or over its
+ * memory ceiling (`too_large`), the HTML then kept unread. Failures (network, timeout, too large, blocked) end as a
+ * result with `error` set; it never throws for them.
  */
 export async function fetchHttp(req: CaptureRequest, limits: CaptureLimits, logger: Logger): Promise<CaptureResult> {
   const draft = startResult('http', req.url);
@@ -43,19 +43,20 @@ export async function fetchHttp(req: CaptureRequest, limits: CaptureLimits, logg
       await response.body?.cancel().catch(() => undefined);
       return finishResult(draft, { code: 'download', message: explainFailure('download', 'Content-Disposition: attachment') });
     }
-    const readUntil = draft.startedAt.getTime() + req.timeoutMs - Math.min(PARSE_RESERVE_MS, req.timeoutMs / 4);
+    // A reader thread starts (if none is idle) while the body arrives.
+    readerPool().warm();
+    const deadline = draft.startedAt.getTime() + req.timeoutMs;
+    const readUntil = deadline - Math.min(PARSE_RESERVE_MS, req.timeoutMs / 4);
     const { body, complete } = await readCapped(response, limits.maxPageBytes, readUntil);
     const readFor = readUntil - draft.startedAt.getTime();
     const unfinished = complete ? null : ({ code: 'timeout', message: `the page was still arriving after ${readFor} ms; its first ${body.length} bytes were read` } as const);
     if (contentType !== null && !/html|xml/i.test(contentType)) return finishResult(draft, unfinished);
-    const html = decodeHtml(body, contentType);
-    const { document } = parseHTML(html);
-    // linkedom's document implements the DOM subset extractPageFacts relies on, not the whole Document type.
-    const facts = extractPageFacts(document as unknown as Document, { baseUrl: draft.finalUrl, ignore: req.ignore });
-    facts.blocks = markMainContentOf(document, draft.finalUrl, facts.blocks, req.ignore);
-    draft.html = html;
-    draft.facts = facts;
-    draft.text = mainText(facts);
+    draft.html = decodeHtml(body, contentType);
+    // Parsing and reading a hostile page can take seconds of CPU: a reader thread does it, stopped at the deadline.
+    const read = await readerPool().readPage(draft.html, draft.finalUrl, req.ignore, deadline);
+    if (!read.ok) return finishResult(draft, read.failure);
+    draft.facts = read.facts;
+    draft.text = mainText(read.facts);
     return finishResult(draft, unfinished);
   } catch (err) {
     if (err instanceof CaptureStop) return finishResult(draft, err.failure);

@@ -85,6 +85,11 @@ export interface PageFacts {
   media: MediaItem[];
   links: LinkItem[];
   embeds: EmbeddedTweet[];
+  /**
+   * What was left out of a page too big to read whole, one line each (a list cut at its cap, main content not
+   * told apart in a document of too many elements; see src/extract/caps.ts). Absent when nothing was.
+   */
+  truncated?: string[];
 }
 
 /**

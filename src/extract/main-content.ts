@@ -37,29 +37,41 @@ export function markMainContent(html: string, baseUrl: string, blocks: TextBlock
   } catch {
     return blocks.map((block) => ({ ...block, main: true }));
   }
-  return markMainContentOf(document, baseUrl, blocks, ignore);
+  return markMainContentOf(document, baseUrl, blocks, ignore).blocks;
 }
 
 /** A document parsed by linkedom. */
 type ParsedDocument = ReturnType<typeof parseHTML>['document'];
 
+/** markMainContentOf's blocks, and why Readability was not asked when the document was too big for it. */
+export interface MarkedBlocks {
+  blocks: TextBlock[];
+  /** A line for the facts' `truncated` list; null when Readability read the document (or found no article). */
+  skipped: string | null;
+}
+
 /**
  * markMainContent on a document already parsed with linkedom (the plain-HTTP fetcher's, once its facts are read),
  * which saves parsing the page a second time. The document is changed: use it for nothing after.
  */
-export function markMainContentOf(document: ParsedDocument, baseUrl: string, blocks: TextBlock[], ignore: string[]): TextBlock[] {
+export function markMainContentOf(document: ParsedDocument, baseUrl: string, blocks: TextBlock[], ignore: string[]): MarkedBlocks {
   const article = readArticle(document, baseUrl, ignore);
-  if (article === null) return blocks.map((block) => ({ ...block, main: true }));
+  if (article === 'too big') {
+    const skipped = `main content: not told apart, the document has over ${MAX_ELEMENTS} elements or is nested over ${MAX_DEPTH} deep`;
+    return { blocks: blocks.map((block) => ({ ...block, main: true })), skipped };
+  }
+  if (article === null) return { blocks: blocks.map((block) => ({ ...block, main: true })), skipped: null };
   // Blocks come in document order, as does the article's text: searching on from the last match keeps a long
   // page linear. A miss there is searched for everywhere, so order only ever costs time, never a match.
   let cursor = 0;
-  return blocks.map((block) => {
+  const marked = blocks.map((block) => {
     const needle = squash(block.text);
     const at = article.text.indexOf(needle, cursor);
     if (at >= 0) cursor = at + needle.length;
     const main = at >= 0 || article.head.includes(needle) || article.text.includes(needle);
     return { ...block, main };
   });
+  return { blocks: marked, skipped: null };
 }
 
 /**
@@ -68,8 +80,8 @@ export function markMainContentOf(document: ParsedDocument, baseUrl: string, blo
  */
 const squash = (s: string): string => s.replace(/\s+/g, '');
 
-/** Readability's article of `document`; null when it finds none worth trusting or fails. */
-function readArticle(document: ParsedDocument, baseUrl: string, ignore: string[]): ArticleText | null {
+/** Readability's article of `document`; null when it finds none worth trusting or fails, 'too big' unasked. */
+function readArticle(document: ParsedDocument, baseUrl: string, ignore: string[]): ArticleText | 'too big' | null {
   try {
     for (const selector of ignore) {
       try {
@@ -78,7 +90,7 @@ function readArticle(document: ParsedDocument, baseUrl: string, ignore: string[]
         // An invalid selector matches nothing, as in extractPageFacts.
       }
     }
-    if (tooBig(document.documentElement)) return null;
+    if (tooBig(document.documentElement)) return 'too big';
     // linkedom leaves both unset; Readability resolves the article's links against them.
     Object.defineProperty(document, 'baseURI', { value: baseUrl });
     Object.defineProperty(document, 'documentURI', { value: baseUrl });

@@ -15,6 +15,7 @@ import { advance, INITIAL_STATE, type Lifecycle } from '../detect/lifecycle.ts';
 import type { OutcomeVerdict } from '../detect/outcome.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import { fingerprint, type SnapshotContent } from '../detect/snapshot-content.ts';
+import { capCapture, cutText, FACT_CAPS } from '../extract/caps.ts';
 
 /** What one capture left in the store: its snapshot, how it differs from the last, and what was raised. */
 export interface SavedCapture {
@@ -128,8 +129,9 @@ function snapshotRow(
     headers: result.headers,
     error: result.error,
     outcome: { kind: verdict.outcome, signal: verdict.signal },
-    title: facts?.title ?? null,
-    canonicalUrl: facts?.canonicalUrl ?? null,
+    // Facts may be an earlier snapshot's, stored before the caps existed.
+    title: facts?.title == null ? null : cutText(facts.title, FACT_CAPS.title),
+    canonicalUrl: facts?.canonicalUrl == null ? null : cutText(facts.canonicalUrl, FACT_CAPS.url),
     startedAt: result.startedAt,
     durationMs: Math.round(result.durationMs),
     fingerprint: print,
@@ -146,9 +148,11 @@ function snapshotRow(
 /**
  * Stores a capture as a snapshot; records its change against the last snapshot in which the site answered;
  * judges it against the target's baseline and advances the target's watch state, raising the alerts that
- * become due — all in one transaction, so a crash leaves everything or nothing. Idempotent per job.
+ * become due — all in one transaction, so a crash leaves everything or nothing. Idempotent per job. What the page
+ * controls is stored within the caps of caps.ts, whichever source the capture came from.
  */
-export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, result: CaptureResult, judgement: Judgement): Promise<SavedCapture> {
+export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, captured: CaptureResult, judgement: Judgement): Promise<SavedCapture> {
+  const result = capCapture(captured);
   return withTransaction(pool, async (db) => {
     // Serialises saves per target, so two captures in flight never judge against the same state.
     const locked = await db.query('select id from targets where id = $1 for update', [target.id]);

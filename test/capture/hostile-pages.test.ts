@@ -1,9 +1,12 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowserHost, type BrowserHost } from '../../src/capture/browser.ts';
 import { captureTarget } from '../../src/capture/capture.ts';
 import type { CaptureLimits, CaptureRequest, CaptureResult, FetcherKind } from '../../src/capture/types.ts';
-import { CHARSET_PAGES, HUGE_PAGE_BYTES, startHostileSite, type HostileSite, type StreamTally } from '../helpers/hostile-site.ts';
+import { FACT_CAPS } from '../../src/extract/caps.ts';
+import { articlePage, CHARSET_PAGES, HUGE_PAGE_BYTES, startHostileSite, type HostileSite, type StreamTally } from '../helpers/hostile-site.ts';
+import { filler } from '../helpers/hostile-text.ts';
 import { waitForNoRenderers } from '../helpers/renderers.ts';
 
 const logger = pino({ level: 'silent' });
@@ -244,5 +247,56 @@ describe('a page that navigates or frames local addresses in the browser', () =>
     expect(result.facts?.title).toBe('Tries');
     expect(`${result.html}\n${result.text}`).not.toMatch(PASSWD);
     expect(result.html).not.toContain('Command Line');
+  });
+});
+
+describe('pages that cost seconds of CPU to read', () => {
+  /**
+   * A capture with the main thread's event-loop delay measured throughout: what the API, the UI and the queue's
+   * lock renewals would wait for. A stall is recorded when the loop next turns, so it is given one turn after.
+   */
+  async function captureWatchingLoop(path: string, timeoutMs: number, fetcher: FetcherKind = 'http'): Promise<{ result: CaptureResult; maxDelayMs: number }> {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    try {
+      const result = await capture(fetcher, site.url(path), timeoutMs);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { result, maxDelayMs: delay.max / 1e6 };
+    } finally {
+      delay.disable();
+    }
+  }
+
+  it('reads 120,000 images off the main thread within the deadline, keeping the first 1,000 and saying so', async () => {
+    const { result, maxDelayMs } = await captureWatchingLoop('/many-images', LONG_MS);
+    expect(result.error).toBeNull();
+    expect(result.durationMs).toBeLessThan(LONG_MS);
+    expect(result.facts?.title).toBe('Many images');
+    expect(result.facts?.media).toHaveLength(FACT_CAPS.media);
+    expect(result.facts?.truncated).toContain(`media: only the first ${FACT_CAPS.media} were kept`);
+    expect(result.text).toContain('Many images, paragraph 1');
+    expect(maxDelayMs).toBeLessThan(1_000);
+  });
+
+  it('stops reading 100,000 nested elements at the deadline as a timeout, keeping the HTML, the event loop free', async () => {
+    const timeoutMs = 2_000;
+    const { result, maxDelayMs } = await captureWatchingLoop('/deep-nesting', timeoutMs);
+    expect(result.error?.code).toBe('timeout');
+    expect(result.error?.message).toMatch(/^the capture's deadline passed while the page was being read \(after \d+ ms of reading\); reading was stopped$/);
+    expect(result.durationMs).toBeLessThan(timeoutMs + 1_000);
+    expect(result.status).toBe(200);
+    expect(result.facts).toBeNull();
+    expect(result.html).toContain('Deep nesting, paragraph 4');
+    expect(maxDelayMs).toBeLessThan(1_000);
+  });
+
+  it('reads a page of 300,000 elements in the browser, its main content marked off the main thread', async () => {
+    // Hidden, so Chromium need not lay them out or paint them; its rendered HTML still holds them all.
+    site.html('/many-elements', articlePage('Many elements', filler('Many elements'), `<div hidden>${'<i>x</i> '.repeat(300_000)}</div>`));
+    const { result, maxDelayMs } = await captureWatchingLoop('/many-elements', LONG_MS, 'browser');
+    expect(result.error).toBeNull();
+    expect(result.facts?.title).toBe('Many elements');
+    expect(result.facts?.blocks.every((b) => b.main === true)).toBe(true);
+    expect(maxDelayMs).toBeLessThan(1_000);
   });
 });

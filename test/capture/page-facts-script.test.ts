@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowserHost, type BrowserHost } from '../../src/capture/browser.ts';
 import { pageFactsExpression, type PageReading } from '../../src/capture/page-facts-script.ts';
+import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';
 
@@ -50,7 +51,7 @@ describe('the in-page extraction expression', () => {
     const reading = await evaluateOnArticle(pageFactsExpression(options));
     const { parseHTML } = await import('linkedom');
     const { document } = parseHTML(articleHtml(flintlockArticle));
-    const inNode = extractPageFacts(document as unknown as Document, options);
+    const inNode = extractPageFacts(document as unknown as Document, { ...options, caps: FACT_CAPS });
     expect(reading.facts.blocks).toEqual(inNode.blocks);
     expect(reading.facts.links).toEqual(inNode.links);
     expect(reading.facts.embeds).toEqual(inNode.embeds);

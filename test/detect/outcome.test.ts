@@ -5,6 +5,7 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { CaptureErrorCode, PageFacts, TextBlock } from '../../src/capture/types.ts';
 import { selectHeaders } from '../../src/capture/headers.ts';
+import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 import { classifyOutcome, saysNotFound, type Outcome, type OutcomeInput } from '../../src/detect/outcome.ts';
 import { compileOperatorPatterns } from '../../src/detect/operator-patterns.ts';
@@ -13,7 +14,7 @@ const SNAPSHOT_QUALITY = new URL('snapshot-quality/', REAL_PAGES);
 
 function htmlFacts(html: string, baseUrl: string): PageFacts {
   const { document } = parseHTML(html);
-  return extractPageFacts(document as unknown as Document, { baseUrl, ignore: [] });
+  return extractPageFacts(document as unknown as Document, { baseUrl, ignore: [], caps: FACT_CAPS });
 }
 
 /** One capture record of snapshot-quality: the fields this test reads. */

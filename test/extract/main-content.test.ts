@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { TextBlock } from '../../src/capture/types.ts';
 import { articleHtml, flintlockArticle, type ArticleSpec } from '../../src/demo/article-html.ts';
 import { markMainContent } from '../../src/extract/main-content.ts';
+import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 
 const BASE_URL = 'https://www.africom.mil/news/flintlock';
 
 function marked(html: string, ignore: string[] = []): TextBlock[] {
   const { document } = parseHTML(html);
-  const facts = extractPageFacts(document as unknown as Document, { baseUrl: BASE_URL, ignore });
+  const facts = extractPageFacts(document as unknown as Document, { baseUrl: BASE_URL, ignore, caps: FACT_CAPS });
   return markMainContent(html, BASE_URL, facts.blocks, ignore);
 }
 

@@ -2,13 +2,14 @@ import { realPageHtml } from '../helpers/real-pages.ts';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { PageFacts } from '../../src/capture/types.ts';
+import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';
 
 
 function factsOf(html: string, ignore: string[] = [], baseUrl = 'https://www.africom.mil/news/flintlock'): PageFacts {
   const { document } = parseHTML(html);
-  return extractPageFacts(document as unknown as Document, { baseUrl, ignore });
+  return extractPageFacts(document as unknown as Document, { baseUrl, ignore, caps: FACT_CAPS });
 }
 
 function realPage(name: string, baseUrl: string): PageFacts {
@@ -188,6 +189,49 @@ describe('extractPageFacts rules', () => {
       links: [],
       embeds: [],
     });
+  });
+});
+
+describe('extractPageFacts on hostile pages: bounded work, capped output', () => {
+  it('reads text nested 20,000 elements deep without overflowing the call stack', () => {
+    const html = `<html><body>${'<div>'.repeat(20_000)}<p>Deep words</p><img src="/deep.png" width="9" height="9">${'</div>'.repeat(20_000)}</body></html>`;
+    const facts = factsOf(html);
+    expect(texts(facts)).toEqual(['Deep words']);
+    expect(facts.media.map((m) => m.url)).toEqual(['https://www.africom.mil/deep.png']);
+  });
+
+  it('keeps 1,000 of 20,000 images, and says so', () => {
+    const images = Array.from({ length: 20_000 }, (_, i) => `<img src="/i/${i}.png" width="9" height="9">`).join('');
+    const facts = factsOf(`<html><body><article><p>Images.</p>${images}</article></body></html>`);
+    expect(facts.media).toHaveLength(FACT_CAPS.media);
+    expect(facts.media.at(-1)?.url).toBe(`https://www.africom.mil/i/${FACT_CAPS.media - 1}.png`);
+    expect(facts.truncated).toEqual([`media: only the first ${FACT_CAPS.media} were kept`]);
+  });
+
+  it('stops each list at its cap, noting which, and cuts every text at its cap', () => {
+    const caps = { ...FACT_CAPS, blocks: 2, links: 3, embeds: 1, block: 20, alt: 5, caption: 6, linkText: 7, url: 40 };
+    const tweet = (id: number) => `<blockquote class="twitter-tweet"><p>Tweet ${id}</p><a href="https://twitter.com/a/status/${id}">May 1</a></blockquote>`;
+    const html = `<html><body><article>
+      <p>One paragraph that runs on past the cap</p><p>Two</p><p>Three</p>
+      <figure><img src="/a.png" width="9" height="9" alt="An alt text"><img src="/${'b'.repeat(60)}.png" width="9" height="9">
+      <figcaption>A caption for both</figcaption></figure>
+      ${[1, 2, 3, 4].map((n) => `<a href="/l${n}">Link number ${n}</a>`).join('')}${tweet(1)}${tweet(2)}
+    </article></body></html>`;
+    const { document } = parseHTML(html);
+    const facts = extractPageFacts(document as unknown as Document, { baseUrl: 'https://example.org/', ignore: [], caps });
+    expect(facts.blocks.map((b) => b.text)).toEqual(['One paragraph that \u2026', 'Two']);
+    expect(facts.media.map((m) => [m.url, m.alt, m.caption])).toEqual([
+      ['https://example.org/a.png', 'An a\u2026', 'A cap\u2026'],
+      [`https://example.org/${'b'.repeat(19)}\u2026`, null, 'A cap\u2026'],
+    ]);
+    expect(facts.links.map((l) => l.text)).toEqual(['Link n\u2026', 'Link n\u2026', 'Link n\u2026']);
+    expect(facts.embeds.map((e) => e.statusId)).toEqual(['1']);
+    expect(facts.truncated).toEqual(['blocks: only the first 2 were kept', 'links: only the first 3 were kept', 'embeds: only the first 1 were kept']);
+  });
+
+  it('takes a tweet id of digits only as long as a real one', () => {
+    const html = `<html><body><article><p>Text</p><div data-tweet-id="${'9'.repeat(5_000)}"></div><div data-tweet-id="123"></div></article></body></html>`;
+    expect(factsOf(html).embeds.map((e) => e.statusId)).toEqual(['123']);
   });
 });
 

@@ -42,6 +42,7 @@ export interface StreamTally {
  * - `/unstorable`: `unstorablePage()`: NUL bytes and characters, and unpaired surrogates from bytes, references and a script
  * - the pages of heavy-pages.ts, which try to exhaust memory (`/memory-hog`, `/iframe-stream`, `/image-bomb`) and
  *   one large honest page (`/heavy-normal`)
+ * - `/many-images`: `manyImagesPage()`, 120,000 `<img>` in 4.6 MB; `/deep-nesting`: `deepNestingPage()`, 100,000 nested `<div>`
  * - anything set with `html()`
  */
 export interface HostileSite {
@@ -60,6 +61,20 @@ export interface HostileSite {
 
 export const HUGE_PAGE_BYTES = 50 * 1024 * 1024;
 const STREAM_CHUNK = Buffer.from(`<p>${'Endless words of a page that never stops. '.repeat(1_500)}</p>\n`);
+
+/** A 4.6 MB article of 120,000 images (each big enough not to be a tracking pixel), built once. */
+export const manyImagesPage = once(() => {
+  const images = Array.from({ length: 120_000 }, (_, i) => `<img src="${i}.png" width=9 height=9>`).join('');
+  return articlePage('Many images', filler('Many images')).replace('</article>', `${images}</article>`);
+});
+
+/** An article inside 100,000 nested `<div>`s (0.5 MB), built once. */
+export const deepNestingPage = once(() => articlePage('Deep nesting', filler('Deep nesting')).replace('<article>', '<div>'.repeat(100_000)));
+
+function once(make: () => string): () => string {
+  let made: string | undefined;
+  return () => (made ??= make());
+}
 
 /** An article page: a heading and paragraphs, enough text for the outcome classifier to call it a page. */
 export function articlePage(title: string, paragraphs: string[], extra = ''): string {
@@ -101,6 +116,7 @@ const inlineRoutes: Record<string, string> = {
   ),
   '/blocking-script': articlePage('Blocking script', filler('Blocking script'), `<script src="/hang/blocking.js"></script>`),
 };
+const generatedRoutes: Record<string, () => string> = { '/many-images': manyImagesPage, '/deep-nesting': deepNestingPage };
 
 export async function startHostileSite(): Promise<HostileSite> {
   const heavy = await heavyPages();
@@ -168,7 +184,7 @@ export async function startHostileSite(): Promise<HostileSite> {
       res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="notice.pdf"', 'content-length': String(pdf.length) });
       return void res.end(pdf);
     }
-    const inline = inlineRoutes[path] ?? (path.startsWith('/article/') ? articlePage(`Article ${path.slice(9)}`, filler(`Article ${path.slice(9)}`)) : null);
+    const inline = inlineRoutes[path] ?? generatedRoutes[path]?.() ?? (path.startsWith('/article/') ? articlePage(`Article ${path.slice(9)}`, filler(`Article ${path.slice(9)}`)) : null);
     if (inline === null) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('not found');

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseHTML } from 'linkedom';
+import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 import type { PageFacts } from '../../src/capture/types.ts';
 
@@ -28,5 +29,5 @@ export function realPageHtml(name: string): string {
 
 export function realPageFacts(file: string, url: string): PageFacts {
   const { document } = parseHTML(realPageHtml(file));
-  return extractPageFacts(document as unknown as Document, { baseUrl: url, ignore: [] });
+  return extractPageFacts(document as unknown as Document, { baseUrl: url, ignore: [], caps: FACT_CAPS });
 }

@@ -1,9 +1,11 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkThroughQueue, type CheckResult } from '../../src/checks/check-now.ts';
 import { getBlob } from '../../src/db/blobs.ts';
 import { listSnapshots } from '../../src/db/snapshots.ts';
 import type { CaptureErrorCode, FetcherKind, PageFacts } from '../../src/capture/types.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
+import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -53,6 +55,8 @@ const httpCases: HostileCase[] = [
   { path: '/article/over-tls', code: 'tls', tls: true },
   { path: '/download', code: 'download' },
   { path: '/trickle', code: 'timeout', timeoutMs: 4_000, title: 'Trickle' },
+  // Reading it takes seconds (100,000 nested elements): the reader thread is stopped at the deadline.
+  { path: '/deep-nesting', code: 'timeout', timeoutMs: 2_000 },
   { path: '/charset/windows-1251', code: null, title: CHARSET_PAGES['windows-1251']!.title },
   { path: '/charset/header-over-meta', code: null, title: CHARSET_PAGES['header-over-meta']!.title },
 ];
@@ -112,6 +116,20 @@ describe('hostile pages through the queue, the worker and Postgres', () => {
       expect(alerts).toEqual([]);
       await expectWorkerHealthy(fetcher);
     });
+  });
+
+  it('captures 120,000 images over plain HTTP within the deadline while the worker’s event loop stays free', async () => {
+    // The worker runs in this process: a page read on its main thread would stall the loop (and the job's lock).
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const { snapshot, alerts } = await check(site.url('/many-images'), 'http');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    delay.disable();
+    expect(snapshot).toMatchObject({ error: null, status: 200, title: 'Many images', counts: { media: FACT_CAPS.media } });
+    expect(snapshot.durationMs).toBeLessThan(45_000);
+    expect(alerts).toEqual([]);
+    expect(delay.max / 1e6).toBeLessThan(1_000);
+    await expectWorkerHealthy('http');
   });
 
   it.each(['browser', 'http'] as const)(
