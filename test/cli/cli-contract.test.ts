@@ -66,7 +66,7 @@ describe('the CLI contract: exit codes, messages in words naming the flag, --ver
     expect(add({ options: { phrases: Array.from({ length: 101 }, (_, i) => `p${i}`) } })).toBe('--phrase must have at most 100 values');
     expect(add({ options: { ignore: [' '] } })).toBe('--ignore must not be empty');
     expect(add({ options: { waitFor: 'x'.repeat(501) } })).toBe('--wait-for must have at most 500 characters');
-    expect(add({ options: { notFound: ['('] } })).toBe('--not-found is not a valid regular expression');
+    expect(add({ options: { notFound: ['('] } })).toBe('--not-found is not a valid regular expression: missing closing ): `(`');
     expect(add({ every: '5s' })).toBe('--every "5s" is out of range; use between 1m and 366d');
     expect(add({ cron: '61 * * * *' })).toMatch(/^--cron "61 \* \* \* \*" is not a valid pattern/);
     // A positional argument keeps its name; a message about a flag already says the flag.

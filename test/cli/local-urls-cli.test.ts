@@ -80,8 +80,10 @@ describe('file:, chrome: and view-source: targets: refused at import, never read
     }
 
     const run = await runCli(['check', '--all', '--inline', '--json'], testEnv(source.url, prefix));
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    // Refused captures are bad input (exit 2), named on stderr after the JSON document of their results.
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^scrubwatch: the capture of targets #1, #2, #3, #4, #5 was refused: .* is not an http\(s\) address/);
+    expect(JSON.parse(run.stdout)).toHaveLength(forced.length);
     const { rows } = await source.pool.query<Record<string, string | null>>(
       `select t.url, s.fetcher, s.error_code, s.error_message, s.title, s.html_sha256, s.text_sha256, s.screenshot_sha256, s.facts_sha256
          from snapshots s join targets t on t.id = s.target_id order by t.id`,

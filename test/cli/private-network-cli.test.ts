@@ -39,7 +39,7 @@ describe('targets on private networks: the CLI says the capturing process needs 
 
     const human = await runCli(['targets', 'add', 'http://localhost:9/other'], rig.env);
     expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toMatch(/^added #2 http:\/\/localhost:9\/other/);
+    expect(human.stdout).toMatch(/^added #2 \[not captured yet\] http:\/\/localhost:9\/other/);
     expect(human.stderr).toMatch(/^scrubwatch: note: localhost is on a private network \(127\.0\.0\.1, ::1\), .*SCRUBWATCH_ALLOWED_NETWORKS=127\.0\.0\.1\/32,::1\/128 in its environment too/);
 
     const again = await runCli(['targets', 'add', 'http://127.0.0.1:9/private'], rig.env);
