@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright';
 import type { Logger } from 'pino';
 import { BlockedUrlError, BrowserCrashedError } from '../errors.ts';
 import { fingerprint } from '../detect/snapshot-content.ts';
+import { cappedFinalUrl } from '../extract/caps.ts';
 import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
 import { selectHeaders } from './headers.ts';
 import { watchMediaResponses } from './media-responses.ts';
@@ -236,7 +237,8 @@ async function loadAndRead(
 }
 
 function readsAsBefore(draft: CaptureResult, previous: string): boolean {
-  return fingerprint({ status: draft.status, finalUrl: draft.finalUrl, errorCode: null, facts: draft.facts }) === previous;
+  // As the snapshot will store it: an over-long final URL is cut, and the stored fingerprint was taken after the cut.
+  return fingerprint({ status: draft.status, finalUrl: cappedFinalUrl(draft), errorCode: null, facts: draft.facts }) === previous;
 }
 
 /** Runs the extraction; once more if a script navigated the page away while it ran. */

@@ -90,14 +90,22 @@ export function capFailure(failure: CaptureFailure | null): CaptureFailure | nul
 }
 
 /**
+ * The final URL as a snapshot row holds it: a page controls where it redirects, so it is cut; the requested URL is
+ * the operator's and was checked when it was added, so a final URL equal to it stays whole (a cut one would read as
+ * a redirect).
+ */
+export function cappedFinalUrl(result: Pick<CaptureResult, 'requestedUrl' | 'finalUrl'>): string {
+  return result.finalUrl === result.requestedUrl ? result.finalUrl : cutText(result.finalUrl, FACT_CAPS.url);
+}
+
+/**
  * The parts of a capture that a snapshot row holds, within their caps: what a page controls (where it redirected,
- * its headers, error messages, facts) is cut; the requested URL is the operator's and was checked when it was
- * added, so a final URL equal to it stays whole (a cut one would read as a redirect).
+ * its headers, error messages, facts) is cut (the final URL as cappedFinalUrl says).
  */
 export function capCapture<T extends Pick<CaptureResult, 'requestedUrl' | 'finalUrl' | 'redirects' | 'headers' | 'error' | 'facts'>>(result: T): T {
   return {
     ...result,
-    finalUrl: result.finalUrl === result.requestedUrl ? result.finalUrl : cutText(result.finalUrl, FACT_CAPS.url),
+    finalUrl: cappedFinalUrl(result),
     redirects: capRedirects(result.redirects),
     headers: capHeaders(result.headers),
     error: capFailure(result.error),

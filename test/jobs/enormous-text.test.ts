@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runCapture } from '../../jobs/capture-target.ts';
+import { captureTarget } from '../../src/capture/capture.ts';
+import { captureRequestFor } from '../../src/capture/limits.ts';
 import { getBlob } from '../../src/db/blobs.ts';
 import type { FetcherKind, PageFacts } from '../../src/capture/types.ts';
 import { cutText, FACT_CAPS, HEADER_VALUE_CAP } from '../../src/extract/caps.ts';
@@ -49,6 +51,14 @@ describe('enormous text on a page, stored through the capture job', () => {
     // Cut the same way each time: the unchanged page reads as unchanged.
     expect(second.snapshot.fingerprint).toBe(first.snapshot.fingerprint);
     expect(second.change?.record.unchanged).toBe(true);
+    // ...and the browser's unchanged fast path takes it (no second screenshot or media): it compares the final URL
+    // as the snapshot stores it, cut.
+    if (fetcher === 'browser') {
+      const { request, limits } = captureRequestFor(target, rig.ctx.config);
+      const again = await captureTarget(rig.ctx.browser, { ...request, unchangedFrom: first.snapshot.fingerprint }, limits, rig.ctx.logger);
+      expect(again.sameAs).toBe(first.snapshot.fingerprint);
+      expect(again.screenshot).toBeNull();
+    }
 
     const { rows } = await rig.ctx.pool.query<{ bytes: number }>('select pg_column_size(s.*) as bytes from snapshots s where target_id = $1', [target.id]);
     expect(rows).toHaveLength(2);
