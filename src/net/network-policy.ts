@@ -58,14 +58,14 @@ export function compilePolicy(policy: NetworkPolicy): CompiledPolicy {
 
 /**
  * The sentence every refusal of `address` ends with: which settings allow it if visiting it is intended, and that
- * they belong on the process that connects — a refusal seen from the CLI usually comes from `start` or `worker`.
+ * every process reads them itself — the one that connects (`start` or `worker`) as much as the CLI that adds targets.
  */
 export function howToAllow(address: string): string {
   const cidr = `${address}/${isIP(address) === 6 ? 128 : 32}`;
   return (
     'scrubwatch only visits public sites: if watching this host is intended, set SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true ' +
-    `or SCRUBWATCH_ALLOWED_NETWORKS=${cidr} (or a network around it) on the scrubwatch process that captures and delivers ` +
-    '(`scrubwatch start` or `scrubwatch worker`), not only where the CLI runs'
+    `or SCRUBWATCH_ALLOWED_NETWORKS=${cidr} (or a network around it) in the environment of the scrubwatch process that ` +
+    'captures and delivers (`scrubwatch start` or `scrubwatch worker`) as well as of the command that adds targets'
   );
 }
 

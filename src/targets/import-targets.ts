@@ -3,7 +3,8 @@ import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { findWatchedUrls, insertTargets, type Target } from '../db/targets.ts';
 import { AppError, InvalidInputError } from '../errors.ts';
-import { assertTargetAddress, privateHostOf, privateNetworkWarning, type PrivateHost, type TargetWarning } from './target-address.ts';
+import { assertUrlAllowed } from '../capture/url-policy.ts';
+import { privateHostOf, privateNetworkWarning, type PrivateHost, type TargetWarning } from './target-address.ts';
 import { scheduleNewTargets } from '../queue/schedules.ts';
 import { parseNewTarget, type NewTarget, type NewTargetInput } from './target-input.ts';
 import type { TargetDeps } from './manage-targets.ts';
@@ -114,7 +115,7 @@ async function checkHosts(targets: NewTarget[], config: Config): Promise<{ block
     await Promise.all(
       hosts.slice(start, start + HOST_CHECKS_IN_FLIGHT).map(async ([host, url]) => {
         try {
-          await assertTargetAddress(url, config);
+          await assertUrlAllowed(url, config);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           blocked.set(host, err.message);

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Pool } from '../db/pool.ts';
 import { DuplicateTargetError, NotFoundError } from '../errors.ts';
-import { assertTargetAddress } from './target-address.ts';
+import { assertUrlAllowed } from '../capture/url-policy.ts';
 import { deleteTarget, findTargetByUrl, insertTarget, requireTarget, setTargetPaused, type Target } from '../db/targets.ts';
 import { queueFirstCapture, queueFor, removeTargetSchedule, syncTargetSchedule, type WatchQueues } from '../queue/schedules.ts';
 import { parseNewTarget, type NewTargetInput } from './target-input.ts';
@@ -19,7 +19,7 @@ export interface TargetDeps extends WatchQueues {
  */
 export async function addTarget(deps: TargetDeps, input: NewTargetInput, options: { paused?: boolean } = {}): Promise<Target> {
   const spec = parseNewTarget(input, deps.config.defaultEvery);
-  await assertTargetAddress(spec.url, deps.config);
+  await assertUrlAllowed(spec.url, deps.config);
   const target = await insertTarget(deps.pool, spec, options);
   if (!target) {
     const existing = await findTargetByUrl(deps.pool, spec.url);

@@ -1,15 +1,7 @@
 import { isIP } from 'node:net';
 import type { Config } from '../config.ts';
-import { BlockedUrlError } from '../errors.ts';
-import { assertUrlAllowed } from '../capture/url-policy.ts';
 import { createAddressGuard } from '../net/guarded-lookup.ts';
 import { bareHost, isPrivateAddress } from '../net/private-address.ts';
-
-/**
- * The address policy is read by every process on its own: the one that adds a target and the one that captures it
- * (`scrubwatch start` or `worker`) can disagree, and then every capture is refused.
- */
-const WHERE_TO_SET = 'set it both where targets are added and in the environment of the process that captures them (scrubwatch start or worker)';
 
 /** Something worth knowing about a target that was added all the same; `--json` carries these as `warnings`. */
 export interface TargetWarning {
@@ -27,22 +19,9 @@ export interface PrivateHost {
 const NAMED = 10;
 
 /**
- * Refuses (BlockedUrlError) a target URL whose host the address policy forbids, as `assertUrlAllowed` does, saying
- * also where the settings that allow it must be set.
- */
-export async function assertTargetAddress(url: string, config: Config): Promise<void> {
-  try {
-    await assertUrlAllowed(url, config);
-  } catch (err) {
-    if (err instanceof BlockedUrlError) throw new BlockedUrlError(`${err.message}; ${WHERE_TO_SET}`);
-    throw err;
-  }
-}
-
-/**
  * The host of `url` with its private addresses when it is on a private or loopback network that this process's
  * settings allow; null when it is public, does not resolve, or nothing private is allowed here (then
- * `assertTargetAddress` has refused it already).
+ * `assertUrlAllowed` has refused it already).
  */
 export async function privateHostOf(url: string, config: Config): Promise<PrivateHost | null> {
   if (!config.allowPrivateNetworks && config.allowedNetworks.length === 0) return null;
@@ -69,7 +48,10 @@ export function privateNetworkWarning(hosts: PrivateHost[], config: Config): Tar
   if (hosts.length === 0) return null;
   const setting = config.allowPrivateNetworks ? 'SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true' : `SCRUBWATCH_ALLOWED_NETWORKS=${config.allowedNetworks.join(',')}`;
   const networks = [...new Set(hosts.flatMap((h) => h.addresses))].map((a) => `${a}/${isIP(a) === 6 ? 128 : 32}`);
-  const where = hosts.length === 1 ? `${hosts[0]!.host} is on a private network (${listed(hosts[0]!.addresses)})` : `${hosts.length} hosts are on private networks (${listed(hosts.map((h) => h.host))})`;
+  const one = hosts[0]!;
+  // A literal address names itself; a name is followed by what it resolved to.
+  const resolved = one.addresses.length === 1 && one.addresses[0] === one.host ? '' : ` (${listed(one.addresses)})`;
+  const where = hosts.length === 1 ? `${one.host} is on a private network${resolved}` : `${hosts.length} hosts are on private networks (${listed(hosts.map((h) => h.host))})`;
   return {
     code: 'private_network',
     message:

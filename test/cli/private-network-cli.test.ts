@@ -18,7 +18,7 @@ describe('targets on private networks: the CLI says the capturing process needs 
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(/^scrubwatch: 127\.0\.0\.1 is a private or reserved address; .*SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true.*SCRUBWATCH_ALLOWED_NETWORKS/);
-    expect(refused.stderr).toContain('in the environment of the process that captures them (scrubwatch start or worker)');
+    expect(refused.stderr).toContain('in the environment of the scrubwatch process that captures and delivers (`scrubwatch start` or `scrubwatch worker`) as well as of the command that adds targets');
   });
 
   it('allowed by the CLI: added with a warning in --json (the target as before) and a note on a terminal', async () => {
@@ -30,7 +30,7 @@ describe('targets on private networks: the CLI says the capturing process needs 
       {
         code: 'private_network',
         message: expect.stringContaining(
-          "127.0.0.1 is on a private network (127.0.0.1), allowed here by this command's SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true: the scrubwatch process that captures (start or worker) needs SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true or SCRUBWATCH_ALLOWED_NETWORKS=127.0.0.1/32 in its environment too",
+          "127.0.0.1 is on a private network, allowed here by this command's SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true: the scrubwatch process that captures (start or worker) needs SCRUBWATCH_ALLOW_PRIVATE_NETWORKS=true or SCRUBWATCH_ALLOWED_NETWORKS=127.0.0.1/32 in its environment too",
         ),
       },
     ]);
@@ -53,7 +53,7 @@ describe('targets on private networks: the CLI says the capturing process needs 
     const report = JSON.parse(imported.stdout) as { imported: number; invalid: unknown[]; warnings: Warning[] };
     expect(report).toMatchObject({ imported: 3, invalid: [] });
     expect(report.warnings).toEqual([
-      { code: 'private_network', message: expect.stringMatching(/^127\.0\.0\.1 is on a private network \(127\.0\.0\.1\), allowed here by this command's SCRUBWATCH_ALLOWED_NETWORKS=127\.0\.0\.0\/8: /) },
+      { code: 'private_network', message: expect.stringMatching(/^127\.0\.0\.1 is on a private network, allowed here by this command's SCRUBWATCH_ALLOWED_NETWORKS=127\.0\.0\.0\/8: /) },
     ]);
   });
 });
