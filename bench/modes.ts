@@ -37,7 +37,7 @@ export interface ModesFigures {
 }
 
 const ALL_MODES: RunMode[] = ['redis', 'postgres-queue', 'embedded'];
-/** The schedule the README's "how many targets" is counted at: SCRUBWATCH_DEFAULT_EVERY's default, 6h. */
+/** The schedule docs/performance.md#per-run-mode counts "how many targets" at: SCRUBWATCH_DEFAULT_EVERY's default. */
 const EVERY_HOURS = 6;
 
 const logger = createLogger('warn', { pretty: false });

@@ -31,7 +31,8 @@ if (problems.length > 0) {
   process.stderr.write(
     `${problems.length} locked package(s) do not run on every Node version engines.node (${supported}) admits:\n` +
       problems.map((line) => `  ${line}\n`).join('') +
-      'Pin or override them to versions that do, or narrow engines.node (and the README) on purpose.\n',
+      'Pin or override them to versions that do, or narrow engines.node on purpose\n' +
+      '(and the supported versions in docs/run-modes.md#nodejs-versions).\n',
   );
   process.exit(1);
 }

@@ -6,7 +6,7 @@ export interface Row {
   met?: boolean;
 }
 
-/** A plain-text table for the terminal, and the same rows as Markdown for the README. */
+/** A plain-text table for the terminal, and the same rows as Markdown for docs/performance.md. */
 export function printTable(title: string, rows: Row[]): void {
   const cells = rows.map((r) => [r.measure, r.value, r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
   const head = ['measure', 'value', 'target', 'met'];

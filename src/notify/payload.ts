@@ -3,8 +3,8 @@ import type { Target } from '../db/targets.ts';
 import type { WaybackLink } from './wayback.ts';
 
 /**
- * What a webhook receives for one alert (schema `scrubwatch.alert/v1`, documented in the README). A digest sends a
- * JSON array of these. Fields are only ever added within one schema version.
+ * What a webhook receives for one alert (schema `scrubwatch.alert/v1`, documented in docs/delivery.md#webhooks).
+ * A digest sends a JSON array of these. Fields are only ever added within one schema version.
  */
 export interface AlertPayload {
   schema: 'scrubwatch.alert/v1';

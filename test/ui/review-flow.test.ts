@@ -13,8 +13,8 @@ import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
 import { getInboxAlert } from '../../src/db/alert-inbox.ts';
 
-// The README's screenshots are refreshed only when asked (SCRUBWATCH_UPDATE_SCREENSHOTS=1), so a test run
-// never leaves tracked files changed; otherwise they go to a temporary folder.
+// The screenshots of docs/review-ui.md#screenshots are refreshed only when asked (SCRUBWATCH_UPDATE_SCREENSHOTS=1),
+// so a test run never leaves tracked files changed; otherwise they go to a temporary folder.
 const SCREENSHOTS = process.env.SCRUBWATCH_UPDATE_SCREENSHOTS === '1'
   ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
   : `${mkdtempSync(join(tmpdir(), 'scrubwatch-shots-'))}/`;
