@@ -11,7 +11,7 @@ import { findSavedCapture, saveCapture, type SavedCapture } from '../src/store/s
 import { findPreviousAnswered } from '../src/db/snapshots.ts';
 import { queueRecheck } from '../src/queue/schedules.ts';
 import { staleCapture } from '../src/queue/stale-captures.ts';
-import { BrowserCrashedError, NotFoundError } from '../src/errors.ts';
+import { BrowserCrashedError, NotFoundError } from '../src/errors/index.ts';
 import { afterCaptureSaved } from '../src/notify/after-capture.ts';
 import { CAPTURE_JOB_OPTIONS, type CaptureJobData, type CaptureJobResult } from '../src/queue/queues.ts';
 import type { Target } from '../src/db/targets.ts';

@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import type { Context } from '../src/context.ts';
 import { createWorker, NOTIFY_QUEUE } from '../src/queue/queues.ts';
 import { markFailed, getDelivery } from '../src/db/deliveries.ts';
-import { describeError } from '../src/errors.ts';
+import { describeError } from '../src/errors/index.ts';
 import { BEST_EFFORT_JOB_OPTIONS, RECONCILE_SCHEDULER_ID, type NotifyJobData, type NotifyJobResult, type NotifyQueue } from '../src/queue/notify-jobs.ts';
 import { reconcileDigests, reconcileOutbox } from '../src/notify/outbox.ts';
 import { notifyProcessor } from './notify-subscriber.ts';

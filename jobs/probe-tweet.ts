@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Context } from '../src/context.ts';
-import { AppError, NotFoundError } from '../src/errors.ts';
+import { AppError, NotFoundError } from '../src/errors/index.ts';
 import { getTarget } from '../src/db/targets.ts';
 import { probeOembed } from '../src/tweets/oembed.ts';
 import { saveTweetVerdict } from '../src/tweets/save-tweet-verdict.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../errors/index.ts';
 import { getSnapshot, type Snapshot } from '../db/snapshots.ts';
 import { getChangeForSnapshot, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { InvalidInputError, describeError, isInputFault } from '../errors.ts';
+import { InvalidInputError, describeError, isInputFault } from '../errors/index.ts';
 import { inFlagTerms } from './flag-names.ts';
 import { terminalText } from './terminal-text.ts';
 import { registerServe } from './serve.ts';

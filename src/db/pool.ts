@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ServiceUnavailableError } from '../errors.ts';
+import { ServiceUnavailableError } from '../errors/index.ts';
 
 // bigint ids and counts come back as JS numbers: they stay far below 2^53 for this data.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));

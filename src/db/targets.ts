@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors/index.ts';
 import type { Queryable } from './pool.ts';
 import type { Schedule } from '../targets/schedule.ts';
 import { storedTargetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';

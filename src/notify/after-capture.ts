@@ -1,6 +1,6 @@
 import type { Target } from '../db/targets.ts';
 import type { SavedCapture } from '../store/save-capture.ts';
-import { describeError } from '../errors.ts';
+import { describeError } from '../errors/index.ts';
 import { archiveJobId, BEST_EFFORT_JOB_OPTIONS } from '../queue/notify-jobs.ts';
 import { enqueueDeliveries, type OutboxDeps } from './outbox.ts';
 

@@ -5,7 +5,7 @@ import type { Pool } from '../db/pool.ts';
 import { getTarget } from '../db/targets.ts';
 import { deleteSubscription, insertSubscription, type Subscription } from '../db/subscriptions.ts';
 import { ALERT_KINDS, SEVERITY_LEVELS } from '../detect/findings.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors/index.ts';
 import { parseDuration } from '../targets/schedule.ts';
 import { tagSchema } from '../targets/target-input.ts';
 import { parseInput } from '../invalid-input.ts';

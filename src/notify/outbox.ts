@@ -5,7 +5,7 @@ import type { Pool } from '../db/pool.ts';
 import type { Alert } from '../db/alerts.ts';
 import { listPendingForAlerts, listUnfinished, markFailed, type Delivery } from '../db/deliveries.ts';
 import { listSubscriptions, type Subscription } from '../db/subscriptions.ts';
-import { describeError } from '../errors.ts';
+import { describeError } from '../errors/index.ts';
 import {
   BEST_EFFORT_JOB_OPTIONS,
   deliverJobId,

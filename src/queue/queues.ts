@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, Worker, type JobsOptions, type PostgresPoolConfig, type Processor, type QueueEventsOptions, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
-import { ConfigError, ServiceUnavailableError } from '../errors.ts';
+import { ConfigError, ServiceUnavailableError } from '../errors/index.ts';
 import { PostgresQueueClasses, postgresQueueConnection } from './postgres-backend.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Pool } from '../db/pool.ts';
 import { setAlertTriage, type Alert, type AlertState } from '../db/alerts.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors/index.ts';
 import { parseInput } from '../invalid-input.ts';
 import { operatorText } from '../operator-text.ts';
 

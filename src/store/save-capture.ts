@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { CaptureResult, PageFacts } from '../capture/types.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors/index.ts';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';
 import { findPreviousAnswered, findSnapshotByJob, getSnapshot, hasCaptureStartedAfter, insertSnapshot, type NewSnapshot, type Snapshot } from '../db/snapshots.ts';

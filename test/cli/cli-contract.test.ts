@@ -18,7 +18,7 @@ import {
   InvalidInputError,
   NotFoundError,
   ServiceUnavailableError,
-} from '../../src/errors.ts';
+} from '../../src/errors/index.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -14,7 +14,7 @@ import { getDelivery, listAttempts, listDeliveries, type Delivery } from '../../
 import { getAlertsByIds } from '../../src/db/alerts.ts';
 import { getSubscription } from '../../src/db/subscriptions.ts';
 import { validateWebhookUrl, MAX_RESPONSE_BYTES } from '../../src/notify/channels/webhook.ts';
-import { BlockedUrlError, InvalidInputError } from '../../src/errors.ts';
+import { BlockedUrlError, InvalidInputError } from '../../src/errors/index.ts';
 import type { NewSubscriptionInput } from '../../src/notify/manage-subscriptions.ts';
 import type { AlertPayload } from '../../src/notify/payload.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { listAlerts, type Alert } from '../../../db/alerts.ts';
 import { listTargets, requireTarget } from '../../../db/targets.ts';
 import { listTimeline } from '../../../db/timeline.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError } from '../../../errors/index.ts';
 import { checkThroughQueue, NoWorkerError, queueCheck } from '../../../checks/check-now.ts';
 import { addTarget, removeTarget, setPaused } from '../../../targets/manage-targets.ts';
 import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';

@@ -1,0 +1,15 @@
+export { AppError, isInputFault, type Fault } from './app-error.ts';
+export { BlockedUrlError } from './blocked-url-error.ts';
+export { BrowserCrashedError } from './browser-crashed-error.ts';
+export { CaptureStop } from './capture-stop.ts';
+export { ConfigError } from './config-error.ts';
+export { DataDirLockedError } from './data-dir-locked-error.ts';
+export { DeliveryError } from './delivery-error.ts';
+export { describeError } from './describe-error.ts';
+export { DuplicateTargetError } from './duplicate-target-error.ts';
+export { ExportFileError } from './export-file-error.ts';
+export { ImportTargetNotEmptyError } from './import-target-not-empty-error.ts';
+export { InvalidInputError } from './invalid-input-error.ts';
+export { NotFoundError } from './not-found-error.ts';
+export { ProtocolViolation } from './protocol-violation.ts';
+export { ServiceUnavailableError, type Service } from './service-unavailable-error.ts';
