@@ -161,6 +161,12 @@ export async function getTarget(db: Queryable, id: number): Promise<Target | nul
   return (await withSightings(db, rows))[0] ?? null;
 }
 
+/** Locks the target's row until the transaction ends (saves of one target then run one at a time); false when it is gone. */
+export async function lockTarget(db: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await db.query('select id from targets where id = $1 for update', [id]);
+  return rowCount !== 0;
+}
+
 /** The target, or NotFoundError naming it. */
 export async function requireTarget(db: Queryable, id: number): Promise<Target> {
   const target = await getTarget(db, id);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runCapture } from '../../jobs/capture-target.ts';
+import { runCapture } from '../../src/watch/capture-target.ts';
 import { captureTarget } from '../../src/capture/capture.ts';
 import { captureRequestFor } from '../../src/capture/limits.ts';
 import { getBlob } from '../../src/db/blobs.ts';

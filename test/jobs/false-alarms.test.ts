@@ -6,7 +6,7 @@ import { captureTarget } from '../../src/capture/capture.ts';
 import { captureRequestFor } from '../../src/capture/limits.ts';
 import { requireTarget } from '../../src/db/targets.ts';
 import { classifyOutcome } from '../../src/detect/outcome.ts';
-import { saveCapture } from '../../src/store/save-capture.ts';
+import { saveCapture } from '../../src/watch/save-capture.ts';
 
 const GOITA = flintlockArticle.paragraphs.find((p) => p.includes('Goita'))!;
 

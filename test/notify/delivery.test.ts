@@ -6,7 +6,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { makeTarget, raise } from './raise.ts';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
+import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
 import { subscriptionFeed } from '../../src/notify/feed.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
+import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
 import { getDelivery, listAttempts, listDeliveries, type Delivery } from '../../src/db/deliveries.ts';
 import { BlockedUrlError } from '../../src/errors/index.ts';
 import { postWebhook, validateWebhookUrl, type WebhookRequest } from '../../src/notify/channels/webhook.ts';

@@ -3,12 +3,22 @@ import type { CaptureResult, PageFacts } from '../capture/types.ts';
 import { NotFoundError } from '../errors/index.ts';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';
-import { findPreviousAnswered, findSnapshotByJob, getSnapshot, hasCaptureStartedAfter, insertSnapshot, type NewSnapshot, type Snapshot } from '../db/snapshots.ts';
+import {
+  findPreviousAnswered,
+  findSnapshotByJob,
+  getSnapshot,
+  hasAnsweredCaptureStartedAfter,
+  hasCaptureStartedAfter,
+  hasSnapshot,
+  insertSnapshot,
+  type NewSnapshot,
+  type Snapshot,
+} from '../db/snapshots.ts';
 import { getChangeForSnapshot, insertChange, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import { raiseAlert } from './raise-alert.ts';
 import { getWatchState, putWatchState } from '../db/target-states.ts';
-import type { Target } from '../db/targets.ts';
+import { lockTarget, type Target } from '../db/targets.ts';
 import { diffSnapshots } from '../detect/diff-snapshots.ts';
 import { classifyCapture, type ClassifyInput, type ComparedSnapshot } from '../detect/classify.ts';
 import { advance, INITIAL_STATE, type Lifecycle } from '../detect/lifecycle.ts';
@@ -45,6 +55,12 @@ export interface Judgement {
   maxRechecks: number;
 }
 
+/**
+ * The last answered snapshot as the caller read it before capturing (src/watch/capture-target.ts reads it once, for
+ * the unchanged fast path and the not-found step), or undefined to have it read here (a tweet's verdict).
+ */
+export type PreviousAnswered = Snapshot | null | undefined;
+
 async function loadFacts(db: Queryable, sha: string | null): Promise<PageFacts | null> {
   if (!sha) return null;
   const blob = await getBlob(db, sha);
@@ -59,6 +75,17 @@ function contentOf(s: { status: number | null; finalUrl: string; error: CaptureR
 
 function view(s: Snapshot, facts: PageFacts | null): ComparedSnapshot {
   return { id: s.id, status: s.status, requestedUrl: s.requestedUrl, finalUrl: s.finalUrl, redirects: s.redirects, facts };
+}
+
+/**
+ * Whether another capture of the target was saved after `previous` was read (two in flight for one target,
+ * e.g. `check --inline` beside a worker): only then is the last answered snapshot read again, under the lock.
+ */
+async function savedSince(db: Queryable, targetId: number, previous: Snapshot | null): Promise<boolean> {
+  if (previous === null) return hasSnapshot(db, targetId);
+  const since = new Date(previous.startedAt);
+  // An error after an answered snapshot does not replace it; after only errors, any later one does.
+  return answered(previous) ? hasAnsweredCaptureStartedAfter(db, targetId, since) : hasCaptureStartedAfter(db, targetId, since);
 }
 
 /** What a job already saved, if it did: how a retried or redelivered job stays idempotent. */
@@ -151,16 +178,22 @@ function snapshotRow(
  * become due — all in one transaction, so a crash leaves everything or nothing. Idempotent per job. What the page
  * controls is stored within the caps of caps.ts, whichever source the capture came from.
  */
-export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, captured: CaptureResult, judgement: Judgement): Promise<SavedCapture> {
+export async function saveCapture(
+  pool: pg.Pool,
+  target: Target,
+  jobId: string,
+  captured: CaptureResult,
+  judgement: Judgement,
+  readBefore?: PreviousAnswered,
+): Promise<SavedCapture> {
   const result = capCapture(captured);
   return withTransaction(pool, async (db) => {
     // Serialises saves per target, so two captures in flight never judge against the same state.
-    const locked = await db.query('select id from targets where id = $1 for update', [target.id]);
-    if (locked.rowCount === 0) throw new NotFoundError('target', target.id);
+    if (!(await lockTarget(db, target.id))) throw new NotFoundError('target', target.id);
     const existing = await findSavedCapture(db, target.id, jobId);
     if (existing) return existing;
 
-    const previous = await findPreviousAnswered(db, target.id);
+    const previous = readBefore !== undefined && !(await savedSince(db, target.id, readBefore)) ? readBefore : await findPreviousAnswered(db, target.id);
     const state = (await getWatchState(db, target.id)) ?? {
       ...INITIAL_STATE,
       // Targets captured before watch states existed start from their last live snapshot.
