@@ -3,7 +3,7 @@ import { hostKey } from '../src/politeness/host-gate.ts';
 import type { Context } from '../src/context.ts';
 import { getTarget } from '../src/db/targets.ts';
 import { captureTarget } from '../src/capture/capture.ts';
-import { captureRequestFor } from '../src/capture/limits.ts';
+import { captureRequestFor } from '../src/capture/capture-request.ts';
 import { classifyOutcome } from '../src/detect/outcome.ts';
 import { compileOperatorPatterns } from '../src/detect/operator-patterns.ts';
 import { hostNotFoundPage } from '../src/probes/host-not-found.ts';

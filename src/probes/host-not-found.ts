@@ -5,7 +5,7 @@ import type { Target } from '../db/targets.ts';
 import { getHostProbe, putHostProbe } from '../db/host-probes.ts';
 import { findPreviousAnswered } from '../db/snapshots.ts';
 import { captureTarget } from '../capture/capture.ts';
-import { captureRequestFor } from '../capture/limits.ts';
+import { captureRequestFor } from '../capture/capture-request.ts';
 import type { CaptureResult } from '../capture/types.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import type { OutcomeVerdict } from '../detect/outcome.ts';

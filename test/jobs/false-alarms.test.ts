@@ -3,7 +3,7 @@ import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { articleFor, watchPage } from '../helpers/watch.ts';
 import { flintlockArticle, type ArticleSpec } from '../../src/demo/fixture-site.ts';
 import { captureTarget } from '../../src/capture/capture.ts';
-import { captureRequestFor } from '../../src/capture/limits.ts';
+import { captureRequestFor } from '../../src/capture/capture-request.ts';
 import { requireTarget } from '../../src/db/targets.ts';
 import { classifyOutcome } from '../../src/detect/outcome.ts';
 import { saveCapture } from '../../src/store/save-capture.ts';
