@@ -8,7 +8,7 @@ import { captureTarget } from '../capture/capture.ts';
 import { captureRequestFor } from '../capture/capture-request.ts';
 import type { CaptureResult } from '../capture/types.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
-import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import { fingerprint } from '../detect/snapshot-content.ts';
 
 const MAX_TEXT = 20_000;
@@ -18,7 +18,7 @@ const MAX_TEXT = 20_000;
  * that cannot exist. Probed at most once per host per SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE, and only when a
  * capture shows the page changed or redirected — an unchanged page needs no probe.
  */
-export async function hostNotFoundPage(ctx: Context, target: Target, result: CaptureResult, verdict: OutcomeVerdict, log: Logger): Promise<HostNotFoundPage | null> {
+export async function hostNotFoundPage(ctx: Context, target: Target, result: CaptureResult, verdict: ClassifiedOutcome, log: Logger): Promise<HostNotFoundPage | null> {
   const origin = new URL(target.url);
   const cached = await getHostProbe(ctx.pool, origin.host);
   if (verdict.outcome !== 'ok') return cached;

@@ -12,7 +12,7 @@ import type { Target } from '../db/targets.ts';
 import { diffSnapshots } from '../detect/diff-snapshots.ts';
 import { classifyCapture, type ClassifyInput, type ComparedSnapshot } from '../detect/classify.ts';
 import { advance, INITIAL_STATE, type Lifecycle } from '../detect/lifecycle.ts';
-import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import { fingerprint, type SnapshotContent } from '../detect/snapshot-content.ts';
 import { capCapture, cutText, FACT_CAPS } from '../extract/caps.ts';
@@ -37,7 +37,7 @@ export interface SavedCapture {
 
 /** How a capture is judged, decided outside the transaction (the outcome, the host's not-found page). */
 export interface Judgement {
-  verdict: OutcomeVerdict;
+  verdict: ClassifiedOutcome;
   probe: HostNotFoundPage | null;
   /** For a tweet: the watched pages that embed it. */
   embeddedIn?: ClassifyInput['embeddedIn'];
@@ -80,7 +80,7 @@ async function storeSnapshot(
   targetId: number,
   jobId: string,
   result: CaptureResult,
-  verdict: OutcomeVerdict,
+  verdict: ClassifiedOutcome,
   previous: Snapshot | null,
 ): Promise<{ snapshot: Snapshot; facts: PageFacts | null }> {
   if (result.sameAs !== undefined && previous?.fingerprint === result.sameAs && result.facts) {
@@ -113,7 +113,7 @@ function snapshotRow(
   targetId: number,
   jobId: string,
   result: CaptureResult,
-  verdict: OutcomeVerdict,
+  verdict: ClassifiedOutcome,
   facts: PageFacts | null,
   print: string,
   parts: Snapshot['parts'],
@@ -187,8 +187,8 @@ export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, 
     const findings = classifyCapture({
       baseline: baselineSnapshot ? view(baselineSnapshot, baselineFacts) : null,
       current: view(snapshot, sawPage ? facts : null),
-      verdict: judgement.verdict,
-      probe: judgement.probe,
+      outcome: judgement.verdict,
+      hostNotFound: judgement.probe,
       phrases: target.options.phrases,
       targetKind: target.kind,
       embeddedIn: judgement.embeddedIn,
