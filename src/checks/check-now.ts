@@ -7,7 +7,7 @@ import { listAlerts, type Alert } from '../db/alerts.ts';
 import { CAPTURE_QUEUE, createQueueEvents, TWEET_QUEUE, type WatchJobResult, type WatchQueue } from '../queue/queues.ts';
 import { jobIds, watchJobName } from '../queue/vocabulary.ts';
 import { JobWaiter } from '../queue/job-waiter.ts';
-import { getTarget, type Target, type TargetLifecycle } from '../db/targets.ts';
+import { getTarget, type Target, type ReportedLifecycle } from '../db/targets.ts';
 import { queueFor, recheckDueAt } from '../queue/schedules.ts';
 import { runTweetProbe } from '../watch/probe-tweet.ts';
 import { runCapture } from '../watch/capture-target.ts';
@@ -19,7 +19,7 @@ export interface CheckResult {
   change: Change | null;
   alerts: Alert[];
   /** The target's lifecycle after this capture (`suspect`: a removal is suspected, not yet confirmed). */
-  lifecycle: TargetLifecycle;
+  lifecycle: ReportedLifecycle;
   /** When a removal is suspected: when the capture that confirms or clears it is due (ISO), null if none is queued. */
   recheckAt: string | null;
 }

@@ -1,5 +1,5 @@
 import type { CaptureResult, EmbeddedTweet, SnapshotSource } from '../capture/types.ts';
-import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
 
 /** What a source says of a tweet: up, deleted, withheld (protected, suspended, withheld), or nothing yet. */
 export type TweetState = 'up' | 'deleted' | 'withheld' | 'transient';
@@ -42,7 +42,7 @@ export function pageRenderVerdict(pageUrl: string, embed: EmbeddedTweet): TweetV
 }
 
 /** The capture outcome a verdict amounts to: a withheld or deleted tweet is gone, a transient answer an error. */
-export function outcomeOf(v: TweetVerdict): OutcomeVerdict {
+export function outcomeOf(v: TweetVerdict): ClassifiedOutcome {
   const signal = `${v.source}_${v.source === 'page_render' ? 'error' : String(v.status ?? 'none')}`;
   switch (v.state) {
     case 'up':

@@ -3,7 +3,7 @@ import type { Context } from '../context.ts';
 import type { Target } from '../db/targets.ts';
 import type { Snapshot } from '../db/snapshots.ts';
 import { captureTarget } from '../capture/capture.ts';
-import { captureRequestFor } from '../capture/limits.ts';
+import { captureRequestFor } from '../capture/capture-request.ts';
 import type { CaptureResult } from '../capture/types.ts';
 import { BrowserCrashedError } from '../errors/index.ts';
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Context } from '../context.ts';
 import { findPreviousAnswered } from '../db/snapshots.ts';
 import { requireTarget, type Target } from '../db/targets.ts';
-import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import { capturePage } from './capture-page.ts';
 import { judgeOutcome } from './judge-outcome.ts';
 import { captureNotFoundPage, notFoundStep } from './host-not-found.ts';
@@ -25,26 +25,26 @@ export async function runCapture(ctx: Context, target: Target | number, jobId: s
   const previous = await findPreviousAnswered(ctx.pool, page.id);
 
   const result = await capturePage(ctx, page, previous, log);
-  const verdict = judgeOutcome(page, result, log);
-  const notFound = await notFoundStep(ctx, page, result, verdict, previous);
+  const outcome = judgeOutcome(page, result, log);
+  const notFound = await notFoundStep(ctx, page, result, outcome, previous);
   const notFoundPage = notFound.probeUrl ? await captureNotFoundPage(ctx, page, notFound.probeUrl, notFound.cached, log) : notFound.cached;
-  const judgement = { verdict, probe: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks };
+  const judgement = { outcome, hostNotFound: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks };
   const saved = await saveCapture(ctx.pool, page, jobId, result, judgement, previous);
   await afterSave(ctx, page, saved);
-  if (!saved.replayed && verdict.outcome === 'ok' && page.options.watchEmbeds && result.facts?.embeds.length) {
+  if (!saved.replayed && outcome.outcome === 'ok' && page.options.watchEmbeds && result.facts?.embeds.length) {
     await watchEmbeddedTweets(ctx, page, saved.snapshot.id, result.facts.embeds, log);
   }
-  logSaved(log, saved, verdict);
+  logSaved(log, saved, outcome);
   return saved;
 }
 
-function logSaved(log: Logger, saved: SavedCapture, verdict: OutcomeVerdict): void {
+function logSaved(log: Logger, saved: SavedCapture, outcome: ClassifiedOutcome): void {
   log.info(
     {
       snapshotId: saved.snapshot.id,
       status: saved.snapshot.status,
-      outcome: verdict.outcome,
-      signal: verdict.signal,
+      outcome: outcome.outcome,
+      signal: outcome.signal,
       unchanged: saved.change?.unchanged ?? null,
       lifecycle: saved.lifecycle,
       alerts: saved.alerts.map((a) => a.kind),

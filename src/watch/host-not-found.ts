@@ -6,7 +6,7 @@ import type { Snapshot } from '../db/snapshots.ts';
 import { getHostProbe, putHostProbe, type HostProbe } from '../db/host-probes.ts';
 import type { CaptureResult } from '../capture/types.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
-import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import { fingerprint } from '../detect/snapshot-content.ts';
 import { captureOnce } from './capture-page.ts';
 
@@ -29,12 +29,12 @@ export async function notFoundStep(
   ctx: Pick<Context, 'pool' | 'config'>,
   target: Target,
   result: CaptureResult,
-  verdict: OutcomeVerdict,
+  outcome: ClassifiedOutcome,
   previous: Snapshot | null,
 ): Promise<NotFoundStep> {
   const origin = new URL(target.url);
   const cached = await getHostProbe(ctx.pool, origin.host);
-  if (verdict.outcome !== 'ok') return { cached, probeUrl: null };
+  if (outcome.outcome !== 'ok') return { cached, probeUrl: null };
   const fresh = cached !== null && Date.now() - cached.probedAt.getTime() < ctx.config.notFoundProbeMaxAgeMs;
   if (fresh) return { cached, probeUrl: null };
   const current = fingerprint({ status: result.status, finalUrl: result.finalUrl, errorCode: result.error?.code ?? null, facts: result.facts });

@@ -22,7 +22,7 @@ import { lockTarget, type Target } from '../db/targets.ts';
 import { diffSnapshots } from '../detect/diff-snapshots.ts';
 import { classifyCapture, type ClassifyInput, type ComparedSnapshot } from '../detect/classify.ts';
 import { advance, INITIAL_STATE, type Lifecycle } from '../detect/lifecycle.ts';
-import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import { fingerprint, type SnapshotContent } from '../detect/snapshot-content.ts';
 import { capCapture, cutText, FACT_CAPS } from '../extract/caps.ts';
@@ -47,8 +47,8 @@ export interface SavedCapture {
 
 /** How a capture is judged, decided outside the transaction (the outcome, the host's not-found page). */
 export interface Judgement {
-  verdict: OutcomeVerdict;
-  probe: HostNotFoundPage | null;
+  outcome: ClassifiedOutcome;
+  hostNotFound: HostNotFoundPage | null;
   /** For a tweet: the watched pages that embed it. */
   embeddedIn?: ClassifyInput['embeddedIn'];
   unreachableAfterMs: number;
@@ -107,7 +107,7 @@ async function storeSnapshot(
   targetId: number,
   jobId: string,
   result: CaptureResult,
-  verdict: OutcomeVerdict,
+  verdict: ClassifiedOutcome,
   previous: Snapshot | null,
 ): Promise<{ snapshot: Snapshot; facts: PageFacts | null }> {
   if (result.sameAs !== undefined && previous?.fingerprint === result.sameAs && result.facts) {
@@ -140,7 +140,7 @@ function snapshotRow(
   targetId: number,
   jobId: string,
   result: CaptureResult,
-  verdict: OutcomeVerdict,
+  verdict: ClassifiedOutcome,
   facts: PageFacts | null,
   print: string,
   parts: Snapshot['parts'],
@@ -200,7 +200,7 @@ export async function saveCapture(
       baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : null,
     };
     const late = await hasCaptureStartedAfter(db, target.id, result.startedAt);
-    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.verdict, previous);
+    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous);
     if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, late };
     const sawPage = answered(snapshot);
     const content = contentOf(result, sawPage ? facts : null);
@@ -220,8 +220,8 @@ export async function saveCapture(
     const findings = classifyCapture({
       baseline: baselineSnapshot ? view(baselineSnapshot, baselineFacts) : null,
       current: view(snapshot, sawPage ? facts : null),
-      verdict: judgement.verdict,
-      probe: judgement.probe,
+      outcome: judgement.outcome,
+      hostNotFound: judgement.hostNotFound,
       phrases: target.options.phrases,
       targetKind: target.kind,
       embeddedIn: judgement.embeddedIn,
@@ -229,7 +229,7 @@ export async function saveCapture(
     const step = advance(state, {
       snapshotId: snapshot.id,
       capturedAt: result.startedAt,
-      outcome: judgement.verdict.outcome,
+      outcome: judgement.outcome.outcome,
       findings,
       confirm: target.options.confirm,
       unreachableAfterMs: judgement.unreachableAfterMs,

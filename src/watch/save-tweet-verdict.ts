@@ -14,8 +14,8 @@ import { afterSave } from './after-save.ts';
 export async function saveTweetVerdict(ctx: Context, target: Target, jobId: string, verdict: TweetVerdict, startedAt: Date, log: Logger): Promise<SavedCapture> {
   const result = tweetCaptureResult(target.url, verdict, startedAt, Date.now() - startedAt.getTime());
   const saved = await saveCapture(ctx.pool, target, jobId, result, {
-    verdict: outcomeOf(verdict),
-    probe: null,
+    outcome: outcomeOf(verdict),
+    hostNotFound: null,
     embeddedIn: await listEmbeddingPages(ctx.pool, target.id),
     unreachableAfterMs: ctx.config.unreachableAfterMs,
     maxRechecks: ctx.config.maxRechecks,
