@@ -5,7 +5,7 @@
  * the plain-HTTP fetcher. Not a test: it prints figures.
  */
 import { loadConfig, type Config } from '../src/config.ts';
-import { captureRequestFor } from '../src/capture/limits.ts';
+import { captureRequestFor } from '../src/capture/capture-request.ts';
 import { targetOptionsSchema } from '../src/targets/target-input.ts';
 import { createLogger } from '../src/logger.ts';
 import { createContext } from '../src/context.ts';

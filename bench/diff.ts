@@ -39,7 +39,7 @@ const snap = (id: number, facts: PageFacts): ComparedSnapshot => ({ id, status: 
 
 function judge(before: PageFacts, after: PageFacts): number {
   const change = diffSnapshots({ status: 200, finalUrl: 'https://www.africom.mil/a', errorCode: null, facts: before }, { status: 200, finalUrl: 'https://www.africom.mil/a', errorCode: null, facts: after });
-  const findings = classifyCapture({ baseline: snap(1, before), current: snap(2, after), verdict: { outcome: 'ok', signal: 'ok', detail: '' }, probe: null, phrases: ['Assimi Goita'] });
+  const findings = classifyCapture({ baseline: snap(1, before), current: snap(2, after), outcome: { outcome: 'ok', signal: 'ok', detail: '' }, hostNotFound: null, phrases: ['Assimi Goita'] });
   return change.blocks.removed.length + findings.length;
 }
 

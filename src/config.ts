@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from './errors/index.ts';
 import { isValidDnsServer, isValidNetwork } from './net/network-policy.ts';
 import { parseDuration } from './targets/schedule.ts';
 

@@ -18,6 +18,7 @@ import {
   postgresQueueBackend,
   redisQueueBackend,
   type CaptureQueue,
+  type TweetQueue,
   type QueueBackend,
 } from './queue/queues.ts';
 
@@ -46,7 +47,7 @@ export interface Context {
   queueBackend: QueueBackend;
   captureQueue: CaptureQueue;
   /** Tweet probes: same jobs as captures, on their own rate-limited queue. */
-  tweetQueue: CaptureQueue;
+  tweetQueue: TweetQueue;
   /** Deliveries of alerts to subscribers, digests, Wayback lookups. */
   notifyQueue: NotifyQueue;
   /** One browser per process, launched on first use. */

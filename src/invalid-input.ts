@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError } from './errors/index.ts';
 
 type RawIssue = z.core.$ZodRawIssue;
 

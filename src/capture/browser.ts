@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { ServiceUnavailableError } from '../errors.ts';
+import { ServiceUnavailableError } from '../errors/index.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { browserPid, processTree, processTreeMemoryBytes } from './process-memory.ts';
 import { watchRendererMemory, type RendererKill, type RendererMemoryWatch } from './renderer-memory.ts';

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page, Request } from 'playwright';
 import type { Logger } from 'pino';
-import { BlockedUrlError, BrowserCrashedError } from '../errors.ts';
+import { BlockedUrlError, BrowserCrashedError, CaptureStop } from '../errors/index.ts';
 import { fingerprint } from '../detect/snapshot-content.ts';
 import { cappedFinalUrl } from '../extract/caps.ts';
-import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
+import { finishResult, mainText, startResult } from './capture-result.ts';
 import { selectHeaders } from './headers.ts';
 import { watchMediaResponses } from './media-responses.ts';
 import { chromiumErrorCode, explainFailure } from './net-errors.ts';

@@ -1,19 +1,5 @@
-import { AppError } from '../errors.ts';
 import { capCapture } from '../extract/caps.ts';
 import type { CaptureFailure, CaptureResult, FetcherKind, PageFacts } from './types.ts';
-
-/**
- * A failure a fetcher decided on itself (too large, blocked hop, too many redirects), thrown to leave the capture
- * early and turned into `result.error`; it never escapes a fetcher.
- */
-export class CaptureStop extends AppError {
-  readonly failure: CaptureFailure;
-
-  constructor(failure: CaptureFailure) {
-    super(`capture_${failure.code}`, failure.message);
-    this.failure = failure;
-  }
-}
 
 /** A capture result before it is finished: filled in as the capture goes, so a failure keeps what was read. */
 export function startResult(fetcher: FetcherKind, requestedUrl: string): CaptureResult {

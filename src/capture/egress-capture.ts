@@ -1,6 +1,6 @@
 import type { Page, Request } from 'playwright';
 import type { Logger } from 'pino';
-import { CaptureStop } from './capture-result.ts';
+import { CaptureStop } from '../errors/index.ts';
 import { startEgressProxy, type EgressFailure, type EgressProxy } from './egress-proxy.ts';
 import type { CaptureFailure, CaptureLimits, CaptureResult } from './types.ts';
 

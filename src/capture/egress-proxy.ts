@@ -2,7 +2,7 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { BlockedUrlError } from '../errors.ts';
+import { BlockedUrlError } from '../errors/index.ts';
 import { createAddressGuard, DEFAULT_DNS_TIMEOUT_MS } from '../net/guarded-lookup.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import { bareHost } from '../net/private-address.ts';

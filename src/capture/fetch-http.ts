@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Agent, fetch, type Response } from 'undici';
-import { BlockedUrlError } from '../errors.ts';
-import { CaptureStop, finishResult, mainText, startResult } from './capture-result.ts';
+import { BlockedUrlError, CaptureStop } from '../errors/index.ts';
+import { finishResult, mainText, startResult } from './capture-result.ts';
 import { decodeHtml } from './decode-html.ts';
 import { selectHeaders } from './headers.ts';
 import { explainFailure, fetchErrorCode } from './net-errors.ts';

@@ -1,5 +1,5 @@
 import type { CDPSession, Page } from 'playwright';
-import { CaptureStop } from './capture-result.ts';
+import { CaptureStop } from '../errors/index.ts';
 import type { CaptureFailure } from './types.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { BlockedUrlError, InvalidInputError } from '../errors.ts';
+import { BlockedUrlError, InvalidInputError } from '../errors/index.ts';
 import { createAddressGuard, DEFAULT_DNS_TIMEOUT_MS } from '../net/guarded-lookup.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError, CheckFailedError, NoWorkerError } from '../errors/index.ts';
 import { getSnapshot, type Snapshot } from '../db/snapshots.ts';
 import { getChangeForSnapshot, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
-import { CAPTURE_QUEUE, createQueueEvents, TWEET_QUEUE, type CaptureJobResult, type CaptureQueue } from '../queue/queues.ts';
+import { CAPTURE_QUEUE, createQueueEvents, TWEET_QUEUE, type WatchJobResult, type WatchQueue } from '../queue/queues.ts';
+import { jobIds, watchJobName } from '../queue/vocabulary.ts';
 import { JobWaiter } from '../queue/job-waiter.ts';
-import { getTarget, type Target, type TargetLifecycle } from '../db/targets.ts';
+import { getTarget, type Target, type ReportedLifecycle } from '../db/targets.ts';
 import { queueFor, recheckDueAt } from '../queue/schedules.ts';
-import { runTweetProbe } from '../../jobs/probe-tweet.ts';
-import { runCapture } from '../../jobs/capture-target.ts';
+import { runTweetProbe } from '../watch/probe-tweet.ts';
+import { runCapture } from '../watch/capture-target.ts';
 
 /** The answer of `check`: the new snapshot, how it differs from the last, what was raised, and where it leaves the target. */
 export interface CheckResult {
@@ -18,21 +19,9 @@ export interface CheckResult {
   change: Change | null;
   alerts: Alert[];
   /** The target's lifecycle after this capture (`suspect`: a removal is suspected, not yet confirmed). */
-  lifecycle: TargetLifecycle;
+  lifecycle: ReportedLifecycle;
   /** When a removal is suspected: when the capture that confirms or clears it is due (ISO), null if none is queued. */
   recheckAt: string | null;
-}
-
-export class NoWorkerError extends AppError {
-  constructor(prefix: string) {
-    super('no_worker', `no worker is taking jobs on queue prefix "${prefix}": start one with \`scrubwatch worker\`, or run this check with --inline`);
-  }
-}
-
-export class CheckFailedError extends AppError {
-  constructor(targetId: number, reason: string) {
-    super('check_failed', `check of target ${targetId} failed: ${reason}`);
-  }
 }
 
 type Checked = Pick<Target, 'id' | 'kind'>;
@@ -59,7 +48,7 @@ export type OnChecked = (result: CheckResult) => void;
 export async function checkInline(ctx: Context, targets: Checked[], onDone: OnChecked): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const target of targets) {
-    const jobId = `inline-${randomUUID()}`;
+    const jobId = jobIds.inline(randomUUID());
     const saved = target.kind === 'tweet' ? await runTweetProbe(ctx, target.id, jobId, { finalAttempt: true }) : await runCapture(ctx, target.id, jobId);
     const result = await loadResult(ctx, target, saved.snapshot.id);
     results.push(result);
@@ -69,7 +58,7 @@ export async function checkInline(ctx: Context, targets: Checked[], onDone: OnCh
 }
 
 /** Queues one job per target on `queue` and waits for each, loading what it saved. */
-async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targets: Checked[], waitMs: number, onDone: OnChecked): Promise<CheckResult[]> {
+async function runOnQueue(ctx: Context, queue: WatchQueue, name: string, targets: Checked[], waitMs: number, onDone: OnChecked): Promise<CheckResult[]> {
   if (targets.length === 0) return [];
   // A process that runs the workers waits for its own. BullMQ lists workers by their Postgres session names, and
   // the embedded database has one session for every client: there, a process attached to the running scrubwatch
@@ -77,12 +66,12 @@ async function runOnQueue(ctx: Context, queue: CaptureQueue, name: string, targe
   const trusted = ctx.runsWorkers || ctx.embeddedAccess === 'attached';
   if (!trusted && (await queue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
   const events = createQueueEvents(name, ctx.config, ctx.queueBackend);
-  let waiter: JobWaiter<CaptureJobResult> | null = null;
+  let waiter: JobWaiter<WatchJobResult> | null = null;
   try {
     await events.waitUntilReady();
-    waiter = new JobWaiter<CaptureJobResult>(queue, events);
+    waiter = new JobWaiter<WatchJobResult>(queue, events);
     const jobs = await queue.addBulk(
-      targets.map((t) => ({ name: 'capture', data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: `check-${t.id}-${randomUUID()}` } })),
+      targets.map((t) => ({ name: watchJobName(name), data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: jobIds.manualCheck(t.id, randomUUID()) } })),
     );
     const waits = jobs.map((job, i) => ({ target: targets[i]!, done: waiter!.wait(job.id!, waitMs) }));
     return await Promise.all(
@@ -131,7 +120,7 @@ export interface QueuedCheck {
  * at once: the API answers 202 with the job id rather than holding a request open for a capture.
  */
 export async function queueCheck(ctx: Context, target: Checked): Promise<QueuedCheck> {
-  const queue = target.kind === 'tweet' ? ctx.tweetQueue : ctx.captureQueue;
-  const job = await queue.add('capture', { targetId: target.id, reason: 'manual' }, { jobId: `check-${target.id}-${randomUUID()}` });
+  const queue = queueFor(ctx, target.kind);
+  const job = await queue.add(watchJobName(queue.name), { targetId: target.id, reason: 'manual' }, { jobId: jobIds.manualCheck(target.id, randomUUID()) });
   return { targetId: target.id, jobId: job.id ?? '', queue: target.kind === 'tweet' ? TWEET_QUEUE : CAPTURE_QUEUE };
 }

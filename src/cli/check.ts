@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
-import { BlockedUrlError, InvalidInputError } from '../errors.ts';
+import { BlockedUrlError, InvalidInputError } from '../errors/index.ts';
 import { parseDuration } from '../targets/schedule.ts';
 import type { CheckResult } from '../checks/check-now.ts';
 import { alertLine, changeText, checkTally, snapshotLine, suspicionText } from './format.ts';

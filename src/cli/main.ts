@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { InvalidInputError, describeError, isInputFault } from '../errors.ts';
+import { InvalidInputError, describeError, isInputFault } from '../errors/index.ts';
 import { inFlagTerms } from './flag-names.ts';
 import { terminalText } from './terminal-text.ts';
 import { registerServe } from './serve.ts';
 import { registerTargets } from './targets.ts';
 import { registerCheck } from './check.ts';
-import { registerHistory } from './history.ts';
+import { registerSnapshots } from './snapshots.ts';
+import { registerAlerts } from './alerts.ts';
 import { registerDemo } from './demo.ts';
 import { registerSubscriptions } from './subscriptions.ts';
 import { registerDeliveries } from './deliveries.ts';
@@ -33,7 +34,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerTargets(program);
   registerCheck(program);
-  registerHistory(program);
+  registerSnapshots(program);
+  registerAlerts(program);
   registerDemo(program);
   registerSubscriptions(program);
   registerDeliveries(program);

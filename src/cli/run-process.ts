@@ -4,7 +4,7 @@ import { createLogger } from '../logger.ts';
 import { redactUrl } from '../db/pool.ts';
 import { createContext, type Context } from '../context.ts';
 import { onShutdownSignal } from '../shutdown.ts';
-import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { startWorker, type RunningWorker } from '../app/workers.ts';
 import { startServer } from '../http/listen.ts';
 import { checkReadiness, type Readiness } from '../health/readiness.ts';
 import { startHeartbeat, type Heartbeat } from '../health/heartbeat.ts';

@@ -5,7 +5,7 @@ import { assertDatabaseReachable, createPool, type Pool } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
 import type { Context } from '../context.ts';
 import { openDatabase, type EmbeddedAccess } from '../embedded/open-database.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 import { jsonText, terminalText } from './terminal-text.ts';
 
 /** Flags every command accepts. */

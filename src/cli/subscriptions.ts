@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { SEVERITY_LEVELS } from '../detect/findings.ts';
 import { getSubscription, listSubscriptions } from '../db/subscriptions.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors/index.ts';
 import { writeFileAtomically } from '../files/atomic-file.ts';
 import type { PublicSubscription } from '../notify/manage-subscriptions.ts';
 import { collect, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 import { FETCHERS, type Fetcher } from '../targets/fetchers.ts';
 import { parseImportFile, readImportSource, type ImportFormat } from '../targets/import-file.ts';
 import type { ImportDefaults, ImportPlan, ImportReport } from '../targets/import-targets.ts';

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 import { FETCHERS, type Fetcher } from '../targets/fetchers.ts';
 import { targetDetail, targetLine } from './format.ts';
 import { registerImport } from './targets-import.ts';

@@ -4,7 +4,7 @@ import { exportDatabase, type ExportReport } from '../transfer/export-database.t
 import { createExportWriter, readExportLines, STDIO } from '../transfer/export-file.ts';
 import { importDatabase, type ImportReport } from '../transfer/import-database.ts';
 import type { ReconcileResult } from '../queue/schedules.ts';
-import { AppError, DataDirLockedError } from '../errors.ts';
+import { AppError, DataDirLockedError } from '../errors/index.ts';
 import { createStageProgress } from './progress.ts';
 import { output, withContext, withPool, type CommonFlags } from './runtime.ts';
 

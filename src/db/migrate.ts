@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { AppError } from '../errors.ts';
+import { AppError } from '../errors/index.ts';
 import { withClient, withTransaction, type Queryable } from './pool.ts';
 
 const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));

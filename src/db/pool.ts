@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ServiceUnavailableError } from '../errors.ts';
+import { ServiceUnavailableError } from '../errors/index.ts';
 
 // bigint ids and counts come back as JS numbers: they stay far below 2^53 for this data.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -27,10 +27,15 @@ export function createPool(databaseUrl: string, options: { max?: number } = {}):
   return pool;
 }
 
+/** Runs the smallest statement there is: it fails when the database does not answer. */
+export async function pingDatabase(db: Queryable): Promise<void> {
+  await db.query('select 1');
+}
+
 /** Fails fast with a message that says what to check when Postgres cannot be reached. */
 export async function assertDatabaseReachable(pool: pg.Pool, databaseUrl: string): Promise<void> {
   try {
-    await pool.query('select 1');
+    await pingDatabase(pool);
   } catch (err) {
     const where = redactUrl(databaseUrl);
     throw new ServiceUnavailableError(

@@ -92,3 +92,14 @@ export async function transactionTime(db: Queryable): Promise<Date> {
   const { rows } = await db.query<{ at: Date }>('select now() as at');
   return rows[0]!.at;
 }
+
+/**
+ * Makes the current transaction read the database as it stood at one moment (repeatable read, read only), with
+ * fixed output forms whatever the server's defaults: bytea as hex, times in UTC. Three settings of one
+ * transaction, kept together because an export is only right with all three.
+ */
+export async function readAsOneMoment(db: pg.PoolClient): Promise<void> {
+  await db.query('set transaction isolation level repeatable read, read only');
+  await db.query(`set local bytea_output = 'hex'`);
+  await db.query(`set local timezone = 'UTC'`);
+}

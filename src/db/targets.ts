@@ -1,22 +1,24 @@
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors/index.ts';
 import type { Queryable } from './pool.ts';
+import type { Blind, Lifecycle } from '../detect/lifecycle.ts';
 import type { Schedule } from '../targets/schedule.ts';
 import { storedTargetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';
 
-export type TargetState = 'active' | 'paused';
+/** Whether a target's schedule runs (`state` in JSON): a paused target keeps its history and is not captured. */
+export type PauseState = 'active' | 'paused';
 /**
- * Where the watched page stands: its lifecycle, or the warning that the watch is blind (blocked, unreachable) —
- * which a target is from its first capture when every capture of it failed.
+ * The lifecycle a target reports (`lifecycle` in JSON): the page's Lifecycle, or the Blind warning when the watch
+ * cannot see it (blocked, unreachable) — which a target is from its first capture when every capture of it failed.
  */
-export type TargetLifecycle = 'live' | 'suspect' | 'removed' | 'restored' | 'blocked' | 'unreachable';
+export type ReportedLifecycle = Lifecycle | Blind;
 /** Whether the target was ever captured, and whether its site ever answered (ok or gone) in a capture. */
 export type TargetSeen = 'never_captured' | 'never_answered' | 'answered';
 
 /** A watched URL, as the CLI and (later) the API show it. */
 export interface Target extends NewTarget {
   id: number;
-  state: TargetState;
-  lifecycle: TargetLifecycle;
+  state: PauseState;
+  lifecycle: ReportedLifecycle;
   seen: TargetSeen;
   /**
    * Why the latest capture failed, when it did: its error code (`dns`, `refused`, `timeout`, `blocked_url`…), or
@@ -39,8 +41,8 @@ interface TargetRow {
   fetcher: 'browser' | 'http';
   options: unknown;
   paused: boolean;
-  lifecycle: 'live' | 'suspect' | 'removed' | 'restored' | null;
-  blind: 'blocked' | 'unreachable' | null;
+  lifecycle: Lifecycle | null;
+  blind: Blind | null;
   failing_outcomes: string[] | null;
   failing_since: Date | null;
   has_state: boolean;
@@ -87,7 +89,7 @@ function toTarget(row: TargetRow, sighting?: Sighting): Target {
  * A target whose every capture failed was never seen: not `live` but blind from the start, as it would be called
  * once failing for SCRUBWATCH_UNREACHABLE_AFTER — `blocked` if every capture met a firewall.
  */
-function blindSinceFirstCapture(outcomes: string[]): TargetLifecycle {
+function blindSinceFirstCapture(outcomes: string[]): ReportedLifecycle {
   return outcomes.length > 0 && outcomes.every((o) => o === 'blocked') ? 'blocked' : 'unreachable';
 }
 
@@ -161,6 +163,12 @@ export async function getTarget(db: Queryable, id: number): Promise<Target | nul
   return (await withSightings(db, rows))[0] ?? null;
 }
 
+/** Locks the target's row until the transaction ends (saves of one target then run one at a time); false when it is gone. */
+export async function lockTarget(db: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await db.query('select id from targets where id = $1 for update', [id]);
+  return rowCount !== 0;
+}
+
 /** The target, or NotFoundError naming it. */
 export async function requireTarget(db: Queryable, id: number): Promise<Target> {
   const target = await getTarget(db, id);
@@ -209,7 +217,7 @@ export async function deleteTarget(db: Queryable, id: number): Promise<boolean> 
 /** A filter and one page of targets, in id order: `after` is the last id of the previous page. */
 export interface TargetPageQuery {
   tag?: string | undefined;
-  state?: TargetState | undefined;
+  state?: PauseState | undefined;
   /** Matched case-insensitively anywhere in the URL or the name. */
   text?: string | undefined;
   after?: number | undefined;

@@ -3,7 +3,8 @@ import { migrate } from '../db/migrate.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import type { Target } from '../db/targets.ts';
 import { addTarget } from '../targets/manage-targets.ts';
-import { runCapture } from '../../jobs/capture-target.ts';
+import { runCapture } from '../watch/capture-target.ts';
+import { demoRunTag, jobIds } from '../queue/vocabulary.ts';
 import { flintlockArticle, startFixtureSite, type ArticleSpec } from './fixture-site.ts';
 
 /** The story the demo tells, as it goes: one line per step. */
@@ -54,7 +55,7 @@ export async function runDemo(ctx: Context, say: DemoNarrator): Promise<DemoResu
     site.article('/photos/flintlock-2019-opening', galleryPage);
     site.article('/news/malian-special-forces-train', partnershipArticle);
     say(`fixture news site running at ${site.origin}`);
-    const tag = `demo-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
+    const tag = demoRunTag(new Date());
     for (const [path, name] of [
       ['/news/flintlock-2019', 'Flintlock 2019 article'],
       ['/photos/flintlock-2019-opening', 'Flintlock 2019 photo page'],
@@ -67,7 +68,7 @@ export async function runDemo(ctx: Context, say: DemoNarrator): Promise<DemoResu
     }
     const captureAll = async (label: string) => {
       for (const t of targets) {
-        const saved = await runCapture(ctx, t.id, `demo-${tag}-${label}-${t.id}`);
+        const saved = await runCapture(ctx, t.id, jobIds.demo(tag, label, t.id));
         const kinds = saved.alerts.map((a) => a.kind);
         say(`  #${t.id} HTTP ${saved.snapshot.status ?? saved.snapshot.error?.code} → ${saved.lifecycle}${kinds.length ? `, raised ${kinds.join(', ')}` : ''}`);
       }

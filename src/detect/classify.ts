@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EmbeddedTweet, PageFacts, RedirectHop, TextBlock } from '../capture/types.ts';
-import type { OutcomeVerdict } from './outcome.ts';
+import type { ClassifiedOutcome } from './outcome.ts';
 import type { Finding } from './findings.ts';
 import { compareMedia } from './media-match.ts';
 import { genericRedirectReason, matchesHostNotFound, pageText, type HostNotFoundPage } from './generic-page.ts';
@@ -20,9 +20,9 @@ export interface ClassifyInput {
   /** The target's last accepted snapshot (an `ok` one); null before the first. */
   baseline: ComparedSnapshot | null;
   current: ComparedSnapshot;
-  verdict: OutcomeVerdict;
+  outcome: ClassifiedOutcome;
   /** The host's not-found page, when one was probed. */
-  probe: HostNotFoundPage | null;
+  hostNotFound: HostNotFoundPage | null;
   /** The target's watched phrases. */
   phrases: string[];
   /** What is watched; a tweet is judged by whether it is still up, not by its text. Default `page`. */
@@ -86,13 +86,13 @@ export function removedBlocks(before: TextBlock[], after: TextBlock[]): TextBloc
 }
 
 function pageFinding(signal: string, input: ClassifyInput): Finding {
-  const { current, baseline, verdict } = input;
+  const { current, baseline, outcome } = input;
   return {
     kind: 'page_removed',
     key: 'page_removed',
     item: {
       signal,
-      detail: verdict.detail,
+      detail: outcome.detail,
       status: current.status,
       previousStatus: baseline?.status ?? null,
       requestedUrl: current.requestedUrl,
@@ -153,17 +153,17 @@ function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Find
  * withheld/protected (oEmbed 403). The alert carries the tweet as last seen — its text is the evidence.
  */
 function tweetFindings(input: ClassifyInput): Finding[] {
-  const { verdict, current, baseline } = input;
-  if (verdict.outcome !== 'gone' || !baseline) return [];
+  const { outcome, current, baseline } = input;
+  if (outcome.outcome !== 'gone' || !baseline) return [];
   const last = baseline.facts?.embeds[0];
-  const kind = verdict.signal === 'oembed_403' ? 'tweet_withheld' : 'tweet_deleted';
+  const kind = outcome.signal === 'oembed_403' ? 'tweet_withheld' : 'tweet_deleted';
   return [
     {
       kind,
       key: kind,
       item: {
-        signal: verdict.signal,
-        detail: verdict.detail,
+        signal: outcome.signal,
+        detail: outcome.detail,
         status: current.status,
         url: current.requestedUrl,
         tweetId: last?.statusId ?? null,
@@ -182,20 +182,20 @@ function tweetFindings(input: ClassifyInput): Finding[] {
  * and phrases that went with it. Blocked and failed captures yield nothing: they say nothing about the page.
  */
 export function classifyCapture(input: ClassifyInput): Finding[] {
-  const { baseline, current, verdict, probe } = input;
+  const { baseline, current, outcome, hostNotFound } = input;
   if (input.targetKind === 'tweet') return tweetFindings(input);
-  if (verdict.outcome === 'blocked' || verdict.outcome === 'error' || !baseline) return [];
-  if (verdict.outcome === 'gone') return [pageFinding(verdict.signal, input)];
+  if (outcome.outcome === 'blocked' || outcome.outcome === 'error' || !baseline) return [];
+  if (outcome.outcome === 'gone') return [pageFinding(outcome.signal, input)];
 
   const text = pageText(current.facts);
   const findings: Finding[] = [];
   const redirectedAway = current.redirects.length > 0 && normalizeText(current.finalUrl) !== normalizeText(baseline.finalUrl);
   if (redirectedAway) {
-    const generic = genericRedirectReason(current.requestedUrl, current.finalUrl, probe);
+    const generic = genericRedirectReason(current.requestedUrl, current.finalUrl, hostNotFound);
     if (generic) return [pageFinding(generic, input)];
     if (similarity(pageText(baseline.facts), text) < MOVED_SIMILARITY) return [pageFinding('redirect_to_unrelated_page', input)];
     findings.push({ kind: 'page_moved', key: `page_moved:${current.finalUrl}`, item: { from: baseline.finalUrl, to: current.finalUrl, redirects: current.redirects } });
   }
-  if (matchesHostNotFound(current.finalUrl, text, probe)) return [pageFinding('matches_host_not_found_page', input)];
+  if (matchesHostNotFound(current.finalUrl, text, hostNotFound)) return [pageFinding('matches_host_not_found_page', input)];
   return [...findings, ...contentFindings(input, baseline)];
 }

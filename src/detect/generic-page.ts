@@ -36,8 +36,8 @@ export function pageText(facts: PageFacts | null): string {
  * root, a short listing or section path shallower than the article's, or the page the site sends URLs that never
  * existed to. Returns the reason, or null.
  */
-export function genericRedirectReason(requestedUrl: string, finalUrl: string, probe: HostNotFoundPage | null): string | null {
-  if (probe?.redirected && sameUrl(finalUrl, probe.finalUrl)) return 'redirect_to_not_found_page';
+export function genericRedirectReason(requestedUrl: string, finalUrl: string, notFoundPage: HostNotFoundPage | null): string | null {
+  if (notFoundPage?.redirected && sameUrl(finalUrl, notFoundPage.finalUrl)) return 'redirect_to_not_found_page';
   const target = segments(finalUrl);
   if (target.length === 0) return 'redirect_to_site_root';
   const from = segments(requestedUrl);
@@ -47,9 +47,9 @@ export function genericRedirectReason(requestedUrl: string, finalUrl: string, pr
   return null;
 }
 
-/** Whether a page is the host's own "not found" page: the probe's redirect target, or nearly its text. */
-export function matchesHostNotFound(finalUrl: string, text: string, probe: HostNotFoundPage | null): boolean {
-  if (!probe) return false;
-  if (probe.redirected && sameUrl(finalUrl, probe.finalUrl)) return true;
-  return probe.mainText.length > 0 && text.length > 0 && similarity(text, normalizeText(probe.mainText)) >= NOT_FOUND_SIMILARITY;
+/** Whether a page is the host's own "not found" page: the notFoundPage's redirect target, or nearly its text. */
+export function matchesHostNotFound(finalUrl: string, text: string, notFoundPage: HostNotFoundPage | null): boolean {
+  if (!notFoundPage) return false;
+  if (notFoundPage.redirected && sameUrl(finalUrl, notFoundPage.finalUrl)) return true;
+  return notFoundPage.mainText.length > 0 && text.length > 0 && similarity(text, normalizeText(notFoundPage.mainText)) >= NOT_FOUND_SIMILARITY;
 }

@@ -1,7 +1,9 @@
 import type { Outcome } from './outcome.ts';
 import { SEVERITY, WHOLE_TARGET_REMOVALS, type AlertDraft, type AlertKind, type Finding } from './findings.ts';
 
+/** Where the watched page stands, as the detector decides it from one capture to the next. */
 export type Lifecycle = 'live' | 'suspect' | 'removed' | 'restored';
+/** Why the watch cannot see the page: every capture for a while was refused (blocked) or failed (unreachable). */
 export type Blind = 'blocked' | 'unreachable';
 
 export interface PendingFinding {
@@ -11,7 +13,10 @@ export interface PendingFinding {
   sightings: number;
 }
 
-/** Where a target stands between captures. Kept in Postgres (target_states). */
+/**
+ * What the detector remembers of a target between captures: its Lifecycle, baseline, pending and raised findings.
+ * Kept in Postgres (table target_states, src/db/target-states.ts). Not the target's PauseState (active/paused).
+ */
 export interface WatchState {
   lifecycle: Lifecycle;
   baselineSnapshotId: number | null;

@@ -25,7 +25,8 @@ export interface OutcomeInput {
   finalUrl: string;
 }
 
-export interface OutcomeVerdict {
+/** One capture classified: its Outcome, the rule that decided it, and the evidence behind it. */
+export interface ClassifiedOutcome {
   outcome: Outcome;
   /**
    * Which rule decided, stable snake_case for evidence and logs: 'status_404', 'status_410', 'soft_404_wording',
@@ -43,7 +44,7 @@ export interface OutcomeVerdict {
  * found; otherwise the page itself. Pure. `notFoundPatterns` add a site's own not-found wording, tested against
  * normalised text (lower case, no accents, straight apostrophes).
  */
-export function classifyOutcome(input: OutcomeInput, options: { notFoundPatterns?: readonly OperatorPattern[] } = {}): OutcomeVerdict {
+export function classifyOutcome(input: OutcomeInput, options: { notFoundPatterns?: readonly OperatorPattern[] } = {}): ClassifiedOutcome {
   const { status, errorCode } = input;
   if (errorCode !== null) {
     return status === null

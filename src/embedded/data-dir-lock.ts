@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AppError, DataDirLockedError } from '../errors.ts';
+import { AppError, DataDirLockedError } from '../errors/index.ts';
 
 /** The lock file's name inside the data folder. */
 export const LOCK_FILE = 'scrubwatch.lock';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
-import { AppError, ServiceUnavailableError } from '../errors.ts';
+import { AppError, ServiceUnavailableError } from '../errors/index.ts';
 import { acquireDataDirLock, readDataDirOwner } from './data-dir-lock.ts';
 import { pinSearchPath } from './search-path.ts';
 import { LOOPBACK, startSessionServer, type SessionServer } from './session-server.ts';

@@ -4,6 +4,8 @@
  * https://www.postgresql.org/docs/current/protocol-message-formats.html
  */
 
+import { ProtocolViolation } from '../errors/index.ts';
+
 const SSL_REQUEST_CODE = 80877103;
 const GSSENC_REQUEST_CODE = 80877104;
 const CANCEL_REQUEST_CODE = 80877102;
@@ -17,8 +19,6 @@ export type FrontendMessage =
   | { kind: 'cancel' }
   | { kind: 'startup'; bytes: Buffer }
   | { kind: 'typed'; type: string; bytes: Buffer };
-
-export class ProtocolViolation extends Error {}
 
 /** Takes the first complete message off `buf`, or returns null when more bytes are needed. */
 export function takeFrontendMessage(buf: Buffer, started: boolean): { message: FrontendMessage; rest: Buffer } | null {

@@ -3,7 +3,7 @@ import type { WriteStream } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 
 /** A file being written under a temporary name beside where it belongs. */
 export interface AtomicFile {

@@ -1,4 +1,5 @@
 import type { Context } from '../context.ts';
+import { pingDatabase } from '../db/pool.ts';
 
 /** The browser counts as ready if it answers within this long (a first launch takes a second or two). */
 const BROWSER_READY_TIMEOUT_MS = 10_000;
@@ -21,7 +22,7 @@ export interface Readiness {
 /** Whether Postgres, Redis and the browser answer: what `/readyz` serves and a worker's heartbeat records. */
 export async function checkReadiness(ctx: Context): Promise<Readiness> {
   const [postgres, redis, browser] = await Promise.all([
-    ctx.pool.query('select 1').then(() => true, () => false),
+    pingDatabase(ctx.pool).then(() => true, () => false),
     // Without Redis the queues live in Postgres, which the first check covers.
     ctx.redis ? ctx.redis.ping().then((r) => r === 'PONG', () => false) : null,
     within(ctx.browser.get(), BROWSER_READY_TIMEOUT_MS).then((b) => b.isConnected(), () => false),

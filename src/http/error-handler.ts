@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.ts';
+import { AppError } from '../errors/index.ts';
 import { BODY_LIMIT_BYTES, MAX_PARAM_LENGTH } from './request-guards.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../errors/index.ts';
 import { countLiveTokens } from '../db/api-tokens.ts';
 import { buildServer } from './server.ts';
 

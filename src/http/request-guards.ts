@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 
 /** The largest request body read (a 413 beyond): a target with every option filled in is a few kilobytes. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;

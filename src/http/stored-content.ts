@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { Pool } from '../db/pool.ts';
 import { getBlob } from '../db/blobs.ts';
 import type { Snapshot } from '../db/snapshots.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../errors/index.ts';
 import { loadSnapshotFacts } from '../review/snapshot-diff.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Resolver, lookup as systemLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
-import { BlockedUrlError } from '../errors.ts';
+import { BlockedUrlError } from '../errors/index.ts';
 import { compilePolicy, howToAllow, type NetworkPolicy } from './network-policy.ts';
 import { bareHost, isLocalhostName } from './private-address.ts';
 

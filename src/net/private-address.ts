@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 
 function parseIPv4(ip: string): number[] | null {
   const parts = ip.split('.');

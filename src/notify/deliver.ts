@@ -21,8 +21,7 @@ import {
   startAttempts,
   type Delivery,
 } from '../db/deliveries.ts';
-import { describeError } from '../errors.ts';
-import { DeliveryError } from './delivery-error.ts';
+import { DeliveryError, describeError } from '../errors/index.ts';
 import { ensureWayback } from './enrich-alert.ts';
 import { buildAlertPayload, type AlertPayload } from './payload.ts';
 import { sendToSubscription, type Outgoing } from './send.ts';

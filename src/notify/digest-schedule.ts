@@ -1,7 +1,8 @@
 import type { Config } from '../config.ts';
 import type { Subscription } from '../db/subscriptions.ts';
 import { parseDuration } from '../targets/schedule.ts';
-import { deliveryJobOptions, digestSchedulerId, type NotifyQueue } from '../queue/notify-jobs.ts';
+import { deliveryJobOptions, type NotifyQueue } from '../queue/notify-jobs.ts';
+import { JOB, schedulerIds } from '../queue/vocabulary.ts';
 
 /**
  * Creates or updates a digest subscription's job scheduler (`digest-<id>`). BullMQ aligns `every` to the clock;
@@ -12,8 +13,8 @@ export async function scheduleDigest(queue: NotifyQueue, config: Config, s: Pick
   if (!s.digestEvery) return;
   const every = parseDuration(s.digestEvery, 'digest');
   await queue.upsertJobScheduler(
-    digestSchedulerId(s.id),
+    schedulerIds.digest(s.id),
     { every, offset: Date.parse(s.createdAt) % every },
-    { name: 'digest', data: { kind: 'digest', subscriptionId: s.id }, opts: deliveryJobOptions(config) },
+    { name: JOB.digest, data: { kind: JOB.digest, subscriptionId: s.id }, opts: deliveryJobOptions(config) },
   );
 }

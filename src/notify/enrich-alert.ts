@@ -5,7 +5,7 @@ import type { Alert } from '../db/alerts.ts';
 import type { Target } from '../db/targets.ts';
 import { mergeAlertEvidence } from '../db/alerts.ts';
 import { getSnapshot } from '../db/snapshots.ts';
-import { describeError } from '../errors.ts';
+import { describeError } from '../errors/index.ts';
 import { lookupWayback, waybackFromEvidence, type WaybackLink } from './wayback.ts';
 
 /** Alerts that say something was taken down: the ones a public copy from before is worth finding for. */

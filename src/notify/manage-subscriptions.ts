@@ -5,12 +5,13 @@ import type { Pool } from '../db/pool.ts';
 import { getTarget } from '../db/targets.ts';
 import { deleteSubscription, insertSubscription, type Subscription } from '../db/subscriptions.ts';
 import { ALERT_KINDS, SEVERITY_LEVELS } from '../detect/findings.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors/index.ts';
 import { parseDuration } from '../targets/schedule.ts';
 import { tagSchema } from '../targets/target-input.ts';
 import { parseInput } from '../invalid-input.ts';
 import { operatorText } from '../operator-text.ts';
-import { digestSchedulerId, type NotifyQueue } from '../queue/notify-jobs.ts';
+import type { NotifyQueue } from '../queue/notify-jobs.ts';
+import { schedulerIds } from '../queue/vocabulary.ts';
 import { scheduleDigest } from './digest-schedule.ts';
 import { validateWebhookUrl } from './channels/webhook.ts';
 import { feedUrl } from './feed.ts';
@@ -109,6 +110,6 @@ export async function addSubscription(deps: { pool: Pool; config: Config; queue:
 export async function removeSubscription(deps: { pool: Pool; queue: NotifyQueue }, id: number, ownerTokenId: number | null = null): Promise<PublicSubscription> {
   const removed = await deleteSubscription(deps.pool, id, ownerTokenId);
   if (!removed) throw new NotFoundError('subscription', id);
-  await deps.queue.removeJobScheduler(digestSchedulerId(id));
+  await deps.queue.removeJobScheduler(schedulerIds.digest(id));
   return publicSubscription(removed);
 }

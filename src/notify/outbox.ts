@@ -5,15 +5,9 @@ import type { Pool } from '../db/pool.ts';
 import type { Alert } from '../db/alerts.ts';
 import { listPendingForAlerts, listUnfinished, markFailed, type Delivery } from '../db/deliveries.ts';
 import { listSubscriptions, type Subscription } from '../db/subscriptions.ts';
-import { describeError } from '../errors.ts';
-import {
-  BEST_EFFORT_JOB_OPTIONS,
-  deliverJobId,
-  deliveryJobOptions,
-  digestSchedulerId,
-  waybackJobId,
-  type NotifyQueue,
-} from '../queue/notify-jobs.ts';
+import { describeError } from '../errors/index.ts';
+import { BEST_EFFORT_JOB_OPTIONS, deliveryJobOptions, type NotifyQueue } from '../queue/notify-jobs.ts';
+import { JOB, jobIds, schedulerIds } from '../queue/vocabulary.ts';
 import { REMOVAL_KINDS } from './enrich-alert.ts';
 import { scheduleDigest } from './digest-schedule.ts';
 
@@ -27,7 +21,7 @@ export interface OutboxDeps {
 }
 
 function deliverJob(config: Config, d: Delivery) {
-  return { name: 'deliver', data: { kind: 'deliver' as const, deliveryId: d.id }, opts: { ...deliveryJobOptions(config), jobId: deliverJobId(d.alertId, d.subscriptionId) } };
+  return { name: JOB.deliver, data: { kind: JOB.deliver, deliveryId: d.id }, opts: { ...deliveryJobOptions(config), jobId: jobIds.deliver(d.alertId, d.subscriptionId) } };
 }
 
 /**
@@ -44,7 +38,7 @@ export async function enqueueDeliveries(deps: OutboxDeps, alerts: Alert[]): Prom
       ...pending.map((d) => deliverJob(deps.config, d)),
       ...alerts
         .filter((a) => REMOVAL_KINDS.has(a.kind))
-        .map((a) => ({ name: 'wayback', data: { kind: 'wayback' as const, alertId: a.id }, opts: { ...BEST_EFFORT_JOB_OPTIONS, jobId: waybackJobId(a.id) } })),
+        .map((a) => ({ name: JOB.wayback, data: { kind: JOB.wayback, alertId: a.id }, opts: { ...BEST_EFFORT_JOB_OPTIONS, jobId: jobIds.wayback(a.id) } })),
     ]);
     return pending.length;
   } catch (err) {
@@ -63,7 +57,7 @@ export async function reconcileOutbox(pool: Pool, queue: NotifyQueue, config: Co
   let deadLettered = 0;
   const toQueue: Delivery[] = [];
   for (const d of unfinished) {
-    const job = await queue.getJob(deliverJobId(d.alertId, d.subscriptionId));
+    const job = await queue.getJob(jobIds.deliver(d.alertId, d.subscriptionId));
     if (job && (await job.getState()) === 'failed') {
       await markFailed(pool, [d.id], job.failedReason || 'the delivery job failed', d.responseCode, true);
       deadLettered++;
@@ -79,7 +73,7 @@ export async function reconcileOutbox(pool: Pool, queue: NotifyQueue, config: Co
 export async function reconcileDigests(pool: Pool, queue: NotifyQueue, config: Config): Promise<{ scheduled: number; removed: number }> {
   const wanted = new Map<string, Subscription>();
   for (const s of await listSubscriptions(pool)) {
-    if (s.active && s.digestEvery) wanted.set(digestSchedulerId(s.id), s);
+    if (s.active && s.digestEvery) wanted.set(schedulerIds.digest(s.id), s);
   }
   let removed = 0;
   for (const existing of await queue.getJobSchedulers(0, -1)) {

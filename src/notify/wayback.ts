@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ServiceUnavailableError, describeError } from '../errors.ts';
+import { ServiceUnavailableError, describeError } from '../errors/index.ts';
 
 /** A public copy of a page in the Wayback Machine. */
 export interface WaybackLink {

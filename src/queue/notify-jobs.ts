@@ -1,4 +1,4 @@
-import type { JobsOptions, Queue } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config.ts';
 import { createQueue, NOTIFY_QUEUE, type QueueBackend } from './queues.ts';
 
@@ -22,12 +22,16 @@ export interface NotifyJobResult {
 
 export type NotifyQueue = Queue<NotifyJobData, NotifyJobResult, string>;
 
-/** The deterministic id of an alert's delivery to a subscription: a second enqueue (a retry, the reconciler) is a no-op. */
-export const deliverJobId = (alertId: number, subscriptionId: number): string => `notify-${alertId}-${subscriptionId}`;
-export const digestSchedulerId = (subscriptionId: number): string => `digest-${subscriptionId}`;
-export const waybackJobId = (alertId: number): string => `wayback-${alertId}`;
-export const archiveJobId = (targetId: number, snapshotId: number): string => `archive-${targetId}-${snapshotId}`;
-export const RECONCILE_SCHEDULER_ID = 'notify-reconcile';
+/** The kinds of notify jobs; each job's name is its kind. */
+export type NotifyJobKind = NotifyJobData['kind'];
+
+/** A notify job of one kind, as its own processor (jobs/notify-<kind>.ts) receives it. */
+export type NotifyJob<K extends NotifyJobKind> = Job<Extract<NotifyJobData, { kind: K }>, NotifyJobResult, string>;
+
+/** Whether this run is the job's last attempt: a delivery failing now goes to the dead letter. */
+export function isLastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
 
 /**
  * Attempts of a delivery: retries back off exponentially from `retryDelayMs`, doubling, for as long as their delays

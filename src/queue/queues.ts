@@ -1,8 +1,9 @@
 import { Queue, QueueEvents, Worker, type JobsOptions, type PostgresPoolConfig, type Processor, type QueueEventsOptions, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
-import { ConfigError, ServiceUnavailableError } from '../errors.ts';
+import { ConfigError, ServiceUnavailableError } from '../errors/index.ts';
 import { PostgresQueueClasses, postgresQueueConnection } from './postgres-backend.ts';
+import { QUEUE } from './vocabulary.ts';
 
 /**
  * The one place BullMQ queues, workers and event listeners are built, so the backend behind them (Redis today,
@@ -12,11 +13,12 @@ import { PostgresQueueClasses, postgresQueueConnection } from './postgres-backen
  * across all workers), `notify` (one delivery of one alert to one subscription).
  */
 
-export const CAPTURE_QUEUE = 'capture';
-export const TWEET_QUEUE = 'tweet';
-export const NOTIFY_QUEUE = 'notify';
+export const CAPTURE_QUEUE = QUEUE.capture;
+export const TWEET_QUEUE = QUEUE.tweet;
+export const NOTIFY_QUEUE = QUEUE.notify;
 
-export interface CaptureJobData {
+/** A job of a watch queue: capture a page target (`capture`) or probe a tweet target (`tweet`). */
+export interface WatchJobData {
   targetId: number;
   /**
    * Why it runs: a schedule firing, a new target's first capture, someone asking (`check`), confirming a suspected
@@ -28,7 +30,12 @@ export interface CaptureJobData {
   suspectSnapshotId?: number;
 }
 
-export interface CaptureJobResult {
+/** A page capture's job (queue `capture`, job name `capture`). */
+export type CaptureJobData = WatchJobData;
+/** A tweet probe's job (queue `tweet`, job name `tweet`): the same fields, on its own rate-limited queue. */
+export type TweetJobData = WatchJobData;
+
+export interface WatchJobResult {
   snapshotId: number;
   changeId: number | null;
   alertIds: number[];
@@ -39,8 +46,15 @@ export interface CaptureJobResult {
   skipped?: 'paused' | 'already_captured' | 'settled';
 }
 
+export type CaptureJobResult = WatchJobResult;
+export type TweetJobResult = WatchJobResult;
+
 export type CaptureQueue = Queue<CaptureJobData, CaptureJobResult, string>;
 export type CaptureWorker = Worker<CaptureJobData, CaptureJobResult, string>;
+export type TweetQueue = Queue<TweetJobData, TweetJobResult, string>;
+export type TweetWorker = Worker<TweetJobData, TweetJobResult, string>;
+/** Either watch queue: what schedules, rechecks and checks are queued on, by the target's kind. */
+export type WatchQueue = CaptureQueue | TweetQueue;
 
 /**
  * Retries with backoff for transient failures (Redis, Postgres, a browser that died twice); a capture error is not
@@ -141,8 +155,8 @@ export function createCaptureQueue(config: Config, backend: QueueBackend): Captu
 }
 
 /** Tweet probes: the same jobs as page captures, on their own queue so one rate limit holds them all. */
-export function createTweetQueue(config: Config, backend: QueueBackend): CaptureQueue {
-  return createQueue<CaptureJobData, CaptureJobResult>(TWEET_QUEUE, config, backend, CAPTURE_JOB_OPTIONS);
+export function createTweetQueue(config: Config, backend: QueueBackend): TweetQueue {
+  return createQueue<TweetJobData, TweetJobResult>(TWEET_QUEUE, config, backend, CAPTURE_JOB_OPTIONS);
 }
 
 export function createCaptureWorker(config: Config, backend: QueueBackend, processor: Processor<CaptureJobData, CaptureJobResult, string>): CaptureWorker {

@@ -2,9 +2,9 @@ import type { Queryable } from '../db/pool.ts';
 import { listTargets, listUncapturedTargets, type Target } from '../db/targets.ts';
 import { listSuspectTargets } from '../db/target-states.ts';
 import { jitterMs, parseDuration, repeatOptions } from '../targets/schedule.ts';
-import { CAPTURE_JOB_OPTIONS, type CaptureQueue } from './queues.ts';
+import { CAPTURE_JOB_OPTIONS, type CaptureQueue, type TweetQueue, type WatchQueue } from './queues.ts';
+import { isTargetScheduler, jobIds, schedulerIds, watchJobName } from './vocabulary.ts';
 
-const SCHEDULER_PREFIX = 'target:';
 const PAGE = 1_000;
 /**
  * Queue calls kept in flight at once. Each is one Lua script on the shared connection, so a hundred pending
@@ -15,18 +15,16 @@ const IN_FLIGHT = 100;
 /** Jobs per MULTI when queueing many first captures. */
 const BULK = 1_000;
 
-export function schedulerId(targetId: number): string {
-  return `${SCHEDULER_PREFIX}${targetId}`;
-}
+export const schedulerId = schedulerIds.target;
 
 /** The queues targets are watched through: pages on `capture`, tweets on `tweet`. */
 export interface WatchQueues {
   captureQueue: CaptureQueue;
-  tweetQueue: CaptureQueue;
+  tweetQueue: TweetQueue;
 }
 
 /** The queue a target of this kind is captured or probed through. */
-export function queueFor(queues: WatchQueues, kind: Target['kind']): CaptureQueue {
+export function queueFor(queues: WatchQueues, kind: Target['kind']): WatchQueue {
   return kind === 'tweet' ? queues.tweetQueue : queues.captureQueue;
 }
 
@@ -38,32 +36,27 @@ export interface ReconcileResult {
 }
 
 /** Creates or updates the job scheduler of an active target, or removes it for a paused one. */
-export async function syncTargetSchedule(queue: CaptureQueue, target: Target): Promise<void> {
+export async function syncTargetSchedule(queue: WatchQueue, target: Target): Promise<void> {
   if (target.state !== 'active') {
     await queue.removeJobScheduler(schedulerId(target.id));
     return;
   }
   await queue.upsertJobScheduler(schedulerId(target.id), repeatOptions(target.schedule, target.id), {
-    name: 'capture',
+    name: watchJobName(queue.name),
     data: { targetId: target.id, reason: 'schedule' },
     opts: CAPTURE_JOB_OPTIONS,
   });
 }
 
-// BullMQ refuses custom job ids with a colon, so these use dashes.
-function firstCaptureJobId(targetId: number): string {
-  return `first-${targetId}`;
-}
-
 /** First captures of new targets are spread over this long at most. */
 const FIRST_CAPTURE_SPREAD_MS = 5 * 60_000;
 
-function firstCaptureJob(target: Target) {
+function firstCaptureJob(queue: WatchQueue, target: Target) {
   const span = 'every' in target.schedule ? Math.min(parseDuration(target.schedule.every), FIRST_CAPTURE_SPREAD_MS) : FIRST_CAPTURE_SPREAD_MS;
   return {
-    name: 'capture',
+    name: watchJobName(queue.name),
     data: { targetId: target.id, reason: 'first' as const },
-    opts: { ...CAPTURE_JOB_OPTIONS, jobId: firstCaptureJobId(target.id), delay: jitterMs(target.id, span) },
+    opts: { ...CAPTURE_JOB_OPTIONS, jobId: jobIds.firstCapture(target.id), delay: jitterMs(target.id, span) },
   };
 }
 
@@ -71,8 +64,8 @@ function firstCaptureJob(target: Target) {
  * Queues a new target's first capture soon, rather than at its first scheduled slot (up to a whole interval
  * away), so it has a baseline to compare with; spread by a stable jitter so a large import does not fire at once.
  */
-export async function queueFirstCapture(queue: CaptureQueue, target: Target): Promise<void> {
-  const job = firstCaptureJob(target);
+export async function queueFirstCapture(queue: WatchQueue, target: Target): Promise<void> {
+  const job = firstCaptureJob(queue, target);
   await queue.add(job.name, job.data, job.opts);
 }
 
@@ -93,7 +86,7 @@ export async function scheduleNewTargets(queues: WatchQueues, targets: Target[],
     for (let start = 0; start < ofKind.length; start += BULK) {
       const slice = ofKind.slice(start, start + BULK);
       await inFlight(slice, (t) => syncTargetSchedule(queue, t));
-      await queue.addBulk(slice.map(firstCaptureJob));
+      await queue.addBulk(slice.map((t) => firstCaptureJob(queue, t)));
       onDone?.(slice.length);
     }
   }
@@ -103,24 +96,20 @@ export async function scheduleNewTargets(queues: WatchQueues, targets: Target[],
  * Queues the capture that confirms or clears a suspected removal, sooner than the next scheduled run. One per
  * snapshot that raised the suspicion, so a retried job does not queue two.
  */
-export async function queueRecheck(queue: CaptureQueue, targetId: number, snapshotId: number, delayMs: number): Promise<void> {
-  await queue.add('capture', { targetId, reason: 'recheck', suspectSnapshotId: snapshotId }, { ...CAPTURE_JOB_OPTIONS, jobId: recheckJobId(targetId, snapshotId), delay: delayMs });
-}
-
-function recheckJobId(targetId: number, snapshotId: number): string {
-  return `recheck-${targetId}-${snapshotId}`;
+export async function queueRecheck(queue: WatchQueue, targetId: number, snapshotId: number, delayMs: number): Promise<void> {
+  await queue.add(watchJobName(queue.name), { targetId, reason: 'recheck', suspectSnapshotId: snapshotId }, { ...CAPTURE_JOB_OPTIONS, jobId: jobIds.recheck(targetId, snapshotId), delay: delayMs });
 }
 
 /** When the recheck that snapshot `snapshotId` queued is due, or null when it queued none (or it is gone). */
-export async function recheckDueAt(queue: CaptureQueue, targetId: number, snapshotId: number): Promise<Date | null> {
-  const job = await queue.getJob(recheckJobId(targetId, snapshotId));
+export async function recheckDueAt(queue: WatchQueue, targetId: number, snapshotId: number): Promise<Date | null> {
+  const job = await queue.getJob(jobIds.recheck(targetId, snapshotId));
   return job ? new Date(job.timestamp + (job.opts.delay ?? 0)) : null;
 }
 
 /** Removes a target's scheduler and its pending first capture. */
-export async function removeTargetSchedule(queue: CaptureQueue, targetId: number): Promise<void> {
+export async function removeTargetSchedule(queue: WatchQueue, targetId: number): Promise<void> {
   await queue.removeJobScheduler(schedulerId(targetId));
-  await queue.remove(firstCaptureJobId(targetId));
+  await queue.remove(jobIds.firstCapture(targetId));
 }
 
 /**
@@ -128,11 +117,11 @@ export async function removeTargetSchedule(queue: CaptureQueue, targetId: number
  * keeps one. Schedulers that already match are left alone, so their next run time is not disturbed; after Redis
  * was flushed every one is created again.
  */
-export async function reconcileSchedules(queue: CaptureQueue, targets: Target[]): Promise<ReconcileResult> {
+export async function reconcileSchedules(queue: WatchQueue, targets: Target[]): Promise<ReconcileResult> {
   const existing = new Map<string, { every?: number | undefined; offset?: number | undefined; pattern?: string | undefined }>();
   for (let start = 0; ; start += PAGE) {
     const page = await queue.getJobSchedulers(start, start + PAGE - 1, true);
-    for (const s of page) if (s.key.startsWith(SCHEDULER_PREFIX)) existing.set(s.key, s);
+    for (const s of page) if (isTargetScheduler(s.key)) existing.set(s.key, s);
     if (page.length < PAGE) break;
   }
   const result: ReconcileResult = { created: 0, updated: 0, removed: 0, unchanged: 0 };
@@ -193,7 +182,8 @@ export async function resumePendingCaptures(db: Queryable, queues: WatchQueues, 
   const uncaptured = options.firstCaptures === false ? [] : await listUncapturedTargets(db);
   for (const kind of ['page', 'tweet'] as const) {
     const ofKind = uncaptured.filter((t) => t.kind === kind);
-    for (let start = 0; start < ofKind.length; start += BULK) await queueFor(queues, kind).addBulk(ofKind.slice(start, start + BULK).map(firstCaptureJob));
+    const queue = queueFor(queues, kind);
+    for (let start = 0; start < ofKind.length; start += BULK) await queue.addBulk(ofKind.slice(start, start + BULK).map((t) => firstCaptureJob(queue, t)));
   }
   const suspects = await listSuspectTargets(db);
   await inFlight(suspects, (s) => queueRecheck(queueFor(queues, s.kind), s.targetId, s.lastSnapshotId, confirmDelayMs));

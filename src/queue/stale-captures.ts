@@ -2,11 +2,11 @@ import type { Queryable } from '../db/pool.ts';
 import type { Target } from '../db/targets.ts';
 import { getSnapshot, hasCaptureStartedAfter, hasSnapshot } from '../db/snapshots.ts';
 import { getWatchState } from '../db/target-states.ts';
-import type { CaptureJobData, CaptureJobResult } from './queues.ts';
+import type { WatchJobData, WatchJobResult } from './queues.ts';
 
 /** Why a queued capture captures nothing: its code (the job's `skipped`) and, for the log, in words. */
 export interface StaleCapture {
-  skipped: NonNullable<CaptureJobResult['skipped']>;
+  skipped: NonNullable<WatchJobResult['skipped']>;
   why: string;
 }
 
@@ -16,7 +16,7 @@ export interface StaleCapture {
  * a recheck of a suspicion already settled would confirm it without the confirmation wait. Someone asking
  * (`manual`) always captures; a schedule captures unless the target is paused.
  */
-export async function staleCapture(db: Queryable, target: Target, data: CaptureJobData): Promise<StaleCapture | null> {
+export async function staleCapture(db: Queryable, target: Target, data: WatchJobData): Promise<StaleCapture | null> {
   if (target.state === 'paused' && data.reason !== 'manual') return { skipped: 'paused', why: 'the target is paused' };
   if (data.reason === 'first' && (await hasSnapshot(db, target.id))) {
     return { skipped: 'already_captured', why: 'the target was captured since its first capture was queued' };

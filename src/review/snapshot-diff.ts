@@ -4,7 +4,7 @@ import { getSnapshot, type Snapshot } from '../db/snapshots.ts';
 import type { PageFacts, TextBlock } from '../capture/types.ts';
 import { diffSnapshots, type AddedRemoved, type ChangeRecord } from '../detect/diff-snapshots.ts';
 import { normalizeText, similarity } from '../detect/text.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors/index.ts';
 
 /** Blocks at least this alike (0–1) are one paragraph edited, not one removed and another added. */
 export const CHANGED_BLOCK_SIMILARITY = 0.5;

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 
 /** Largest file `targets import` reads: bigger ones are refused before reading. */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { findWatchedUrls, insertTargets, type Target } from '../db/targets.ts';
-import { AppError, InvalidInputError } from '../errors.ts';
+import { AppError, InvalidInputError } from '../errors/index.ts';
 import { assertUrlAllowed } from '../capture/url-policy.ts';
 import { privateHostOf, privateNetworkWarning, type PrivateHost, type TargetWarning } from './target-address.ts';
 import { scheduleNewTargets } from '../queue/schedules.ts';

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Pool } from '../db/pool.ts';
-import { DuplicateTargetError, NotFoundError } from '../errors.ts';
+import { DuplicateTargetError, NotFoundError } from '../errors/index.ts';
 import { assertUrlAllowed } from '../capture/url-policy.ts';
 import { deleteTarget, findTargetByUrl, insertTarget, requireTarget, setTargetPaused, type Target } from '../db/targets.ts';
 import { queueFirstCapture, queueFor, removeTargetSchedule, syncTargetSchedule, type WatchQueues } from '../queue/schedules.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CronExpressionParser } from 'cron-parser';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 
 /** How often a target is captured: a fixed interval, or a cron pattern (UTC). */
 export type Schedule = { every: string } | { cron: string };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 import { parseInput } from '../invalid-input.ts';
 import { operatorText, storableText } from '../operator-text.ts';
 import { normalizeUrl } from '../capture/url-policy.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors/index.ts';
 import { parseInput } from '../invalid-input.ts';
 import { operatorText } from '../operator-text.ts';
 import { requireTarget, updateTargetSettings, type Target } from '../db/targets.ts';

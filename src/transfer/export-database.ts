@@ -2,7 +2,7 @@ import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { appliedMigrations } from '../db/migrate.ts';
 import { EXPORTED_TABLES, type ExportedTable } from '../db/export-tables.ts';
-import { closeRowCursor, countRows, fetchRowsJson, openRowCursor, tableColumns, transactionTime } from '../db/table-rows.ts';
+import { closeRowCursor, countRows, fetchRowsJson, openRowCursor, readAsOneMoment, tableColumns, transactionTime } from '../db/table-rows.ts';
 import type { StageProgress } from '../progress.ts';
 import { endText, headerText, rowText, tableText, type TableCounts } from './export-format.ts';
 
@@ -26,10 +26,7 @@ export interface ExportReport {
  */
 export async function exportDatabase(pool: Pool, sink: LineSink, progress?: StageProgress): Promise<ExportReport> {
   return withTransaction(pool, async (client) => {
-    await client.query('set transaction isolation level repeatable read, read only');
-    // Fixed output forms, whatever the server's defaults: bytea as hex, times in UTC.
-    await client.query(`set local bytea_output = 'hex'`);
-    await client.query(`set local timezone = 'UTC'`);
+    await readAsOneMoment(client);
     // The moment the file shows: the transaction's snapshot, on the database's clock.
     const exportedAt = await transactionTime(client);
     const migrations = await appliedMigrations(client);

@@ -2,7 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { pipeline, Transform, type Readable, type Writable } from 'node:stream';
 import { createGzip, createGunzip } from 'node:zlib';
-import { ExportFileError, InvalidInputError } from '../errors.ts';
+import { ExportFileError, InvalidInputError } from '../errors/index.ts';
 import { openAtomicFile } from '../files/atomic-file.ts';
 import { MAX_LINE_BYTES } from './export-format.ts';
 import type { LineSink } from './export-database.ts';

@@ -4,7 +4,7 @@ import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { EXPORTED_TABLES, isExportedTable, type ExportedTable } from '../db/export-tables.ts';
 import { hasRows, insertRowsJson, resetIdentities, tableColumns } from '../db/table-rows.ts';
-import { ExportFileError, ImportTargetNotEmptyError } from '../errors.ts';
+import { ExportFileError, ImportTargetNotEmptyError } from '../errors/index.ts';
 import type { StageProgress } from '../progress.ts';
 import { rowProblem } from './row-checks.ts';
 import { EXPORT_FORMAT_VERSION, endLine, headerLine, rowLine, tableLine, type ExportHeader, type TableCounts, type TableSection } from './export-format.ts';

@@ -1,5 +1,5 @@
 import { normalizeUrl } from '../capture/url-policy.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors/index.ts';
 import { parseNewTarget, type NewTarget, type NewTargetInput } from '../targets/target-input.ts';
 import { blobRowProblem } from './blob-row.ts';
 

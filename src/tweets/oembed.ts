@@ -1,6 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { z } from 'zod';
 import type { EmbeddedTweet } from '../capture/types.ts';
+import { OembedTooLargeError } from '../errors/index.ts';
 import type { TweetVerdict } from './tweet-verdict.ts';
 
 const TIMEOUT_MS = 15_000;
@@ -28,7 +29,7 @@ function tweetFromHtml(id: string, html: string, authorUrl: string | undefined):
 
 async function readCapped(response: Response): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > MAX_BYTES) throw new Error(`oEmbed answer of ${declared} bytes is over the ${MAX_BYTES}-byte cap`);
+  if (declared > MAX_BYTES) throw new OembedTooLargeError(MAX_BYTES, declared);
   const reader = response.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
@@ -39,7 +40,7 @@ async function readCapped(response: Response): Promise<string> {
     size += value.byteLength;
     if (size > MAX_BYTES) {
       await reader.cancel();
-      throw new Error(`oEmbed answer is over the ${MAX_BYTES}-byte cap`);
+      throw new OembedTooLargeError(MAX_BYTES);
     }
     chunks.push(value);
   }

@@ -1,5 +1,5 @@
 import type { CaptureResult, EmbeddedTweet, SnapshotSource } from '../capture/types.ts';
-import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
 
 /** What a source says of a tweet: up, deleted, withheld (protected, suspended, withheld), or nothing yet. */
 export type TweetState = 'up' | 'deleted' | 'withheld' | 'transient';
@@ -24,8 +24,25 @@ export interface TweetVerdict {
   detail: string;
 }
 
+/**
+ * The verdict a watched page gives on a tweet it embeds, once that embed turned from rendered to the embed
+ * script's error state: deleted, as far as the page can tell (its oEmbed probe then hears the tweet's own answer).
+ */
+export function pageRenderVerdict(pageUrl: string, embed: EmbeddedTweet): TweetVerdict {
+  return {
+    source: 'page_render',
+    state: 'deleted',
+    status: null,
+    tweet: { ...embed, rendered: false },
+    raw: null,
+    html: null,
+    retryAfterMs: null,
+    detail: `the embed on ${pageUrl} turned from rendered to the embed script's error state`,
+  };
+}
+
 /** The capture outcome a verdict amounts to: a withheld or deleted tweet is gone, a transient answer an error. */
-export function outcomeOf(v: TweetVerdict): OutcomeVerdict {
+export function outcomeOf(v: TweetVerdict): ClassifiedOutcome {
   const signal = `${v.source}_${v.source === 'page_render' ? 'error' : String(v.status ?? 'none')}`;
   switch (v.state) {
     case 'up':

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowserHost, findChromium, type BrowserHost } from '../../src/capture/browser.ts';
 import { capturePage } from '../../src/capture/capture-page.ts';
-import { BrowserCrashedError, ServiceUnavailableError } from '../../src/errors.ts';
+import { BrowserCrashedError, ServiceUnavailableError } from '../../src/errors/index.ts';
 import { startFixtureSite } from '../../src/demo/fixture-site.ts';
 import { browserProcesses, chromiumPids, outlivedClose } from '../helpers/processes.ts';
 

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { BlockedUrlError, InvalidInputError } from '../../src/errors.ts';
+import { BlockedUrlError, InvalidInputError } from '../../src/errors/index.ts';
 import { assertHostAllowed, assertUrlAllowed, isPrivateAddress, isPrivateHost, normalizeUrl } from '../../src/capture/url-policy.ts';
 
 describe('normalizeUrl', () => {

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.ts';
 import { insertTarget, type Target } from '../../src/db/targets.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
 import type { CheckResult } from '../../src/checks/check-now.ts';
-import { runCapture } from '../../jobs/capture-target.ts';
+import { runCapture } from '../../src/watch/capture-target.ts';
 
 /** A worker started without the setting for 127.0.0.2 (it may reach the fixture site on 127.0.0.1 only). */
 const WORKER_POLICY = { SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false', SCRUBWATCH_ALLOWED_NETWORKS: '127.0.0.1/32' };

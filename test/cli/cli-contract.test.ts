@@ -7,7 +7,7 @@ import { inFlagTerms } from '../../src/cli/flag-names.ts';
 import { loadConfig } from '../../src/config.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
 import { ALERT_KINDS } from '../../src/detect/findings.ts';
-import { NoWorkerError } from '../../src/checks/check-now.ts';
+import { NoWorkerError } from '../../src/errors/index.ts';
 import {
   AppError,
   BlockedUrlError,
@@ -18,7 +18,7 @@ import {
   InvalidInputError,
   NotFoundError,
   ServiceUnavailableError,
-} from '../../src/errors.ts';
+} from '../../src/errors/index.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -5,7 +5,7 @@ import { deletePrefixKeys, uniquePrefix } from '../helpers/queue-prefix.ts';
 import { runCli } from '../helpers/cli.ts';
 import { TEN_THOUSAND, UNSTORABLE, VERBATIM, tableNames } from '../helpers/hostile-strings.ts';
 import { parseNewTarget, type NewTargetInput } from '../../src/targets/target-input.ts';
-import { InvalidInputError } from '../../src/errors.ts';
+import { InvalidInputError } from '../../src/errors/index.ts';
 
 const URL_OK = 'http://127.0.0.1:9/cli-hostile';
 

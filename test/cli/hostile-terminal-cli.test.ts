@@ -6,7 +6,7 @@ import { parseNewTarget, type NewTargetInput } from '../../src/targets/target-in
 import { parseTokenName } from '../../src/http/auth/token-name.ts';
 import { triageNoteSchema } from '../../src/review/triage-alert.ts';
 import { jsonText, terminalText } from '../../src/cli/terminal-text.ts';
-import { InvalidInputError } from '../../src/errors.ts';
+import { InvalidInputError } from '../../src/errors/index.ts';
 
 /** A character that acts on a terminal, anywhere in what the CLI printed (a line break or a tab is layout). */
 const ACTS_ON_TERMINAL = /(?![\n\t])[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;

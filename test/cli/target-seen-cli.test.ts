@@ -8,7 +8,7 @@ import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/
 import { closedLoopbackPort } from '../../src/net/listen-loopback.ts';
 import { insertTarget, type Target } from '../../src/db/targets.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
-import { runCapture } from '../../jobs/capture-target.ts';
+import { runCapture } from '../../src/watch/capture-target.ts';
 
 describe('a target never seen answering is shown as what is known, not `live`', () => {
   let db: TestDatabase;

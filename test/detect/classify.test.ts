@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyCapture, removedBlocks, type ClassifyInput, type ComparedSnapshot } from '../../src/detect/classify.ts';
-import type { OutcomeVerdict } from '../../src/detect/outcome.ts';
+import type { ClassifiedOutcome } from '../../src/detect/outcome.ts';
 import type { HostNotFoundPage } from '../../src/detect/generic-page.ts';
 import type { MediaItem, PageFacts, TextBlock } from '../../src/capture/types.ts';
 import { realPageFacts } from '../helpers/real-pages.ts';
@@ -27,9 +27,9 @@ function snap(id: number, f: PageFacts | null, extra: Partial<ComparedSnapshot> 
   return { id, status: 200, requestedUrl: URL_A, finalUrl: URL_A, redirects: [], facts: f, ...extra };
 }
 
-const OK: OutcomeVerdict = { outcome: 'ok', signal: 'ok', detail: '' };
+const OK: ClassifiedOutcome = { outcome: 'ok', signal: 'ok', detail: '' };
 const run = (current: ComparedSnapshot, opts: Partial<ClassifyInput> = {}) =>
-  classifyCapture({ baseline: snap(1, facts(PARAS)), current, verdict: OK, probe: null, phrases: ['Assimi Goita'], ...opts });
+  classifyCapture({ baseline: snap(1, facts(PARAS)), current, outcome: OK, hostNotFound: null, phrases: ['Assimi Goita'], ...opts });
 const kinds = (input: ComparedSnapshot, opts: Partial<ClassifyInput> = {}) => run(input, opts).map((f) => f.kind).sort();
 
 describe('classifyCapture: removals', () => {
@@ -62,7 +62,7 @@ describe('classifyCapture: removals', () => {
   });
 
   it('raises page_removed alone for a 404, not the paragraphs, photos and phrase that went with it', () => {
-    const findings = run(snap(2, facts(['The page you requested could not be found.']), { status: 404 }), { verdict: { outcome: 'gone', signal: 'status_404', detail: '' } });
+    const findings = run(snap(2, facts(['The page you requested could not be found.']), { status: 404 }), { outcome: { outcome: 'gone', signal: 'status_404', detail: '' } });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ kind: 'page_removed', item: { signal: 'status_404', status: 404, previousStatus: 200 } });
   });
@@ -78,14 +78,14 @@ describe('classifyCapture: removals', () => {
 
   it('raises page_removed when a redirect lands where the site sends URLs that never existed', () => {
     const probe: HostNotFoundPage = { requestedUrl: 'https://www.africom.mil/scrubwatch-probe-1', status: 200, finalUrl: 'https://www.africom.mil/errors/missing', redirected: true, mainText: 'Sorry' };
-    const findings = run(snap(2, facts(['Sorry, we could not find that.']), { finalUrl: probe.finalUrl, redirects: [{ url: URL_A, status: 302 }] }), { probe });
+    const findings = run(snap(2, facts(['Sorry, we could not find that.']), { finalUrl: probe.finalUrl, redirects: [{ url: URL_A, status: 302 }] }), { hostNotFound: probe });
     expect(findings[0]?.item).toMatchObject({ signal: 'redirect_to_not_found_page' });
   });
 
   it("raises page_removed when a 200 page matches the host's own not-found page", () => {
     const notFound = 'Page Not Found. The page you are looking for at www.africom.mil may have been moved or no longer exists. Return to the home page or search.';
     const probe: HostNotFoundPage = { requestedUrl: 'https://www.africom.mil/scrubwatch-probe-1', status: 200, finalUrl: 'https://www.africom.mil/scrubwatch-probe-1', redirected: false, mainText: notFound };
-    const findings = run(snap(2, facts([notFound], { media: [], embeds: [] })), { probe });
+    const findings = run(snap(2, facts([notFound], { media: [], embeds: [] })), { hostNotFound: probe });
     expect(findings).toEqual([expect.objectContaining({ kind: 'page_removed', item: expect.objectContaining({ signal: 'matches_host_not_found_page' }) })]);
   });
 
@@ -95,9 +95,9 @@ describe('classifyCapture: removals', () => {
   });
 
   it('says nothing for blocked and failed captures, and before there is a baseline', () => {
-    expect(run(snap(2, facts(['Access Denied'])), { verdict: { outcome: 'blocked', signal: 'waf_akamai', detail: '' } })).toEqual([]);
-    expect(run(snap(2, null, { status: null }), { verdict: { outcome: 'error', signal: 'network_timeout', detail: '' } })).toEqual([]);
-    expect(run(snap(2, facts([]), { status: 404 }), { baseline: null, verdict: { outcome: 'gone', signal: 'status_404', detail: '' } })).toEqual([]);
+    expect(run(snap(2, facts(['Access Denied'])), { outcome: { outcome: 'blocked', signal: 'waf_akamai', detail: '' } })).toEqual([]);
+    expect(run(snap(2, null, { status: null }), { outcome: { outcome: 'error', signal: 'network_timeout', detail: '' } })).toEqual([]);
+    expect(run(snap(2, facts([]), { status: 404 }), { baseline: null, outcome: { outcome: 'gone', signal: 'status_404', detail: '' } })).toEqual([]);
   });
 });
 
@@ -142,7 +142,7 @@ describe('classifyCapture on real before/after government pages (the analyst ver
   const pair = (name: string, url: string) => {
     const before = realPageFacts(`${name}-a.html`, url);
     const after = realPageFacts(`${name}-b.html`, url);
-    return classifyCapture({ baseline: snap(1, before, { requestedUrl: url, finalUrl: url }), current: snap(2, after, { requestedUrl: url, finalUrl: url }), verdict: OK, probe: null, phrases: [] });
+    return classifyCapture({ baseline: snap(1, before, { requestedUrl: url, finalUrl: url }), current: snap(2, after, { requestedUrl: url, finalUrl: url }), outcome: OK, hostNotFound: null, phrases: [] });
   };
 
   it('truepos-major-changes: the EPA reorganisation is content_removed', () => {

@@ -3,7 +3,7 @@ import type { PageFacts } from '../../src/capture/types.ts';
 import { classifyOutcome } from '../../src/detect/outcome.ts';
 import { compileOperatorPatterns, MAX_LINE_CHARS, MAX_PROGRAM_SIZE } from '../../src/detect/operator-patterns.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
-import { InvalidInputError } from '../../src/errors.ts';
+import { InvalidInputError } from '../../src/errors/index.ts';
 
 const page = (title: string, headings: string[] = []): PageFacts => ({
   title,

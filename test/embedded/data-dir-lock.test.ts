@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, LOCK_FILE, readDataDirOwner, type LockOwner } from '../../src/embedded/data-dir-lock.ts';
-import { DataDirLockedError } from '../../src/errors.ts';
+import { DataDirLockedError } from '../../src/errors/index.ts';
 import { killHard, spawnOwnerProcess, tempDataDir } from '../helpers/embedded.ts';
 
 /** The pid of a process that has already exited: no live process has it (until the system reuses it). */

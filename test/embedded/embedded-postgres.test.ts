@@ -5,7 +5,7 @@ import { createPool, withTransaction } from '../../src/db/pool.ts';
 import { getTarget, insertTarget } from '../../src/db/targets.ts';
 import { readDataDirOwner } from '../../src/embedded/data-dir-lock.ts';
 import { runningEmbeddedUrl, type EmbeddedPostgres } from '../../src/embedded/embedded-postgres.ts';
-import { DataDirLockedError } from '../../src/errors.ts';
+import { DataDirLockedError } from '../../src/errors/index.ts';
 import { targetOptionsSchema } from '../../src/targets/target-input.ts';
 import { INITDB_TIMEOUT_MS, killHard, openEmbedded, spawnOwnerProcess, tempDataDir, TEST_QUEUE_SCHEMA } from '../helpers/embedded.ts';
 

@@ -1,9 +1,9 @@
 import { addTarget } from '../../src/targets/manage-targets.ts';
-import { runCapture } from '../../jobs/capture-target.ts';
+import { runCapture } from '../../src/watch/capture-target.ts';
 import type { Context } from '../../src/context.ts';
 import type { NewTargetInput } from '../../src/targets/target-input.ts';
 import { flintlockArticle, slugOf, type ArticleSpec, type FixtureSite } from '../../src/demo/fixture-site.ts';
-import type { SavedCapture } from '../../src/store/save-capture.ts';
+import type { SavedCapture } from '../../src/watch/save-capture.ts';
 
 /** The Flintlock article with photos of its own, so one test pulling a file does not touch another's page. */
 export function articleFor(path: string, changes: Partial<ArticleSpec> = {}): ArticleSpec {

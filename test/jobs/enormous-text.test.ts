@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runCapture } from '../../jobs/capture-target.ts';
+import { runCapture } from '../../src/watch/capture-target.ts';
 import { captureTarget } from '../../src/capture/capture.ts';
-import { captureRequestFor } from '../../src/capture/limits.ts';
+import { captureRequestFor } from '../../src/capture/capture-request.ts';
 import { getBlob } from '../../src/db/blobs.ts';
 import type { FetcherKind, PageFacts } from '../../src/capture/types.ts';
 import { cutText, FACT_CAPS, HEADER_VALUE_CAP } from '../../src/extract/caps.ts';

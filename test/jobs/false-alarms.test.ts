@@ -3,10 +3,10 @@ import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { articleFor, watchPage } from '../helpers/watch.ts';
 import { flintlockArticle, type ArticleSpec } from '../../src/demo/fixture-site.ts';
 import { captureTarget } from '../../src/capture/capture.ts';
-import { captureRequestFor } from '../../src/capture/limits.ts';
+import { captureRequestFor } from '../../src/capture/capture-request.ts';
 import { requireTarget } from '../../src/db/targets.ts';
 import { classifyOutcome } from '../../src/detect/outcome.ts';
-import { saveCapture } from '../../src/store/save-capture.ts';
+import { saveCapture } from '../../src/watch/save-capture.ts';
 
 const GOITA = flintlockArticle.paragraphs.find((p) => p.includes('Goita'))!;
 
@@ -107,8 +107,8 @@ describe('no false alarms through real captures of the fixture site', () => {
     expect(back.alerts).toEqual([]);
 
     const late = await saveCapture(rig.ctx.pool, target, 'overtaken-1', slow, {
-      verdict: classifyOutcome({ status: slow.status, errorCode: null, headers: slow.headers, facts: slow.facts, finalUrl: slow.finalUrl }),
-      probe: null,
+      outcome: classifyOutcome({ status: slow.status, errorCode: null, headers: slow.headers, facts: slow.facts, finalUrl: slow.finalUrl }),
+      hostNotFound: null,
       unreachableAfterMs: rig.ctx.config.unreachableAfterMs,
       maxRechecks: rig.ctx.config.maxRechecks,
     });

@@ -6,7 +6,7 @@ import { listSnapshots } from '../../src/db/snapshots.ts';
 import type { CaptureErrorCode, FetcherKind, PageFacts } from '../../src/capture/types.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { FACT_CAPS } from '../../src/extract/caps.ts';
-import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { CHARSET_PAGES, startHostileSite, unstorablePage, type HostileSite } from '../helpers/hostile-site.ts';

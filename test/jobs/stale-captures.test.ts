@@ -14,7 +14,7 @@ import { getWatchState } from '../../src/db/target-states.ts';
 import type { Target } from '../../src/db/targets.ts';
 import { queueFor, schedulerId } from '../../src/queue/schedules.ts';
 import type { CaptureJobResult } from '../../src/queue/queues.ts';
-import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 
 describe('a first capture or a recheck that outlived its purpose captures nothing, through a real worker', () => {
   let db: TestDatabase;

@@ -10,9 +10,10 @@ import { findTargetByUrl, type Target } from '../../src/db/targets.ts';
 import { listEmbeddingPages } from '../../src/db/tweet-embeds.ts';
 import { listSnapshots } from '../../src/db/snapshots.ts';
 import { canonicalTweetUrl } from '../../src/tweets/tweet-url.ts';
-import { runCapture } from '../../jobs/capture-target.ts';
-import { runTweetProbe, TransientTweetProbeError } from '../../jobs/probe-tweet.ts';
-import { startWorker } from '../../jobs/worker.ts';
+import { runCapture } from '../../src/watch/capture-target.ts';
+import { runTweetProbe } from '../../src/watch/probe-tweet.ts';
+import { TransientTweetProbeError } from '../../src/errors/index.ts';
+import { startWorker } from '../../src/app/workers.ts';
 
 const TEXT = 'Flintlock 2019 kicks off in Burkina Faso and Mauritania: more than 30 nations training together. #Flintlock2019';
 

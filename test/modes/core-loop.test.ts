@@ -7,7 +7,7 @@ import { checkThroughQueue } from '../../src/checks/check-now.ts';
 import { listSnapshots } from '../../src/db/snapshots.ts';
 import { addSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { quoteSchemaName } from 'bullmq';
-import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { ConfigError } from '../../src/errors/index.ts';
 import { compilePolicy, isValidDnsServer, isValidNetwork } from '../../src/net/network-policy.ts';
 
 describe('isValidNetwork', () => {

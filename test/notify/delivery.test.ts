@@ -6,7 +6,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { makeTarget, raise } from './raise.ts';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
+import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
 import { subscriptionFeed } from '../../src/notify/feed.ts';
@@ -14,7 +14,7 @@ import { getDelivery, listAttempts, listDeliveries, type Delivery } from '../../
 import { getAlertsByIds } from '../../src/db/alerts.ts';
 import { getSubscription } from '../../src/db/subscriptions.ts';
 import { validateWebhookUrl, MAX_RESPONSE_BYTES } from '../../src/notify/channels/webhook.ts';
-import { BlockedUrlError, InvalidInputError } from '../../src/errors.ts';
+import { BlockedUrlError, InvalidInputError } from '../../src/errors/index.ts';
 import type { NewSubscriptionInput } from '../../src/notify/manage-subscriptions.ts';
 import type { AlertPayload } from '../../src/notify/payload.ts';
 

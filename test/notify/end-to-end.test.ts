@@ -8,7 +8,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
+import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
 import { addSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { subscriptionFeed } from '../../src/notify/feed.ts';
 import { getSubscription } from '../../src/db/subscriptions.ts';

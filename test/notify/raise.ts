@@ -1,5 +1,5 @@
 import { withTransaction, type Pool } from '../../src/db/pool.ts';
-import { raiseAlert } from '../../src/store/raise-alert.ts';
+import { raiseAlert } from '../../src/watch/raise-alert.ts';
 import type { Alert } from '../../src/db/alerts.ts';
 import type { AlertKind } from '../../src/detect/findings.ts';
 import { SEVERITY } from '../../src/detect/findings.ts';

@@ -6,10 +6,10 @@ import { runCli } from '../helpers/cli.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { makeTarget, raise } from './raise.ts';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
+import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
 import { listDeliveries } from '../../src/db/deliveries.ts';
-import { deliverJobId } from '../../src/queue/notify-jobs.ts';
+import { jobIds } from '../../src/queue/vocabulary.ts';
 
 describe('revoking a token ends the subscriptions it made', () => {
   let db: TestDatabase;
@@ -74,7 +74,7 @@ describe('revoking a token ends the subscriptions it made', () => {
     await notify.queue.pause();
     const second = await raise(ctx.pool, target, 'phrase_removed');
     await enqueueDeliveries(ctx, [second]);
-    const queued = await notify.queue.getJob(deliverJobId(second.id, webhook.id));
+    const queued = await notify.queue.getJob(jobIds.deliver(second.id, webhook.id));
     expect(['waiting', 'paused']).toContain(await queued?.getState());
 
     const revoked = await runCli(['tokens', 'revoke', String(owner.id), '--json'], cliEnv);

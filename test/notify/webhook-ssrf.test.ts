@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
+import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
 import { getDelivery, listAttempts, listDeliveries, type Delivery } from '../../src/db/deliveries.ts';
-import { BlockedUrlError } from '../../src/errors.ts';
+import { BlockedUrlError } from '../../src/errors/index.ts';
 import { postWebhook, validateWebhookUrl, type WebhookRequest } from '../../src/notify/channels/webhook.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';

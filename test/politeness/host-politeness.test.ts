@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { checkThroughQueue } from '../../src/checks/check-now.ts';
-import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 

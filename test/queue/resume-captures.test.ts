@@ -4,7 +4,7 @@ import { flintlockArticle } from '../../src/demo/fixture-site.ts';
 import { resumePendingCaptures } from '../../src/queue/schedules.ts';
 import { addTarget, setPaused } from '../../src/targets/manage-targets.ts';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
-import { startWorker } from '../../jobs/worker.ts';
+import { startWorker } from '../../src/app/workers.ts';
 import { deletePrefixKeys } from '../helpers/queue-prefix.ts';
 
 const noop = () => undefined;

@@ -3,7 +3,7 @@ import { addTarget, removeTarget, setPaused } from '../../src/targets/manage-tar
 import { listTargets } from '../../src/db/targets.ts';
 import { reconcileSchedules, schedulerId } from '../../src/queue/schedules.ts';
 import { jitterMs } from '../../src/targets/schedule.ts';
-import { startWorker } from '../../jobs/worker.ts';
+import { startWorker } from '../../src/app/workers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { deletePrefixKeys } from '../helpers/queue-prefix.ts';

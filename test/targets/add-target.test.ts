@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
-import { BlockedUrlError, DuplicateTargetError, InvalidInputError } from '../../src/errors.ts';
+import { BlockedUrlError, DuplicateTargetError, InvalidInputError } from '../../src/errors/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 

@@ -7,7 +7,7 @@ import { EXPORTED_TABLES } from '../../src/db/export-tables.ts';
 import { migrationFiles } from '../../src/db/migrate.ts';
 import { insertTarget } from '../../src/db/targets.ts';
 import { countRows } from '../../src/db/table-rows.ts';
-import { ExportFileError, ImportTargetNotEmptyError } from '../../src/errors.ts';
+import { ExportFileError, ImportTargetNotEmptyError } from '../../src/errors/index.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
 import { exportDatabase } from '../../src/transfer/export-database.ts';
 import { readExportLines } from '../../src/transfer/export-file.ts';

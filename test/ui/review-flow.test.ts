@@ -9,7 +9,7 @@ import { launchUiBrowser, signInAs, startUiServer, type UiServer } from '../help
 import { articleFor } from '../helpers/watch.ts';
 import { unschedule } from '../helpers/unschedule.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
-import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
+import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
 import { getInboxAlert } from '../../src/db/alert-inbox.ts';
 

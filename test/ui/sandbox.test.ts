@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signInAs, useUiRig } from '../helpers/ui.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
-import { runCapture } from '../../jobs/capture-target.ts';
+import { runCapture } from '../../src/watch/capture-target.ts';
 import { getBlob } from '../../src/db/blobs.ts';
 
 /**

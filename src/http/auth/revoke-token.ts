@@ -2,7 +2,7 @@ import { withTransaction, type Pool } from '../../db/pool.ts';
 import { revokeApiToken } from '../../db/api-tokens.ts';
 import { deactivateSubscriptionsOf } from '../../db/subscriptions.ts';
 import { cancelDeliveriesOf } from '../../db/deliveries.ts';
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError } from '../../errors/index.ts';
 
 /** What revoking a token ended: the token, the subscriptions it had made, and their deliveries still to send. */
 export interface Revocation {

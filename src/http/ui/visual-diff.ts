@@ -1,6 +1,6 @@
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError } from '../../errors/index.ts';
 
 /** The compared area is cut to this: a huge page must not exhaust memory. */
 export const VISUAL_DIFF_MAX = { width: 1280, height: 8000 } as const;

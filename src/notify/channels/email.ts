@@ -1,6 +1,5 @@
 import nodemailer from 'nodemailer';
-import { describeError } from '../../errors.ts';
-import { DeliveryError } from '../delivery-error.ts';
+import { DeliveryError, describeError } from '../../errors/index.ts';
 import type { EmailMessage } from '../email-message.ts';
 
 /** The SMTP server and sender of alert emails. */

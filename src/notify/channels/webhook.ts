@@ -1,11 +1,10 @@
 import { connect } from 'node:net';
 import { Agent, fetch, type Response } from 'undici';
 import { assertWebScheme, normalizeUrl } from '../../capture/url-policy.ts';
-import { BlockedUrlError, InvalidInputError, describeError } from '../../errors.ts';
+import { BlockedUrlError, DeliveryError, InvalidInputError, describeError } from '../../errors/index.ts';
 import { createAddressGuard, type AddressGuard } from '../../net/guarded-lookup.ts';
 import type { NetworkPolicy } from '../../net/network-policy.ts';
 import { bareHost } from '../../net/private-address.ts';
-import { DeliveryError } from '../delivery-error.ts';
 import { SIGNATURE_HEADER, signBody } from '../signature.ts';
 
 /** At most this much of a receiver's answer is read (for the error message); the rest is never downloaded. */

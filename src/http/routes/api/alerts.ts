@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
-import { NotFoundError } from '../../../errors.ts';
+import { NotFoundError } from '../../../errors/index.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { getAlert, listAlertsPage } from '../../../db/alerts.ts';
 import { triageAlert, triageNoteSchema, triagedBy } from '../../../review/triage-alert.ts';

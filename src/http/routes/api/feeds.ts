@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError } from '../../../errors/index.ts';
 import { getSubscriptionByToken } from '../../../db/subscriptions.ts';
 import { subscriptionFeed } from '../../../notify/feed.ts';
 import { jsonSchema } from './schemas.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifySchema } from 'fastify';
-import { InvalidInputError } from '../../../errors.ts';
+import { InvalidInputError } from '../../../errors/index.ts';
 import { ROLES, can, type Capability } from '../../auth/roles.ts';
 
 /**

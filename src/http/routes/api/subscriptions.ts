@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Context } from '../../../context.ts';
-import { InvalidInputError } from '../../../errors.ts';
+import { InvalidInputError } from '../../../errors/index.ts';
 import { requireCapability, type Principal } from '../../auth/plugin.ts';
 import { can } from '../../auth/roles.ts';
 import { listSubscriptions } from '../../../db/subscriptions.ts';

@@ -7,6 +7,7 @@ import { addTarget, removeTarget } from '../../../targets/manage-targets.ts';
 import { newTargetSchema, targetOptionsSchema, type NewTargetInput } from '../../../targets/target-input.ts';
 import { targetPatchSchema, updateTarget, type TargetPatch } from '../../../targets/update-target.ts';
 import { checkThroughQueue, queueCheck } from '../../../checks/check-now.ts';
+import { QUEUE } from '../../../queue/vocabulary.ts';
 import { idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
 /** A target as the API and the CLI's `--json` show it. */
@@ -37,7 +38,7 @@ type ListQuery = z.infer<typeof listQuery>;
 
 const checkQuery = z.object({ wait: z.boolean().default(false).describe('wait for the capture (up to 2 minutes) and answer its result') });
 
-const queuedCheck = z.object({ targetId: z.number().int(), jobId: z.string(), queue: z.enum(['capture', 'tweet']) });
+const queuedCheck = z.object({ targetId: z.number().int(), jobId: z.string(), queue: z.enum([QUEUE.capture, QUEUE.tweet]) });
 
 /** How long `?wait=true` holds the request for a capture: longer than one capture's own limit. */
 const CHECK_WAIT_MS = 120_000;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { countOpenAlerts, getInboxAlert, listInboxAlerts, type InboxAlert, type InboxFilter } from '../../../db/alert-inbox.ts';
 import type { AlertState } from '../../../db/alerts.ts';
 import type { Severity } from '../../../detect/findings.ts';
-import { NotFoundError } from '../../../errors.ts';
+import { NotFoundError } from '../../../errors/index.ts';
 import { triageAlert, triagedBy } from '../../../review/triage-alert.ts';
 import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { ALERT_KINDS } from '../../ui/views.ts';

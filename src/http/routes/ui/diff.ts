@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getBlob } from '../../../db/blobs.ts';
 import { getChangeForSnapshot } from '../../../db/changes.ts';
-import { InvalidInputError, NotFoundError } from '../../../errors.ts';
+import { InvalidInputError, NotFoundError } from '../../../errors/index.ts';
 import { buildSnapshotDiff, loadSnapshotFacts, requireSnapshot } from '../../../review/snapshot-diff.ts';
 import { buildDiffView } from '../../ui/diff-view.ts';
 import { renderPage, requirePage, PAGE_ID, PAGE_ID_PARAMS } from '../../ui/page.ts';

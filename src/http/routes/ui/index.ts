@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import view from '@fastify/view';
 import fastifyStatic from '@fastify/static';
 import type { Context } from '../../../context.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError } from '../../../errors/index.ts';
 import { createViews, STATIC_DIR, VIEWS_DIR } from '../../ui/views.ts';
 import { PAGE_CSP, refuseCrossOrigin, renderPage } from '../../ui/page.ts';
 import { sessionRoutes } from './session.ts';

@@ -1,25 +1,12 @@
 import { Option, type Command } from 'commander';
 import { ALERT_KINDS } from '../detect/findings.ts';
 import { requireTarget } from '../db/targets.ts';
-import { listSnapshots } from '../db/snapshots.ts';
 import { listAlerts } from '../db/alerts.ts';
-import { alertLine, snapshotLine } from './format.ts';
+import { alertLine } from './format.ts';
 import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
 
-export function registerHistory(program: Command): void {
-  program
-    .command('snapshots <target-id>')
-    .description("list a target's snapshots, newest first")
-    .option('--limit <n>', 'how many', '50')
-    .option('--json', 'print an array of snapshots as JSON')
-    .action(async (id: string, flags: CommonFlags & { limit: string }) => {
-      await withPool(async (pool) => {
-        const target = await requireTarget(pool, parseId(id, 'target id'));
-        const list = await listSnapshots(pool, target.id, parseId(flags.limit, '--limit'));
-        output(flags, list, (l) => (l.length ? l.map(snapshotLine).join('\n') : `no snapshots of target #${target.id} yet`));
-      });
-    });
-
+/** `scrubwatch alerts`: raised alerts, filtered by target, kind or tag. */
+export function registerAlerts(program: Command): void {
   program
     .command('alerts')
     .description('list raised alerts, newest first')

@@ -1,11 +1,16 @@
-import type { Worker } from 'bullmq';
-import type { Context } from '../src/context.ts';
-import { createWorker, NOTIFY_QUEUE } from '../src/queue/queues.ts';
-import { markFailed, getDelivery } from '../src/db/deliveries.ts';
-import { describeError } from '../src/errors.ts';
-import { BEST_EFFORT_JOB_OPTIONS, RECONCILE_SCHEDULER_ID, type NotifyJobData, type NotifyJobResult, type NotifyQueue } from '../src/queue/notify-jobs.ts';
-import { reconcileDigests, reconcileOutbox } from '../src/notify/outbox.ts';
-import { notifyProcessor } from './notify-subscriber.ts';
+import type { Job, Worker } from 'bullmq';
+import type { Context } from '../context.ts';
+import { createWorker, NOTIFY_QUEUE } from '../queue/queues.ts';
+import { markFailed, getDelivery } from '../db/deliveries.ts';
+import { describeError } from '../errors/index.ts';
+import { BEST_EFFORT_JOB_OPTIONS, type NotifyJob, type NotifyJobData, type NotifyJobKind, type NotifyJobResult, type NotifyQueue } from '../queue/notify-jobs.ts';
+import { JOB, schedulerIds } from '../queue/vocabulary.ts';
+import { reconcileDigests, reconcileOutbox } from '../notify/outbox.ts';
+import { deliverProcessor } from '../../jobs/notify-deliver.ts';
+import { digestProcessor } from '../../jobs/notify-digest.ts';
+import { reconcileProcessor } from '../../jobs/notify-reconcile.ts';
+import { waybackProcessor } from '../../jobs/notify-wayback.ts';
+import { archiveProcessor } from '../../jobs/notify-archive.ts';
 
 /** Deliveries one worker process sends at once: each mostly waits on a receiver. */
 const NOTIFY_CONCURRENCY = 8;
@@ -26,8 +31,26 @@ export async function reconcileNotifyQueue(ctx: Context): Promise<void> {
   const queue = ctx.notifyQueue;
   const outbox = await reconcileOutbox(ctx.pool, queue, ctx.config, 0);
   const digests = await reconcileDigests(ctx.pool, queue, ctx.config);
-  await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { kind: 'reconcile' }, opts: { ...BEST_EFFORT_JOB_OPTIONS, attempts: 1 } });
+  await queue.upsertJobScheduler(schedulerIds.reconcile, { every: RECONCILE_EVERY_MS }, { name: JOB.reconcile, data: { kind: JOB.reconcile }, opts: { ...BEST_EFFORT_JOB_OPTIONS, attempts: 1 } });
   ctx.logger.info({ ...outbox, digests: digests.scheduled }, 'outbox reconciled');
+}
+
+type NotifyProcessors = { [K in NotifyJobKind]: (job: NotifyJob<K>) => Promise<NotifyJobResult> };
+
+/**
+ * The `notify` queue's processor: each job goes to the processor of its kind (jobs/notify-<kind>.ts). Every kind
+ * is idempotent.
+ */
+function notifyProcessor(ctx: Context) {
+  const processors: NotifyProcessors = {
+    deliver: deliverProcessor(ctx),
+    digest: digestProcessor(ctx),
+    reconcile: reconcileProcessor(ctx),
+    wayback: waybackProcessor(ctx),
+    archive: archiveProcessor(ctx),
+  };
+  return (job: Job<NotifyJobData, NotifyJobResult, string>): Promise<NotifyJobResult> =>
+    (processors[job.data.kind] as (job: Job<NotifyJobData, NotifyJobResult, string>) => Promise<NotifyJobResult>)(job);
 }
 
 /**
@@ -37,7 +60,7 @@ export async function reconcileNotifyQueue(ctx: Context): Promise<void> {
 export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWorker> {
   const queue = ctx.notifyQueue;
   await reconcileNotifyQueue(ctx);
-  const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.queueBackend, notifyProcessor(ctx, queue), {
+  const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.queueBackend, notifyProcessor(ctx), {
     concurrency: NOTIFY_CONCURRENCY,
   });
   worker.on('failed', (job, err) => {

@@ -1,18 +1,28 @@
 import type pg from 'pg';
 import type { CaptureResult, PageFacts } from '../capture/types.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors/index.ts';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';
-import { findPreviousAnswered, findSnapshotByJob, getSnapshot, hasCaptureStartedAfter, insertSnapshot, type NewSnapshot, type Snapshot } from '../db/snapshots.ts';
+import {
+  findPreviousAnswered,
+  findSnapshotByJob,
+  getSnapshot,
+  hasAnsweredCaptureStartedAfter,
+  hasCaptureStartedAfter,
+  hasSnapshot,
+  insertSnapshot,
+  type NewSnapshot,
+  type Snapshot,
+} from '../db/snapshots.ts';
 import { getChangeForSnapshot, insertChange, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import { raiseAlert } from './raise-alert.ts';
 import { getWatchState, putWatchState } from '../db/target-states.ts';
-import type { Target } from '../db/targets.ts';
+import { lockTarget, type Target } from '../db/targets.ts';
 import { diffSnapshots } from '../detect/diff-snapshots.ts';
 import { classifyCapture, type ClassifyInput, type ComparedSnapshot } from '../detect/classify.ts';
 import { advance, INITIAL_STATE, type Lifecycle } from '../detect/lifecycle.ts';
-import type { OutcomeVerdict } from '../detect/outcome.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import { fingerprint, type SnapshotContent } from '../detect/snapshot-content.ts';
 import { capCapture, cutText, FACT_CAPS } from '../extract/caps.ts';
@@ -37,13 +47,19 @@ export interface SavedCapture {
 
 /** How a capture is judged, decided outside the transaction (the outcome, the host's not-found page). */
 export interface Judgement {
-  verdict: OutcomeVerdict;
-  probe: HostNotFoundPage | null;
+  outcome: ClassifiedOutcome;
+  hostNotFound: HostNotFoundPage | null;
   /** For a tweet: the watched pages that embed it. */
   embeddedIn?: ClassifyInput['embeddedIn'];
   unreachableAfterMs: number;
   maxRechecks: number;
 }
+
+/**
+ * The last answered snapshot as the caller read it before capturing (src/watch/capture-target.ts reads it once, for
+ * the unchanged fast path and the not-found step), or undefined to have it read here (a tweet's verdict).
+ */
+export type PreviousAnswered = Snapshot | null | undefined;
 
 async function loadFacts(db: Queryable, sha: string | null): Promise<PageFacts | null> {
   if (!sha) return null;
@@ -59,6 +75,17 @@ function contentOf(s: { status: number | null; finalUrl: string; error: CaptureR
 
 function view(s: Snapshot, facts: PageFacts | null): ComparedSnapshot {
   return { id: s.id, status: s.status, requestedUrl: s.requestedUrl, finalUrl: s.finalUrl, redirects: s.redirects, facts };
+}
+
+/**
+ * Whether another capture of the target was saved after `previous` was read (two in flight for one target,
+ * e.g. `check --inline` beside a worker): only then is the last answered snapshot read again, under the lock.
+ */
+async function savedSince(db: Queryable, targetId: number, previous: Snapshot | null): Promise<boolean> {
+  if (previous === null) return hasSnapshot(db, targetId);
+  const since = new Date(previous.startedAt);
+  // An error after an answered snapshot does not replace it; after only errors, any later one does.
+  return answered(previous) ? hasAnsweredCaptureStartedAfter(db, targetId, since) : hasCaptureStartedAfter(db, targetId, since);
 }
 
 /** What a job already saved, if it did: how a retried or redelivered job stays idempotent. */
@@ -80,7 +107,7 @@ async function storeSnapshot(
   targetId: number,
   jobId: string,
   result: CaptureResult,
-  verdict: OutcomeVerdict,
+  verdict: ClassifiedOutcome,
   previous: Snapshot | null,
 ): Promise<{ snapshot: Snapshot; facts: PageFacts | null }> {
   if (result.sameAs !== undefined && previous?.fingerprint === result.sameAs && result.facts) {
@@ -113,7 +140,7 @@ function snapshotRow(
   targetId: number,
   jobId: string,
   result: CaptureResult,
-  verdict: OutcomeVerdict,
+  verdict: ClassifiedOutcome,
   facts: PageFacts | null,
   print: string,
   parts: Snapshot['parts'],
@@ -151,23 +178,29 @@ function snapshotRow(
  * become due — all in one transaction, so a crash leaves everything or nothing. Idempotent per job. What the page
  * controls is stored within the caps of caps.ts, whichever source the capture came from.
  */
-export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, captured: CaptureResult, judgement: Judgement): Promise<SavedCapture> {
+export async function saveCapture(
+  pool: pg.Pool,
+  target: Target,
+  jobId: string,
+  captured: CaptureResult,
+  judgement: Judgement,
+  readBefore?: PreviousAnswered,
+): Promise<SavedCapture> {
   const result = capCapture(captured);
   return withTransaction(pool, async (db) => {
     // Serialises saves per target, so two captures in flight never judge against the same state.
-    const locked = await db.query('select id from targets where id = $1 for update', [target.id]);
-    if (locked.rowCount === 0) throw new NotFoundError('target', target.id);
+    if (!(await lockTarget(db, target.id))) throw new NotFoundError('target', target.id);
     const existing = await findSavedCapture(db, target.id, jobId);
     if (existing) return existing;
 
-    const previous = await findPreviousAnswered(db, target.id);
+    const previous = readBefore !== undefined && !(await savedSince(db, target.id, readBefore)) ? readBefore : await findPreviousAnswered(db, target.id);
     const state = (await getWatchState(db, target.id)) ?? {
       ...INITIAL_STATE,
       // Targets captured before watch states existed start from their last live snapshot.
       baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : null,
     };
     const late = await hasCaptureStartedAfter(db, target.id, result.startedAt);
-    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.verdict, previous);
+    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous);
     if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, late };
     const sawPage = answered(snapshot);
     const content = contentOf(result, sawPage ? facts : null);
@@ -187,8 +220,8 @@ export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, 
     const findings = classifyCapture({
       baseline: baselineSnapshot ? view(baselineSnapshot, baselineFacts) : null,
       current: view(snapshot, sawPage ? facts : null),
-      verdict: judgement.verdict,
-      probe: judgement.probe,
+      outcome: judgement.outcome,
+      hostNotFound: judgement.hostNotFound,
       phrases: target.options.phrases,
       targetKind: target.kind,
       embeddedIn: judgement.embeddedIn,
@@ -196,7 +229,7 @@ export async function saveCapture(pool: pg.Pool, target: Target, jobId: string, 
     const step = advance(state, {
       snapshotId: snapshot.id,
       capturedAt: result.startedAt,
-      outcome: judgement.verdict.outcome,
+      outcome: judgement.outcome.outcome,
       findings,
       confirm: target.options.confirm,
       unreachableAfterMs: judgement.unreachableAfterMs,

@@ -1,11 +1,16 @@
 import type { Logger } from 'pino';
 import type { Context } from '../context.ts';
 import type { EmbeddedTweet } from '../capture/types.ts';
+import { TweetTargetVanishedError } from '../errors/index.ts';
 import { findTargetByUrl, insertTarget, type Target } from '../db/targets.ts';
 import { getTweetEmbed, putTweetEmbed } from '../db/tweet-embeds.ts';
 import { queueFirstCapture, syncTargetSchedule } from '../queue/schedules.ts';
+import { CAPTURE_JOB_OPTIONS } from '../queue/queues.ts';
+import { jobIds, JOB } from '../queue/vocabulary.ts';
 import { targetOptionsSchema } from '../targets/target-input.ts';
-import { canonicalTweetUrl } from './tweet-url.ts';
+import { canonicalTweetUrl } from '../tweets/tweet-url.ts';
+import { pageRenderVerdict } from '../tweets/tweet-verdict.ts';
+import { saveTweetVerdict } from './save-tweet-verdict.ts';
 
 export interface EmbedChange {
   tweet: Target;
@@ -33,7 +38,7 @@ async function tweetTargetFor(ctx: Context, page: Target, embed: EmbeddedTweet):
   });
   // Another worker may have created it a moment ago.
   const target = inserted ?? (await findTargetByUrl(ctx.pool, url));
-  if (!target) throw new Error(`tweet target ${url} vanished while it was being created`);
+  if (!target) throw new TweetTargetVanishedError(url);
   return { target, created: inserted !== null };
 }
 
@@ -42,7 +47,7 @@ async function tweetTargetFor(ctx: Context, page: Target, embed: EmbeddedTweet):
  * shared between pages) and returns what changed — in particular embeds that turned from rendered to the embed
  * script's error state since the last capture.
  */
-export async function recordEmbeddedTweets(ctx: Context, page: Target, snapshotId: number, embeds: EmbeddedTweet[], log: Logger): Promise<EmbedChange[]> {
+async function recordEmbeddedTweets(ctx: Context, page: Target, snapshotId: number, embeds: EmbeddedTweet[], log: Logger): Promise<EmbedChange[]> {
   const changes: EmbedChange[] = [];
   for (const embed of embeds) {
     const { target, created } = await tweetTargetFor(ctx, page, embed);
@@ -65,4 +70,18 @@ export async function recordEmbeddedTweets(ctx: Context, page: Target, snapshotI
     changes.push({ tweet: target, embed, created, turnedToError: before?.rendered === true && embed.error === true });
   }
   return changes;
+}
+
+/**
+ * Links the tweets a page embeds to their tweet targets (created on first sight); an embed that rendered before
+ * and shows the embed script's error now is recorded as the tweet's `page_render` verdict, and its oEmbed probe
+ * is queued at once to hear the tweet's own answer.
+ */
+export async function watchEmbeddedTweets(ctx: Context, page: Target, snapshotId: number, embeds: EmbeddedTweet[], log: Logger): Promise<void> {
+  for (const change of await recordEmbeddedTweets(ctx, page, snapshotId, embeds, log)) {
+    if (!change.turnedToError) continue;
+    const verdict = pageRenderVerdict(page.url, change.embed);
+    await saveTweetVerdict(ctx, change.tweet, jobIds.pageRender(snapshotId, change.tweet.id), verdict, new Date(), log);
+    await ctx.tweetQueue.add(JOB.tweet, { targetId: change.tweet.id, reason: 'embed_error' }, { ...CAPTURE_JOB_OPTIONS, jobId: jobIds.embedProbe(change.tweet.id, snapshotId) });
+  }
 }

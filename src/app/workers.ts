@@ -1,17 +1,16 @@
-import type { Worker } from 'bullmq';
-import type { Context } from '../src/context.ts';
-import { reconcileTargetSchedules, resumePendingCaptures, type ReconcileResult } from '../src/queue/schedules.ts';
-import { createCaptureWorker, createWorker, TWEET_QUEUE, type CaptureJobData, type CaptureJobResult } from '../src/queue/queues.ts';
-import { captureTargetProcessor } from './capture-target.ts';
-import { probeTweetProcessor } from './probe-tweet.ts';
+import type { Context } from '../context.ts';
+import { reconcileTargetSchedules, resumePendingCaptures, type ReconcileResult } from '../queue/schedules.ts';
+import { createCaptureWorker, createWorker, TWEET_QUEUE, type CaptureWorker, type TweetWorker } from '../queue/queues.ts';
+import { restoreAndMark, watchForRedisLoss } from '../queue/redis-loss.ts';
+import { captureTargetProcessor } from '../../jobs/capture-target.ts';
+import { probeTweetProcessor } from '../../jobs/probe-tweet.ts';
 import { reconcileNotifyQueue, startNotifyWorker, type RunningNotifyWorker } from './notify-worker.ts';
-import { restoreAndMark, watchForRedisLoss } from '../src/queue/redis-loss.ts';
 
-type WatchWorker = Worker<CaptureJobData, CaptureJobResult, string>;
+type WatchWorker = CaptureWorker | TweetWorker;
 
 export interface RunningWorker {
-  worker: WatchWorker;
-  tweetWorker: WatchWorker;
+  worker: CaptureWorker;
+  tweetWorker: TweetWorker;
   /** Delivers alerts to subscribers (the `notify` queue) and runs the outbox reconciler. */
   notify: RunningNotifyWorker;
   reconciled: ReconcileResult;
@@ -77,7 +76,7 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   const worker = createCaptureWorker(ctx.config, ctx.queueBackend, captureTargetProcessor(ctx));
   logFailures(ctx, worker, 'capture');
   const rate = ctx.config.tweetRate;
-  const tweetWorker: WatchWorker = createWorker(TWEET_QUEUE, ctx.config, ctx.queueBackend, probeTweetProcessor(ctx, () => tweetWorker), {
+  const tweetWorker: TweetWorker = createWorker(TWEET_QUEUE, ctx.config, ctx.queueBackend, probeTweetProcessor(ctx, () => tweetWorker), {
     concurrency: 2,
     limiter: { max: rate.max, duration: rate.durationMs },
   });

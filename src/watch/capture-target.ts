@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { Context } from '../context.ts';
+import { findPreviousAnswered } from '../db/snapshots.ts';
+import { requireTarget, type Target } from '../db/targets.ts';
+import type { ClassifiedOutcome } from '../detect/outcome.ts';
+import { capturePage } from './capture-page.ts';
+import { judgeOutcome } from './judge-outcome.ts';
+import { captureNotFoundPage, notFoundStep } from './host-not-found.ts';
+import { findSavedCapture, saveCapture, type SavedCapture } from './save-capture.ts';
+import { afterSave } from './after-save.ts';
+import { watchEmbeddedTweets } from './embedded-tweets.ts';
+
+/**
+ * Captures one page target end to end: captures it, judges the capture (its outcome, the host's not-found page),
+ * saves snapshot, change, state and alerts in one transaction, queues the confirming capture of a suspected
+ * removal, hands the alerts to delivery, and watches the tweets the page embeds. `target` is the target already
+ * loaded (the processor loads it for its host gate) or its id. Idempotent per job id: a job that already saved its
+ * snapshot (and then lost its lock or its Redis) returns that snapshot without capturing again.
+ */
+export async function runCapture(ctx: Context, target: Target | number, jobId: string): Promise<SavedCapture> {
+  const page = typeof target === 'number' ? await requireTarget(ctx.pool, target) : target;
+  const log = ctx.logger.child({ jobId, targetId: page.id });
+  const already = await findSavedCapture(ctx.pool, page.id, jobId);
+  if (already) return already;
+  const previous = await findPreviousAnswered(ctx.pool, page.id);
+
+  const result = await capturePage(ctx, page, previous, log);
+  const outcome = judgeOutcome(page, result, log);
+  const notFound = await notFoundStep(ctx, page, result, outcome, previous);
+  const notFoundPage = notFound.probeUrl ? await captureNotFoundPage(ctx, page, notFound.probeUrl, notFound.cached, log) : notFound.cached;
+  const judgement = { outcome, hostNotFound: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks };
+  const saved = await saveCapture(ctx.pool, page, jobId, result, judgement, previous);
+  await afterSave(ctx, page, saved);
+  if (!saved.replayed && outcome.outcome === 'ok' && page.options.watchEmbeds && result.facts?.embeds.length) {
+    await watchEmbeddedTweets(ctx, page, saved.snapshot.id, result.facts.embeds, log);
+  }
+  logSaved(log, saved, outcome);
+  return saved;
+}
+
+function logSaved(log: Logger, saved: SavedCapture, outcome: ClassifiedOutcome): void {
+  log.info(
+    {
+      snapshotId: saved.snapshot.id,
+      status: saved.snapshot.status,
+      outcome: outcome.outcome,
+      signal: outcome.signal,
+      unchanged: saved.change?.unchanged ?? null,
+      lifecycle: saved.lifecycle,
+      alerts: saved.alerts.map((a) => a.kind),
+      ...(saved.late ? { late: true } : {}),
+      durationMs: saved.snapshot.durationMs,
+    },
+    'capture saved',
+  );
+}
