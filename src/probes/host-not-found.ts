@@ -6,7 +6,7 @@ import { getHostProbe, putHostProbe } from '../db/host-probes.ts';
 import { findPreviousAnswered } from '../db/snapshots.ts';
 import { captureTarget } from '../capture/capture.ts';
 import { captureRequestFor } from '../capture/capture-request.ts';
-import type { CaptureResult } from '../capture/types.ts';
+import type { CaptureResult } from '../page-data/capture-result.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import { fingerprint } from '../detect/snapshot-content.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Context } from '../context.ts';
-import type { EmbeddedTweet } from '../capture/types.ts';
+import type { EmbeddedTweet } from '../page-data/page-facts.ts';
 import { findTargetByUrl, insertTarget, type Target } from '../db/targets.ts';
 import { getTweetEmbed, putTweetEmbed } from '../db/tweet-embeds.ts';
 import { queueFirstCapture, syncTargetSchedule } from '../queue/schedules.ts';
