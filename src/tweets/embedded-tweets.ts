@@ -4,7 +4,7 @@ import type { EmbeddedTweet } from '../page-data/page-facts.ts';
 import { findTargetByUrl, insertTarget, type Target } from '../db/targets.ts';
 import { getTweetEmbed, putTweetEmbed } from '../db/tweet-embeds.ts';
 import { queueFirstCapture, syncTargetSchedule } from '../queue/schedules.ts';
-import { targetOptionsSchema } from '../targets/target-input.ts';
+import { targetOptionsSchema } from '../target-model/target-options.ts';
 import { canonicalTweetUrl } from './tweet-url.ts';
 
 export interface EmbedChange {
