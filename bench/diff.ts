@@ -7,7 +7,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { diffSnapshots } from '../src/detect/diff-snapshots.ts';
 import { classifyCapture, type ComparedSnapshot } from '../src/detect/classify.ts';
-import type { PageFacts, TextBlock } from '../src/capture/types.ts';
+import type { PageFacts, TextBlock } from '../src/page-data/page-facts.ts';
 import { prose } from './lib/prose.ts';
 
 

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors/index.ts';
 import { isValidDnsServer, isValidNetwork } from './net/network-policy.ts';
-import { parseDuration } from './targets/schedule.ts';
+import { parseDuration } from './target-model/schedule.ts';
 
 const TRUE_WORDS = ['true', '1', 'yes'];
 const FALSE_WORDS = ['false', '0', 'no'];

@@ -17,7 +17,8 @@ import { watchNetwork } from './network-quiet.ts';
 import { openCaptureEgress, type CaptureEgress } from './egress-capture.ts';
 import { assertHostAllowed } from './url-policy.ts';
 import { overMemory, type RendererKill } from './renderer-memory.ts';
-import type { CaptureFailure, CaptureLimits, CaptureRequest, CaptureResult, RedirectHop } from './types.ts';
+import type { CaptureFailure, CaptureResult, RedirectHop } from '../page-data/capture-result.ts';
+import type { CaptureLimits, CaptureRequest } from './types.ts';
 
 const VIEWPORT = { width: 1280, height: 800 };
 /** Time kept back from waiting for the page, for reading it, its screenshot and its media (at most half the timeout). */

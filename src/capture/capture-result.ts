@@ -1,5 +1,6 @@
 import { capCapture } from '../extract/caps.ts';
-import type { CaptureFailure, CaptureResult, FetcherKind, PageFacts } from './types.ts';
+import type { CaptureFailure, CaptureResult, FetcherKind } from '../page-data/capture-result.ts';
+import type { PageFacts } from '../page-data/page-facts.ts';
 
 /** A capture result before it is finished: filled in as the capture goes, so a failure keeps what was read. */
 export function startResult(fetcher: FetcherKind, requestedUrl: string): CaptureResult {

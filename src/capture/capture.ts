@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { BrowserHost } from './browser.ts';
 import { capturePage } from './capture-page.ts';
 import { fetchHttp } from './fetch-http.ts';
-import type { CaptureLimits, CaptureRequest, CaptureResult } from './types.ts';
+import type { CaptureResult } from '../page-data/capture-result.ts';
+import type { CaptureLimits, CaptureRequest } from './types.ts';
 
 /**
  * Captures one target with the fetcher it asks for: the shared browser (launched on first use) or plain HTTP.

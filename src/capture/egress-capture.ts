@@ -2,7 +2,8 @@ import type { Page, Request } from 'playwright';
 import type { Logger } from 'pino';
 import { CaptureStop } from '../errors/index.ts';
 import { startEgressProxy, type EgressFailure, type EgressProxy } from './egress-proxy.ts';
-import type { CaptureFailure, CaptureLimits, CaptureResult } from './types.ts';
+import type { CaptureFailure, CaptureResult } from '../page-data/capture-result.ts';
+import type { CaptureLimits } from './types.ts';
 
 /** Chromium's name for each failure, so a capture reads the same whether Chromium or the proxy met it. */
 const NET_ERRORS: Record<EgressFailure['code'], string> = {

@@ -8,7 +8,8 @@ import { explainFailure, fetchErrorCode } from './net-errors.ts';
 import { readerPool } from './reader-pool.ts';
 import { createAddressGuard, type AddressGuard } from '../net/guarded-lookup.ts';
 import { assertWebScheme } from './url-policy.ts';
-import type { CaptureLimits, CaptureRequest, CaptureResult } from './types.ts';
+import type { CaptureResult } from '../page-data/capture-result.ts';
+import type { CaptureLimits, CaptureRequest } from './types.ts';
 
 const MAX_REDIRECTS = 10;
 const DNS_CHECK_MS = 5_000;

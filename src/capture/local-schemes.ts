@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'playwright';
 import { CaptureStop } from '../errors/index.ts';
-import type { CaptureFailure } from './types.ts';
+import type { CaptureFailure } from '../page-data/capture-result.ts';
 
 /**
  * What a frame of a web page may show: the web, documents made by the page itself (about:blank, srcdoc, data:,

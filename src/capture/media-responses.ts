@@ -1,6 +1,8 @@
 import type { Page, Response } from 'playwright';
 import type { Logger } from 'pino';
-import type { CaptureLimits, MediaFile, MediaItem } from './types.ts';
+import type { MediaFile } from '../page-data/capture-result.ts';
+import type { MediaItem } from '../page-data/page-facts.ts';
+import type { CaptureLimits } from './types.ts';
 
 /** How many single-file caps the media files of one capture may add up to. */
 const TOTAL_MEDIA_FILES_FACTOR = 5;

@@ -1,4 +1,4 @@
-import type { CaptureErrorCode } from './types.ts';
+import type { CaptureErrorCode } from '../page-data/capture-result.ts';
 
 /**
  * Maps a Playwright navigation error message (which carries Chromium's `net::ERR_…` name) to a capture error

@@ -1,6 +1,6 @@
 import { FACT_CAPS } from '../extract/caps.ts';
 import { extractPageFacts, type PageFactsOptions } from '../extract/page-facts.ts';
-import type { PageFacts } from './types.ts';
+import type { PageFacts } from '../page-data/page-facts.ts';
 
 /** What the one in-page evaluation returns: the facts, and the page height the screenshot needs. */
 export interface PageReading {

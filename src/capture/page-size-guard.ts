@@ -1,5 +1,6 @@
 import type { CDPSession } from 'playwright';
-import type { CaptureFailure, CaptureLimits } from './types.ts';
+import type { CaptureFailure } from '../page-data/capture-result.ts';
+import type { CaptureLimits } from './types.ts';
 
 /**
  * Caps what a page loads while it arrives, in decoded bytes (after Content-Encoding: a compressed bomb counts at its

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MarkedBlocks } from '../extract/main-content.ts';
-import type { CaptureFailure, PageFacts, TextBlock } from './types.ts';
+import type { CaptureFailure } from '../page-data/capture-result.ts';
+import type { PageFacts, TextBlock } from '../page-data/page-facts.ts';
 
 /**
  * What a reader thread is asked (see reader-thread.ts): `read` a page's facts, then `mark` its blocks' main

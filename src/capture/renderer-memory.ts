@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CaptureFailure } from './types.ts';
+import type { CaptureFailure } from '../page-data/capture-result.ts';
 import { childPids, chromiumProcessType, processMemoryBytes, processTree, residentBytes } from './process-memory.ts';
 
 /** A renderer ended for holding more memory than one capture may. */

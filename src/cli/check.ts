@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
 import { BlockedUrlError, InvalidInputError } from '../errors/index.ts';
-import { parseDuration } from '../targets/schedule.ts';
+import { parseDuration } from '../target-model/schedule.ts';
 import type { CheckResult } from '../checks/check-now.ts';
 import { alertLine, changeText, checkTally, snapshotLine, suspicionText } from './format.ts';
 import { createProgress } from './progress.ts';

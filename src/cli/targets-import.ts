@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../errors/index.ts';
-import { FETCHERS, type Fetcher } from '../targets/fetchers.ts';
+import { FETCHERS, type Fetcher } from '../target-model/fetchers.ts';
 import { parseImportFile, readImportSource, type ImportFormat } from '../targets/import-file.ts';
 import type { ImportDefaults, ImportPlan, ImportReport } from '../targets/import-targets.ts';
 import { createStageProgress } from './progress.ts';

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { listTargets, requireTarget } from '../db/targets.ts';
 import { InvalidInputError } from '../errors/index.ts';
-import { FETCHERS, type Fetcher } from '../targets/fetchers.ts';
+import { FETCHERS, type Fetcher } from '../target-model/fetchers.ts';
 import { targetDetail, targetLine } from './format.ts';
 import { registerImport } from './targets-import.ts';
 import { collect, note, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { AppError } from '../errors/index.ts';
+import { MigrationFailedError } from '../errors/index.ts';
 import { withClient, withTransaction, type Queryable } from './pool.ts';
 
 const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
@@ -37,7 +37,7 @@ export async function migrate(pool: pg.Pool, dir: string = SQL_DIR): Promise<Mig
             await client.query('insert into schema_migrations (name) values ($1)', [file]);
           });
         } catch (err) {
-          throw new AppError('migration_failed', `migration ${file} failed: ${(err as Error).message}`, { cause: err });
+          throw new MigrationFailedError(file, err);
         }
         applied.push(file);
       }

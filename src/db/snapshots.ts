@@ -1,5 +1,5 @@
 import type { Queryable } from './pool.ts';
-import type { CaptureErrorCode, CaptureResult, RedirectHop, SnapshotSource } from '../capture/types.ts';
+import type { CaptureErrorCode, CaptureResult, RedirectHop, SnapshotSource } from '../page-data/capture-result.ts';
 import type { Outcome } from '../detect/outcome.ts';
 
 /** A stored capture's metadata; its large parts are blobs named by `parts`. */

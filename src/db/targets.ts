@@ -1,8 +1,9 @@
 import { NotFoundError } from '../errors/index.ts';
 import type { Queryable } from './pool.ts';
 import type { Blind, Lifecycle } from '../detect/lifecycle.ts';
-import type { Schedule } from '../targets/schedule.ts';
-import { storedTargetOptionsSchema, type NewTarget, type TargetOptions } from '../targets/target-input.ts';
+import type { Schedule } from '../target-model/schedule.ts';
+import { storedTargetOptionsSchema, type TargetOptions } from '../target-model/target-options.ts';
+import type { NewTarget } from '../target-model/new-target.ts';
 
 /** Whether a target's schedule runs (`state` in JSON): a paused target keeps its history and is not captured. */
 export type PauseState = 'active' | 'paused';

@@ -1,4 +1,4 @@
-import type { OutcomeInput } from './outcome.ts';
+import type { OutcomeInput } from './outcome-input.ts';
 import { excerpt, firstMatch, readWording, type PageWording, type WordingMatch } from './page-wording.ts';
 
 /** A firewall, CDN or bot wall recognised in a response: which rule said so, and on what evidence. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EmbeddedTweet, PageFacts, RedirectHop, TextBlock } from '../capture/types.ts';
+import type { RedirectHop } from '../page-data/capture-result.ts';
+import type { EmbeddedTweet, PageFacts, TextBlock } from '../page-data/page-facts.ts';
 import type { ClassifiedOutcome } from './outcome.ts';
 import type { Finding } from './findings.ts';
 import { compareMedia } from './media-match.ts';

@@ -1,4 +1,4 @@
-import type { EmbeddedTweet, LinkItem, MediaItem, TextBlock } from '../capture/types.ts';
+import type { EmbeddedTweet, LinkItem, MediaItem, TextBlock } from '../page-data/page-facts.ts';
 import type { SnapshotContent } from './snapshot-content.ts';
 
 export interface ValueChange<T> {

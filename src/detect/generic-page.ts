@@ -1,5 +1,5 @@
 import { normalizeText, similarity } from './text.ts';
-import type { PageFacts } from '../capture/types.ts';
+import type { PageFacts } from '../page-data/page-facts.ts';
 
 /** What a host answered for a URL that cannot exist (see host probes): its own "not found" page. */
 export interface HostNotFoundPage {

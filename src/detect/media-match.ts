@@ -1,4 +1,4 @@
-import type { MediaItem } from '../capture/types.ts';
+import type { MediaItem } from '../page-data/page-facts.ts';
 
 /** Query parameters that resize, re-encode or bust caches without naming another file. */
 const VOLATILE_PARAMS = new Set([

@@ -1,10 +1,11 @@
-import type { CaptureErrorCode, PageFacts } from '../capture/types.ts';
+import type { OutcomeInput } from './outcome-input.ts';
 import { detectBlock } from './block-signatures.ts';
 import { notFoundEvidence } from './not-found-wording.ts';
 import type { OperatorPattern } from './operator-patterns.ts';
 import { readWording } from './page-wording.ts';
 
 export { saysNotFound } from './not-found-wording.ts';
+export type { OutcomeInput } from './outcome-input.ts';
 
 /**
  * What one capture amounts to before any content is compared: the site answered with the page (`ok`), the site
@@ -12,18 +13,6 @@ export { saysNotFound } from './not-found-wording.ts';
  * (`error`). Only `ok` and `gone` say anything about the page; a block is never a removal.
  */
 export type Outcome = 'ok' | 'gone' | 'blocked' | 'error';
-
-export interface OutcomeInput {
-  /** Main document HTTP status; null = no response. */
-  status: number | null;
-  /** Capture error, if any. */
-  errorCode: CaptureErrorCode | null;
-  /** Selected response headers, lower-cased names (set-cookie holds cookie names only). */
-  headers: Record<string, string>;
-  /** Title and main-content text blocks; null when no document was read. */
-  facts: PageFacts | null;
-  finalUrl: string;
-}
 
 /** One capture classified: its Outcome, the rule that decided it, and the evidence behind it. */
 export interface ClassifiedOutcome {

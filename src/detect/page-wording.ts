@@ -1,4 +1,4 @@
-import type { PageFacts } from '../capture/types.ts';
+import type { PageFacts } from '../page-data/page-facts.ts';
 import { normalizeText } from './text.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CaptureErrorCode, PageFacts } from '../capture/types.ts';
+import type { CaptureErrorCode } from '../page-data/capture-result.ts';
+import type { PageFacts } from '../page-data/page-facts.ts';
 
 /** What the detector compares of a snapshot: its outcome and what the page said. */
 export interface SnapshotContent {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AppError, DataDirLockedError } from '../errors/index.ts';
+import { DataDirLockContendedError, DataDirLockedError } from '../errors/index.ts';
 
 /** The lock file's name inside the data folder. */
 export const LOCK_FILE = 'scrubwatch.lock';
@@ -62,7 +62,7 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
     if (current !== 'unreadable' && isAlive(current)) throw new DataDirLockedError(dir, current.pid, current.hostname, path);
     await moveAsideUnlessAlive(path);
   }
-  throw new AppError('data_dir_lock_contended', `could not lock the data folder ${dir}: other processes kept taking it; try again`);
+  throw new DataDirLockContendedError(dir);
 }
 
 /** The live owner of `dataDir`, or null when no process owns it (no lock, or a stale one). */

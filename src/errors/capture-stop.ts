@@ -1,4 +1,4 @@
-import type { CaptureErrorCode, CaptureFailure } from '../capture/types.ts';
+import type { CaptureErrorCode, CaptureFailure } from '../page-data/capture-result.ts';
 import { AppError } from './app-error.ts';
 
 /**

@@ -1,4 +1,5 @@
-import type { CaptureFailure, CaptureResult, PageFacts, RedirectHop } from '../capture/types.ts';
+import type { CaptureFailure, CaptureResult, RedirectHop } from '../page-data/capture-result.ts';
+import type { PageFacts } from '../page-data/page-facts.ts';
 
 /**
  * How much of a page is kept: at most this many items of each list, and at most this many characters (UTF-16

@@ -1,6 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import type { TextBlock } from '../capture/types.ts';
+import type { TextBlock } from '../page-data/page-facts.ts';
 
 /** Readability's own threshold, and the least article text we trust its pick with. */
 const MIN_ARTICLE_CHARS = 200;

@@ -1,4 +1,4 @@
-import type { EmbeddedTweet, LinkItem, MediaItem, PageFacts, TextBlock, TextBlockKind } from '../capture/types.ts';
+import type { EmbeddedTweet, LinkItem, MediaItem, PageFacts, TextBlock, TextBlockKind } from '../page-data/page-facts.ts';
 import type { FactCaps } from './caps.ts';
 
 /** What extractPageFacts needs besides the document. Plain JSON, so it can cross into the browser. */

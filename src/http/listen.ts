@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
-import { AppError } from '../errors/index.ts';
+import { NoApiTokenError } from '../errors/index.ts';
 import { countLiveTokens } from '../db/api-tokens.ts';
 import { buildServer } from './server.ts';
 
@@ -18,7 +18,7 @@ function isLoopback(host: string): boolean {
 export async function startServer(ctx: Context): Promise<FastifyInstance> {
   const { host, port } = ctx.config;
   if (!isLoopback(host) && (await countLiveTokens(ctx.pool)) === 0) {
-    throw new AppError('no_tokens', `refusing to listen on ${host} with no API token: create one first with \`scrubwatch tokens create --role admin\`, or listen on 127.0.0.1`);
+    throw new NoApiTokenError(host);
   }
   const app = await buildServer(ctx, { logRequests: true });
   await app.listen({ host, port });

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Subscription } from '../db/subscriptions.ts';
-import { parseDuration } from '../targets/schedule.ts';
+import { parseDuration } from '../target-model/schedule.ts';
 import { deliveryJobOptions, type NotifyQueue } from '../queue/notify-jobs.ts';
 import { JOB, schedulerIds } from '../queue/vocabulary.ts';
 

@@ -6,7 +6,7 @@ import { getTarget } from '../db/targets.ts';
 import { deleteSubscription, insertSubscription, type Subscription } from '../db/subscriptions.ts';
 import { ALERT_KINDS, SEVERITY_LEVELS } from '../detect/findings.ts';
 import { InvalidInputError, NotFoundError } from '../errors/index.ts';
-import { parseDuration } from '../targets/schedule.ts';
+import { parseDuration } from '../target-model/schedule.ts';
 import { tagSchema } from '../targets/target-input.ts';
 import { parseInput } from '../invalid-input.ts';
 import { operatorText } from '../operator-text.ts';

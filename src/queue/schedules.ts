@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
 import { listTargets, listUncapturedTargets, type Target } from '../db/targets.ts';
 import { listSuspectTargets } from '../db/target-states.ts';
-import { jitterMs, parseDuration, repeatOptions } from '../targets/schedule.ts';
+import { jitterMs, parseDuration, repeatOptions } from '../target-model/schedule.ts';
 import { CAPTURE_JOB_OPTIONS, type CaptureQueue, type TweetQueue, type WatchQueue } from './queues.ts';
 import { isTargetScheduler, jobIds, schedulerIds, watchJobName } from './vocabulary.ts';
 

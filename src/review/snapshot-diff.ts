@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
 import { getBlob } from '../db/blobs.ts';
 import { getSnapshot, type Snapshot } from '../db/snapshots.ts';
-import type { PageFacts, TextBlock } from '../capture/types.ts';
+import type { PageFacts, TextBlock } from '../page-data/page-facts.ts';
 import { diffSnapshots, type AddedRemoved, type ChangeRecord } from '../detect/diff-snapshots.ts';
 import { normalizeText, similarity } from '../detect/text.ts';
 import { InvalidInputError, NotFoundError } from '../errors/index.ts';

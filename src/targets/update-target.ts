@@ -4,7 +4,7 @@ import { parseInput } from '../invalid-input.ts';
 import { operatorText } from '../operator-text.ts';
 import { requireTarget, updateTargetSettings, type Target } from '../db/targets.ts';
 import { queueFor, syncTargetSchedule } from '../queue/schedules.ts';
-import { validateSchedule, type Schedule } from './schedule.ts';
+import { validateSchedule, type Schedule } from '../target-model/schedule.ts';
 import { setPaused, type TargetDeps } from './manage-targets.ts';
 import { tagsSchema, targetOptionsSchema } from './target-input.ts';
 

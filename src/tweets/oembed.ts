@@ -1,6 +1,6 @@
 import { parseHTML } from 'linkedom';
 import { z } from 'zod';
-import type { EmbeddedTweet } from '../capture/types.ts';
+import type { EmbeddedTweet } from '../page-data/page-facts.ts';
 import { OembedTooLargeError } from '../errors/index.ts';
 import type { TweetVerdict } from './tweet-verdict.ts';
 

@@ -1,4 +1,5 @@
-import type { CaptureResult, EmbeddedTweet, SnapshotSource } from '../capture/types.ts';
+import type { CaptureResult, SnapshotSource } from '../page-data/capture-result.ts';
+import type { EmbeddedTweet } from '../page-data/page-facts.ts';
 import type { ClassifiedOutcome } from '../detect/outcome.ts';
 
 /** What a source says of a tweet: up, deleted, withheld (protected, suspended, withheld), or nothing yet. */

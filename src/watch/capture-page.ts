@@ -4,7 +4,7 @@ import type { Target } from '../db/targets.ts';
 import type { Snapshot } from '../db/snapshots.ts';
 import { captureTarget } from '../capture/capture.ts';
 import { captureRequestFor } from '../capture/capture-request.ts';
-import type { CaptureResult } from '../capture/types.ts';
+import type { CaptureResult } from '../page-data/capture-result.ts';
 import { BrowserCrashedError } from '../errors/index.ts';
 
 /**

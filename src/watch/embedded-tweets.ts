@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { Context } from '../context.ts';
-import type { EmbeddedTweet } from '../capture/types.ts';
+import type { EmbeddedTweet } from '../page-data/page-facts.ts';
 import { TweetTargetVanishedError } from '../errors/index.ts';
 import { findTargetByUrl, insertTarget, type Target } from '../db/targets.ts';
 import { getTweetEmbed, putTweetEmbed } from '../db/tweet-embeds.ts';
 import { queueFirstCapture, syncTargetSchedule } from '../queue/schedules.ts';
 import { CAPTURE_JOB_OPTIONS } from '../queue/queues.ts';
 import { jobIds, JOB } from '../queue/vocabulary.ts';
-import { targetOptionsSchema } from '../targets/target-input.ts';
+import { targetOptionsSchema } from '../target-model/target-options.ts';
 import { canonicalTweetUrl } from '../tweets/tweet-url.ts';
 import { pageRenderVerdict } from '../tweets/tweet-verdict.ts';
 import { saveTweetVerdict } from './save-tweet-verdict.ts';

@@ -4,7 +4,7 @@ import type { Context } from '../context.ts';
 import type { Target } from '../db/targets.ts';
 import type { Snapshot } from '../db/snapshots.ts';
 import { getHostProbe, putHostProbe, type HostProbe } from '../db/host-probes.ts';
-import type { CaptureResult } from '../capture/types.ts';
+import type { CaptureResult } from '../page-data/capture-result.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import { fingerprint } from '../detect/snapshot-content.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Target } from '../db/targets.ts';
-import type { CaptureResult } from '../capture/types.ts';
+import type { CaptureResult } from '../page-data/capture-result.ts';
 import { classifyOutcome, type ClassifiedOutcome } from '../detect/outcome.ts';
 import { compileOperatorPatterns } from '../detect/operator-patterns.ts';
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { CaptureResult, PageFacts } from '../capture/types.ts';
+import type { CaptureResult } from '../page-data/capture-result.ts';
+import type { PageFacts } from '../page-data/page-facts.ts';
 import { NotFoundError } from '../errors/index.ts';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';

@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttp } from '../../src/capture/fetch-http.ts';
-import type { CaptureLimits, CaptureRequest, CaptureResult } from '../../src/capture/types.ts';
+import type { CaptureResult } from '../../src/page-data/capture-result.ts';
+import type { CaptureLimits, CaptureRequest } from '../../src/capture/types.ts';
 import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
 

@@ -1,7 +1,7 @@
 import { realPageHtml } from '../helpers/real-pages.ts';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import type { TextBlock } from '../../src/capture/types.ts';
+import type { TextBlock } from '../../src/page-data/page-facts.ts';
 import { articleHtml, flintlockArticle, type ArticleSpec } from '../../src/demo/article-html.ts';
 import { markMainContent } from '../../src/extract/main-content.ts';
 import { FACT_CAPS } from '../../src/extract/caps.ts';

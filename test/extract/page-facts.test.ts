@@ -1,7 +1,7 @@
 import { realPageHtml } from '../helpers/real-pages.ts';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import type { PageFacts } from '../../src/capture/types.ts';
+import type { PageFacts } from '../../src/page-data/page-facts.ts';
 import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
 import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseHTML } from 'linkedom';
 import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { extractPageFacts } from '../../src/extract/page-facts.ts';
-import type { PageFacts } from '../../src/capture/types.ts';
+import type { PageFacts } from '../../src/page-data/page-facts.ts';
 
 /**
  * The shared real before/after captures of US government pages and firewall responses (see their README for the

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright';
 import { signInAs, useUiRig } from '../helpers/ui.ts';
 import { putBlob } from '../../src/db/blobs.ts';
-import type { MediaItem, PageFacts } from '../../src/capture/types.ts';
+import type { MediaItem, PageFacts } from '../../src/page-data/page-facts.ts';
 import { makeTarget } from '../notify/raise.ts';
 
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');

@@ -5,7 +5,7 @@ import { checkInline, checkThroughQueue } from '../../src/checks/check-now.ts';
 import { countBlobs, getBlob } from '../../src/db/blobs.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
 import { updateTargetSettings } from '../../src/db/targets.ts';
-import type { PageFacts } from '../../src/capture/types.ts';
+import type { PageFacts } from '../../src/page-data/page-facts.ts';
 import { unchangedRecord } from '../../src/detect/diff-snapshots.ts';
 import { runCapture } from '../../src/watch/capture-target.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';

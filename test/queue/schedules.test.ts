@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTarget, removeTarget, setPaused } from '../../src/targets/manage-targets.ts';
 import { listTargets } from '../../src/db/targets.ts';
 import { reconcileSchedules, schedulerId } from '../../src/queue/schedules.ts';
-import { jitterMs } from '../../src/targets/schedule.ts';
+import { jitterMs } from '../../src/target-model/schedule.ts';
 import { startWorker } from '../../src/app/workers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeUrl } from '../../src/capture/url-policy.ts';
 import { listTargets } from '../../src/db/targets.ts';
 import { reconcileSchedules, schedulerId } from '../../src/queue/schedules.ts';
-import { jitterMs, repeatOptions } from '../../src/targets/schedule.ts';
+import { jitterMs, repeatOptions } from '../../src/target-model/schedule.ts';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImportFile, readImportSource } from '../../src/targets/import-file.ts';
 import { planImport, storeImport, countWatched } from '../../src/targets/import-targets.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';

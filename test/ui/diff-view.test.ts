@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import type { TextBlock } from '../../src/capture/types.ts';
+import type { TextBlock } from '../../src/page-data/page-facts.ts';
 import { diffSnapshots } from '../../src/detect/diff-snapshots.ts';
 import { pairChangedBlocks } from '../../src/review/snapshot-diff.ts';
 import { alignBlocks, buildDiffView } from '../../src/http/ui/diff-view.ts';

@@ -1,5 +1,5 @@
 import { diffArrays, diffWords } from 'diff';
-import type { EmbeddedTweet, MediaItem, TextBlock, TextBlockKind } from '../../capture/types.ts';
+import type { EmbeddedTweet, MediaItem, TextBlock, TextBlockKind } from '../../page-data/page-facts.ts';
 import type { DiffRecord } from '../../review/snapshot-diff.ts';
 
 /** A run of words in one side of a side-by-side row: kept, struck out (before) or added (after). */

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../../errors/index.ts';
 import { triageAlert, triagedBy } from '../../../review/triage-alert.ts';
 import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { ALERT_KINDS } from '../../ui/views.ts';
-import type { UiOptions } from './index.ts';
+import type { UiOptions } from './ui-options.ts';
 
 interface InboxQuery {
   triaged?: string;

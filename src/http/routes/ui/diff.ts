@@ -7,7 +7,7 @@ import { buildDiffView } from '../../ui/diff-view.ts';
 import { renderPage, requirePage, PAGE_ID, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { visualDiff } from '../../ui/visual-diff.ts';
 import { storedContentHeaders } from '../../stored-content.ts';
-import type { UiOptions } from './index.ts';
+import type { UiOptions } from './ui-options.ts';
 
 const againstQuery = { type: 'object', properties: { against: PAGE_ID } } as const;
 

@@ -11,15 +11,10 @@ import { targetRoutes } from './targets.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { diffRoutes } from './diff.ts';
 import { QUEUES_PATH, queueRoutes } from './queues.ts';
+import type { UiOptions } from './ui-options.ts';
 
 /** Typed errors whose message is meant for the person reading the page, and the status they answer. */
 const STATUS_BY_CODE: Record<string, number> = { invalid_input: 400, blocked_url: 400, not_found: 404, duplicate_target: 409, check_failed: 502 };
-
-/** Options every UI route file gets: the context, and the template engine (also used outside `reply.view`). */
-export interface UiOptions {
-  ctx: Context;
-  views: ReturnType<typeof createViews>;
-}
 
 /**
  * The review UI: server-rendered pages for operators, reviewers and researchers, and the queue dashboard. The

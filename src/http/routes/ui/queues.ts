@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { renderErrorPage, requirePage } from '../../ui/page.ts';
 import { jsonBodiesOnly } from '../../request-guards.ts';
-import type { UiOptions } from './index.ts';
+import type { UiOptions } from './ui-options.ts';
 
 export const QUEUES_PATH = '/admin/queues';
 

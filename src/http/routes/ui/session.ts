@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { findApiToken } from '../../../db/api-tokens.ts';
 import { countFailure, signIn, signOut, tooManyFailures } from '../../auth/plugin.ts';
 import { renderPage, safeNext } from '../../ui/page.ts';
-import type { UiOptions } from './index.ts';
+import type { UiOptions } from './ui-options.ts';
 
 interface SignInBody {
   token?: string;

@@ -5,7 +5,7 @@ import { getChangeForSnapshot } from '../../../db/changes.ts';
 import { loadSnapshotFacts, requireSnapshot } from '../../../review/snapshot-diff.ts';
 import { renderPage, requirePage, PAGE_ID, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { sendSnapshotMedia, sendSnapshotPart } from '../../stored-content.ts';
-import type { UiOptions } from './index.ts';
+import type { UiOptions } from './ui-options.ts';
 
 const MEDIA_PARAMS = { type: 'object', properties: { id: PAGE_ID, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } }, required: ['id', 'sha256'] } as const;
 

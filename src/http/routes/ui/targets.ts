@@ -7,7 +7,7 @@ import { checkThroughQueue, queueCheck } from '../../../checks/check-now.ts';
 import { NoWorkerError } from '../../../errors/index.ts';
 import { addTarget, removeTarget, setPaused } from '../../../targets/manage-targets.ts';
 import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';
-import type { UiOptions } from './index.ts';
+import type { UiOptions } from './ui-options.ts';
 
 /** The add-target form as posted: every field a string. */
 interface TargetForm {

@@ -1,0 +1,68 @@
+/**
+ * What a page says, read from its DOM (src/extract) and compared by the detector (src/detect): plain data, kept
+ * in every snapshot. Below capture, extract and detect, so each can name it without importing the others.
+ */
+
+export type TextBlockKind = 'heading' | 'paragraph' | 'caption' | 'list-item' | 'quote' | 'preformatted';
+
+export interface TextBlock {
+  kind: TextBlockKind;
+  /** Whitespace-collapsed visible text. */
+  text: string;
+  /** Whether a readability pass counts the block as part of the article; absent on snapshots stored before this existed. */
+  main?: boolean;
+}
+
+export interface MediaItem {
+  kind: 'image' | 'video';
+  /** Absolute URL of the file (for images, the source the browser chose). */
+  url: string;
+  alt: string | null;
+  caption: string | null;
+  /** Whether the file loaded and decoded (images: naturalWidth > 0); null when unknown (http fetcher). */
+  loaded: boolean | null;
+  /** HTTP status of the file's response, when it was requested. */
+  status: number | null;
+  /** SHA-256 of the stored file, set by the store when the file was kept as evidence. */
+  sha256?: string | null;
+}
+
+export interface LinkItem {
+  url: string;
+  text: string;
+}
+
+export interface EmbeddedTweet {
+  /** The tweet's numeric status id, as a string. */
+  statusId: string;
+  /** Author handle without the @, when the link names one. */
+  author: string | null;
+  url: string;
+  /** The blockquote's fallback text. */
+  text: string | null;
+  /** The date line of the blockquote, as written. */
+  date: string | null;
+  /** Whether the embed script turned it into a rendered iframe. */
+  rendered: boolean;
+  /**
+   * Whether the embed script marked it `twitter-tweet-error` — what it does for a deleted, protected or suspended
+   * tweet. Absent on snapshots from before this was read.
+   */
+  error?: boolean;
+}
+
+/** What a page says, read from its DOM: the facts the change record compares. */
+export interface PageFacts {
+  title: string | null;
+  canonicalUrl: string | null;
+  /** Main-content blocks, in document order. */
+  blocks: TextBlock[];
+  media: MediaItem[];
+  links: LinkItem[];
+  embeds: EmbeddedTweet[];
+  /**
+   * What was left out of a page too big to read whole, one line each (a list cut at its cap, main content not
+   * told apart in a document of too many elements; see src/extract/caps.ts). Absent when nothing was.
+   */
+  truncated?: string[];
+}
