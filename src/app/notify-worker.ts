@@ -3,14 +3,10 @@ import type { Context } from '../context.ts';
 import { createWorker, NOTIFY_QUEUE } from '../queue/queues.ts';
 import { markFailed, getDelivery } from '../db/deliveries.ts';
 import { describeError } from '../errors/index.ts';
-import { BEST_EFFORT_JOB_OPTIONS, type NotifyJob, type NotifyJobData, type NotifyJobKind, type NotifyJobResult, type NotifyQueue } from '../queue/notify-jobs.ts';
+import { BEST_EFFORT_JOB_OPTIONS, type NotifyJobData, type NotifyJobResult, type NotifyQueue } from '../queue/notify-jobs.ts';
 import { JOB, schedulerIds } from '../queue/vocabulary.ts';
 import { reconcileDigests, reconcileOutbox } from '../notify/outbox.ts';
-import { deliverProcessor } from '../../jobs/notify-deliver.ts';
-import { digestProcessor } from '../../jobs/notify-digest.ts';
-import { reconcileProcessor } from '../../jobs/notify-reconcile.ts';
-import { waybackProcessor } from '../../jobs/notify-wayback.ts';
-import { archiveProcessor } from '../../jobs/notify-archive.ts';
+import type { NotifyProcessors } from './processors.ts';
 
 /** Deliveries one worker process sends at once: each mostly waits on a receiver. */
 const NOTIFY_CONCURRENCY = 8;
@@ -35,19 +31,17 @@ export async function reconcileNotifyQueue(ctx: Context): Promise<void> {
   ctx.logger.info({ ...outbox, digests: digests.scheduled }, 'outbox reconciled');
 }
 
-type NotifyProcessors = { [K in NotifyJobKind]: (job: NotifyJob<K>) => Promise<NotifyJobResult> };
-
 /**
  * The `notify` queue's processor: each job goes to the processor of its kind (jobs/notify-<kind>.ts). Every kind
  * is idempotent.
  */
-function notifyProcessor(ctx: Context) {
-  const processors: NotifyProcessors = {
-    deliver: deliverProcessor(ctx),
-    digest: digestProcessor(ctx),
-    reconcile: reconcileProcessor(ctx),
-    wayback: waybackProcessor(ctx),
-    archive: archiveProcessor(ctx),
+function notifyProcessor(ctx: Context, kinds: NotifyProcessors) {
+  const processors = {
+    deliver: kinds.deliver(ctx),
+    digest: kinds.digest(ctx),
+    reconcile: kinds.reconcile(ctx),
+    wayback: kinds.wayback(ctx),
+    archive: kinds.archive(ctx),
   };
   return (job: Job<NotifyJobData, NotifyJobResult, string>): Promise<NotifyJobResult> =>
     (processors[job.data.kind] as (job: Job<NotifyJobData, NotifyJobResult, string>) => Promise<NotifyJobResult>)(job);
@@ -57,10 +51,10 @@ function notifyProcessor(ctx: Context) {
  * Starts delivering alerts: reconciles the outbox and the digest schedules once (so deliveries left unsent by a
  * crash go out now), keeps a reconciler running every minute, and takes `notify` jobs.
  */
-export async function startNotifyWorker(ctx: Context): Promise<RunningNotifyWorker> {
+export async function startNotifyWorker(ctx: Context, processors: NotifyProcessors): Promise<RunningNotifyWorker> {
   const queue = ctx.notifyQueue;
   await reconcileNotifyQueue(ctx);
-  const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.queueBackend, notifyProcessor(ctx), {
+  const worker = createWorker<NotifyJobData, NotifyJobResult>(NOTIFY_QUEUE, ctx.config, ctx.queueBackend, notifyProcessor(ctx, processors), {
     concurrency: NOTIFY_CONCURRENCY,
   });
   worker.on('failed', (job, err) => {

@@ -2,8 +2,7 @@ import type { Context } from '../context.ts';
 import { reconcileTargetSchedules, resumePendingCaptures, type ReconcileResult } from '../queue/schedules.ts';
 import { createCaptureWorker, createWorker, TWEET_QUEUE, type CaptureWorker, type TweetWorker } from '../queue/queues.ts';
 import { restoreAndMark, watchForRedisLoss } from '../queue/redis-loss.ts';
-import { captureTargetProcessor } from '../../jobs/capture-target.ts';
-import { probeTweetProcessor } from '../../jobs/probe-tweet.ts';
+import type { Processors } from './processors.ts';
 import { reconcileNotifyQueue, startNotifyWorker, type RunningNotifyWorker } from './notify-worker.ts';
 
 type WatchWorker = CaptureWorker | TweetWorker;
@@ -63,7 +62,7 @@ async function restoreFromPostgres(ctx: Context, lost: boolean): Promise<Reconci
  * them, and holds every worker's tweet probes to one shared rate. While it runs it watches for Redis losing the
  * queues (flushed, or restarted without persistence) and restores schedules and the outbox from Postgres at once.
  */
-export async function startWorker(ctx: Context): Promise<RunningWorker> {
+export async function startWorker(ctx: Context, processors: Processors): Promise<RunningWorker> {
   let reconciled: ReconcileResult = { created: 0, updated: 0, removed: 0, unchanged: 0 };
   const { redis } = ctx;
   if (redis) {
@@ -73,16 +72,16 @@ export async function startWorker(ctx: Context): Promise<RunningWorker> {
   } else {
     reconciled = await restoreFromPostgres(ctx, false);
   }
-  const worker = createCaptureWorker(ctx.config, ctx.queueBackend, captureTargetProcessor(ctx));
+  const worker = createCaptureWorker(ctx.config, ctx.queueBackend, processors.capture(ctx));
   logFailures(ctx, worker, 'capture');
   const rate = ctx.config.tweetRate;
-  const tweetWorker: TweetWorker = createWorker(TWEET_QUEUE, ctx.config, ctx.queueBackend, probeTweetProcessor(ctx, () => tweetWorker), {
+  const tweetWorker: TweetWorker = createWorker(TWEET_QUEUE, ctx.config, ctx.queueBackend, processors.tweet(ctx, () => tweetWorker), {
     concurrency: 2,
     limiter: { max: rate.max, duration: rate.durationMs },
   });
   logFailures(ctx, tweetWorker, 'tweet probe');
   await Promise.all([worker.waitUntilReady(), tweetWorker.waitUntilReady()]);
-  const notify = await startNotifyWorker(ctx);
+  const notify = await startNotifyWorker(ctx, processors.notify);
   // Queues in Postgres are kept with the data, so only a Redis can lose them.
   const watch = redis
     ? watchForRedisLoss(redis, ctx.config.queuePrefix, ctx.config.redisCheckIntervalMs, async () => {

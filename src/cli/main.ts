@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InvalidInputError, describeError, isInputFault } from '../errors/index.ts';
 import { inFlagTerms } from './flag-names.ts';
 import { terminalText } from './terminal-text.ts';
+import type { LoadProcessors } from '../app/processors.ts';
 import { registerServe } from './serve.ts';
 import { registerTargets } from './targets.ts';
 import { registerCheck } from './check.ts';
@@ -23,7 +24,8 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-export function buildProgram(): Command {
+/** `loadProcessors` hands the job processors (jobs/) to the commands that run workers. */
+export function buildProgram(loadProcessors: LoadProcessors): Command {
   const program = new Command('scrubwatch')
     .description('watch web pages for quiet removals: scheduled Chromium captures, every snapshot kept in Postgres')
     .version(version(), '-V, --version', 'print the version')
@@ -31,7 +33,7 @@ export function buildProgram(): Command {
     // Commander's own refusals (an unknown flag, a value not among a flag's choices) read like every other error.
     .configureOutput({ outputError: (text, write) => write(`scrubwatch: ${terminalText(text.replace(/^error: /, ''))}`) })
     .exitOverride();
-  registerServe(program);
+  registerServe(program, loadProcessors);
   registerTargets(program);
   registerCheck(program);
   registerSnapshots(program);
@@ -57,9 +59,9 @@ export function describeForCli(err: unknown): string {
 }
 
 /** Runs the CLI; every failure ends as one line on stderr and a non-zero exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], loadProcessors: LoadProcessors): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(loadProcessors).parseAsync(argv);
     return EXIT.ok;
   } catch (err) {
     // Commander has said what was wrong already.

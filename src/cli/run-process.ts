@@ -5,6 +5,7 @@ import { redactUrl } from '../db/pool.ts';
 import { createContext, type Context } from '../context.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 import { startWorker, type RunningWorker } from '../app/workers.ts';
+import type { LoadProcessors } from '../app/processors.ts';
 import { startServer } from '../http/listen.ts';
 import { checkReadiness, type Readiness } from '../health/readiness.ts';
 import { startHeartbeat, type Heartbeat } from '../health/heartbeat.ts';
@@ -26,7 +27,7 @@ function workerReadiness(ctx: Context, running: RunningWorker): () => Promise<Re
 }
 
 /** Runs workers and/or the server until SIGINT/SIGTERM, closing them in reverse order of creation. */
-export async function runProcess(role: 'start' | 'worker' | 'api'): Promise<void> {
+export async function runProcess(role: 'start' | 'worker' | 'api', loadProcessors: LoadProcessors): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   logger.info({ role, ...describeMode(config) }, 'scrubwatch starting');
@@ -39,7 +40,7 @@ export async function runProcess(role: 'start' | 'worker' | 'api'): Promise<void
     if (role !== 'api') {
       // Launch now, so a missing browser stops the process at start rather than failing every job.
       await ctx.browser.get();
-      running = await startWorker(ctx);
+      running = await startWorker(ctx, await loadProcessors());
       if (config.heartbeatFile !== undefined) heartbeat = startHeartbeat(config.heartbeatFile, workerReadiness(ctx, running), logger);
     }
     if (role !== 'worker') server = await startServer(ctx);

@@ -1,7 +1,7 @@
 /**
  * Politeness toward the sites watched: at most `perHost` captures of one host at a time, and at least `gapMs`
  * between the starts of two captures of it, counted across every worker on every machine. A capture that finds
- * its host busy is not run: its job is put back with a delay (see jobs/capture-target.ts), so it neither fails nor
+ * its host busy is not run: its job is put back with a delay (see jobs/capture.ts), so it neither fails nor
  * spins.
  *
  * One interface, one implementation per shared store (Redis now; the zero-setup mode adds Postgres), so the

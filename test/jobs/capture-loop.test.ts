@@ -9,6 +9,7 @@ import type { PageFacts } from '../../src/page-data/page-facts.ts';
 import { unchangedRecord } from '../../src/detect/diff-snapshots.ts';
 import { runCapture } from '../../src/watch/capture-target.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { unschedule } from '../helpers/unschedule.ts';
@@ -30,7 +31,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     db = await createTestDatabase();
     ctx = await createTestContext(db.url);
     site = await startFixtureSite();
-    worker = await startWorker(ctx);
+    worker = await startWorker(ctx, processors);
   });
   afterAll(async () => {
     await worker?.close();

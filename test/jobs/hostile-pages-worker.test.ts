@@ -8,6 +8,7 @@ import type { PageFacts } from '../../src/page-data/page-facts.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { CHARSET_PAGES, startHostileSite, unstorablePage, type HostileSite } from '../helpers/hostile-site.ts';
@@ -73,7 +74,7 @@ describe('hostile pages through the queue, the worker and Postgres', () => {
     db = await createTestDatabase();
     ctx = await createTestContext(db.url, { SCRUBWATCH_MAX_PAGE_BYTES: '5000000', SCRUBWATCH_SCREENSHOT_MAX_HEIGHT: '1500' });
     site = await startHostileSite();
-    worker = await startWorker(ctx);
+    worker = await startWorker(ctx, processors);
   });
   afterAll(async () => {
     await worker?.close();

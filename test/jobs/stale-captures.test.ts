@@ -15,6 +15,7 @@ import type { Target } from '../../src/db/targets.ts';
 import { queueFor, schedulerId } from '../../src/queue/schedules.ts';
 import type { CaptureJobResult } from '../../src/queue/queues.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 
 describe('a first capture or a recheck that outlived its purpose captures nothing, through a real worker', () => {
   let db: TestDatabase;
@@ -28,7 +29,7 @@ describe('a first capture or a recheck that outlived its purpose captures nothin
     oembed = await startFakeOembed();
     ctx = await createTestContext(db.url, { SCRUBWATCH_OEMBED_URL: oembed.url });
     site = await startFixtureSite();
-    worker = await startWorker(ctx);
+    worker = await startWorker(ctx, processors);
   });
   afterAll(async () => {
     await worker?.close();

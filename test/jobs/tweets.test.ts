@@ -14,6 +14,7 @@ import { runCapture } from '../../src/watch/capture-target.ts';
 import { runTweetProbe } from '../../src/watch/probe-tweet.ts';
 import { TransientTweetProbeError } from '../../src/errors/index.ts';
 import { startWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 
 const TEXT = 'Flintlock 2019 kicks off in Burkina Faso and Mauritania: more than 30 nations training together. #Flintlock2019';
 
@@ -135,7 +136,7 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
       targets.push(await addTarget(ctx, { url: `https://twitter.com/USAfricaCommand/status/${id}` }));
     }
     const second = await createTestContext(db.url, { SCRUBWATCH_OEMBED_URL: oembed.url, SCRUBWATCH_TWEET_RATE: '2/1s', SCRUBWATCH_QUEUE_PREFIX: ctx.config.queuePrefix });
-    const workers = [await startWorker(ctx), await startWorker(second)];
+    const workers = [await startWorker(ctx, processors), await startWorker(second, processors)];
     try {
       const jobs = await ctx.tweetQueue.addBulk(targets.map((t) => ({ name: 'capture', data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: `rate-${t.id}` } })));
       await waitUntil('all six probes to complete', async () => (await Promise.all(jobs.map((j) => j.isCompleted()))).every(Boolean), 20_000, 200);
@@ -155,7 +156,7 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
     const id = '960000000000000001';
     const t = await addTarget(ctx, { url: `https://twitter.com/USAfricaCommand/status/${id}` });
     oembed.answer(id, { status: 429, retryAfter: 1 });
-    const worker = await startWorker(ctx);
+    const worker = await startWorker(ctx, processors);
     try {
       const job = await ctx.tweetQueue.add('capture', { targetId: t.id, reason: 'manual' }, { jobId: `limited-${t.id}` });
       const deadline = Date.now() + 15_000;

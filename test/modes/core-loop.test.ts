@@ -8,6 +8,7 @@ import { listSnapshots } from '../../src/db/snapshots.ts';
 import { addSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { quoteSchemaName } from 'bullmq';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
@@ -42,7 +43,7 @@ describe.each(MODES)('the core loop in the %s mode: add target, capture, change,
     [site, hook, wayback] = await Promise.all([startFixtureSite(), startWebhookReceiver(), startFakeWayback()]);
     const config = loadConfig(setup.env({ SCRUBWATCH_WAYBACK_URL: wayback.url }));
     ctx = await createContext(config, createLogger(config.logLevel, { pretty: false }), { embedded: 'own' });
-    worker = await startWorker(ctx);
+    worker = await startWorker(ctx, processors);
     cli = await createContext(config, createLogger(config.logLevel, { pretty: false }));
   }, INITDB_TIMEOUT_MS);
   afterAll(async () => {

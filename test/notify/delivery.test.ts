@@ -7,6 +7,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { makeTarget, raise } from './raise.ts';
 import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
+import { processors } from '../../jobs/index.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
 import { subscriptionFeed } from '../../src/notify/feed.ts';
@@ -47,7 +48,7 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
       SCRUBWATCH_NOTIFY_MAX_BACKOFF: '1s',
       SCRUBWATCH_WEBHOOK_TIMEOUT: '1s',
     });
-    notify = await startNotifyWorker(ctx);
+    notify = await startNotifyWorker(ctx, processors.notify);
   });
   afterAll(async () => {
     await notify?.close();

@@ -9,6 +9,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
+import { processors } from '../../jobs/index.ts';
 import { addSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { subscriptionFeed } from '../../src/notify/feed.ts';
 import { getSubscription } from '../../src/db/subscriptions.ts';
@@ -29,7 +30,7 @@ describe('an alert raised through the real capture loop reaches a webhook, an in
     [hook, smtp, wayback, site] = await Promise.all([startWebhookReceiver(), startSmtpCatcher(), startFakeWayback(), startFixtureSite()]);
     site.home();
     ctx = await createTestContext(db.url, { SMTP_URL: smtp.url, SCRUBWATCH_WAYBACK_URL: wayback.url });
-    notify = await startNotifyWorker(ctx);
+    notify = await startNotifyWorker(ctx, processors.notify);
   });
   afterAll(async () => {
     await notify?.close();

@@ -7,6 +7,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { makeTarget, raise } from './raise.ts';
 import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
+import { processors } from '../../jobs/index.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
 import { listDeliveries } from '../../src/db/deliveries.ts';
 import { jobIds } from '../../src/queue/vocabulary.ts';
@@ -23,7 +24,7 @@ describe('revoking a token ends the subscriptions it made', () => {
     db = await createTestDatabase();
     [hook, wayback] = await Promise.all([startWebhookReceiver(), startFakeWayback()]);
     server = await createTestServer(db.url, { SCRUBWATCH_WAYBACK_URL: wayback.url });
-    notify = await startNotifyWorker(server.ctx);
+    notify = await startNotifyWorker(server.ctx, processors.notify);
     cliEnv = testEnv(db.url, server.ctx.config.queuePrefix);
   });
   afterAll(async () => {

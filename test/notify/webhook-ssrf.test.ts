@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
+import { processors } from '../../jobs/index.ts';
 import { getDelivery, listAttempts, listDeliveries, type Delivery } from '../../src/db/deliveries.ts';
 import { BlockedUrlError } from '../../src/errors/index.ts';
 import { postWebhook, validateWebhookUrl, type WebhookRequest } from '../../src/notify/channels/webhook.ts';
@@ -97,7 +98,7 @@ describe('a delivery to a webhook that rebinds to a private address', () => {
       SCRUBWATCH_NOTIFY_MAX_BACKOFF: '1s',
       SCRUBWATCH_WEBHOOK_TIMEOUT: '1s',
     });
-    notify = await startNotifyWorker(ctx);
+    notify = await startNotifyWorker(ctx, processors.notify);
   });
   afterAll(async () => {
     await notify?.close();

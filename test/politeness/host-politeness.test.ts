@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { checkThroughQueue } from '../../src/checks/check-now.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 
@@ -53,7 +54,7 @@ describe('politeness: one capture per host at a time, across the worker, while o
     // Well inside the 45 s capture timeout, and short enough that a worker running one host at a time fails on
     // the overlap check below rather than on the test timeout.
     site = await startSlowSite(600, 20_000);
-    worker = await startWorker(ctx);
+    worker = await startWorker(ctx, processors);
   });
   afterAll(async () => {
     await worker?.close();

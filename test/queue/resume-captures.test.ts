@@ -5,6 +5,7 @@ import { resumePendingCaptures } from '../../src/queue/schedules.ts';
 import { addTarget, setPaused } from '../../src/targets/manage-targets.ts';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { startWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 import { deletePrefixKeys } from '../helpers/queue-prefix.ts';
 
 const noop = () => undefined;
@@ -31,7 +32,7 @@ describe('captures owed besides the schedules come back from Postgres after the 
     expect(await ctx.captureQueue.getJob(recheckId)).toBeUndefined();
 
     // A worker starting brings the recheck back (not the first capture: adding and importing queue those).
-    const worker = await startWorker(ctx);
+    const worker = await startWorker(ctx, processors);
     await worker.close();
     const recheck = await ctx.captureQueue.getJob(recheckId);
     expect(recheck?.data).toEqual({ targetId: suspect.id, reason: 'recheck', suspectSnapshotId: gone!.snapshot.id });

@@ -4,6 +4,7 @@ import { listTargets } from '../../src/db/targets.ts';
 import { reconcileSchedules, schedulerId } from '../../src/queue/schedules.ts';
 import { jitterMs } from '../../src/target-model/schedule.ts';
 import { startWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
 import { deletePrefixKeys } from '../helpers/queue-prefix.ts';
@@ -76,7 +77,7 @@ describe('schedules reconciled from Postgres', () => {
     const deleted = await deletePrefixKeys(ctx.config.queuePrefix);
     expect(deleted).toBeGreaterThan(0);
     expect(await schedulerIds(ctx)).toEqual([]);
-    const worker = await startWorker(ctx);
+    const worker = await startWorker(ctx, processors);
     try {
       expect(worker.reconciled.created).toBe(before.length);
       expect(await schedulerIds(ctx)).toEqual(before);

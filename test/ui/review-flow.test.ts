@@ -10,6 +10,7 @@ import { articleFor } from '../helpers/watch.ts';
 import { unschedule } from '../helpers/unschedule.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
+import { processors } from '../../jobs/index.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
 import { getInboxAlert } from '../../src/db/alert-inbox.ts';
 
@@ -35,7 +36,7 @@ describe('review UI end to end: a target added, checked, edited, taken down, and
     server = await startUiServer(db.url);
     site = await startFixtureSite();
     site.home();
-    worker = await startWorker(server.ctx);
+    worker = await startWorker(server.ctx, processors);
     browser = await launchUiBrowser();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.setDefaultTimeout(20_000);

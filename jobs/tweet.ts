@@ -14,7 +14,7 @@ const DEFAULT_RATE_LIMIT_PAUSE_MS = 60_000;
  * its own job name (and schedulers created then) still run. A 429 pauses the whole queue — every worker — for as
  * long as oEmbed asks, through BullMQ's rate limiter, and puts the job back without spending an attempt.
  */
-export function probeTweetProcessor(ctx: Context, worker: () => Worker<TweetJobData, TweetJobResult, string>) {
+export function tweetProcessor(ctx: Context, worker: () => Worker<TweetJobData, TweetJobResult, string>) {
   return async (job: Job<TweetJobData, TweetJobResult, string>): Promise<TweetJobResult> => {
     const { targetId, reason } = job.data;
     if (job.id === undefined) throw new UnrecoverableError(`a job on queue ${TWEET_QUEUE} has no id`);

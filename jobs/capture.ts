@@ -12,7 +12,7 @@ const HOST_LEASE_MARGIN_MS = 30_000;
  * once the host's politeness slot is free. A busy host puts the job back without spending an attempt; a job that
  * names nothing capturable fails for good; anything else retries with backoff.
  */
-export function captureTargetProcessor(ctx: Context) {
+export function captureProcessor(ctx: Context) {
   return async (job: Job<CaptureJobData, CaptureJobResult, string>, token?: string): Promise<CaptureJobResult> => {
     const { targetId } = job.data;
     if (!Number.isSafeInteger(targetId) || targetId <= 0) throw new UnrecoverableError(`bad targetId in job ${job.id}`);
