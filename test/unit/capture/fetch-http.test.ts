@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchHttp } from '../../src/capture/fetch-http.ts';
-import type { CaptureLimits, CaptureRequest, CaptureResult } from '../../src/capture/types.ts';
-import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
-import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
+import { fetchHttp } from '../../../src/capture/fetch-http.ts';
+import type { CaptureLimits, CaptureRequest, CaptureResult } from '../../../src/capture/types.ts';
+import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../../src/demo/fixture-site.ts';
+import { closedLoopbackPort as closedPort } from '../../../src/net/listen-loopback.ts';
 
 const logger = pino({ level: 'silent' });
 const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxCaptureBytes: 50_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };

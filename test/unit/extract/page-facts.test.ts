@@ -1,10 +1,10 @@
-import { realPageHtml } from '../helpers/real-pages.ts';
+import { realPageHtml } from '../../helpers/real-pages.ts';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import type { PageFacts } from '../../src/capture/types.ts';
-import { FACT_CAPS } from '../../src/extract/caps.ts';
-import { extractPageFacts } from '../../src/extract/page-facts.ts';
-import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';
+import type { PageFacts } from '../../../src/capture/types.ts';
+import { FACT_CAPS } from '../../../src/extract/caps.ts';
+import { extractPageFacts } from '../../../src/extract/page-facts.ts';
+import { articleHtml, flintlockArticle } from '../../../src/demo/article-html.ts';
 
 
 function factsOf(html: string, ignore: string[] = [], baseUrl = 'https://www.africom.mil/news/flintlock'): PageFacts {

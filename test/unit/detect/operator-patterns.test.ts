@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PageFacts } from '../../src/capture/types.ts';
-import { classifyOutcome } from '../../src/detect/outcome.ts';
-import { compileOperatorPatterns, MAX_LINE_CHARS, MAX_PROGRAM_SIZE } from '../../src/detect/operator-patterns.ts';
-import { parseNewTarget } from '../../src/targets/target-input.ts';
-import { InvalidInputError } from '../../src/errors.ts';
+import type { PageFacts } from '../../../src/capture/types.ts';
+import { classifyOutcome } from '../../../src/detect/outcome.ts';
+import { compileOperatorPatterns, MAX_LINE_CHARS, MAX_PROGRAM_SIZE } from '../../../src/detect/operator-patterns.ts';
+import { parseNewTarget } from '../../../src/targets/target-input.ts';
+import { InvalidInputError } from '../../../src/errors.ts';
 
 const page = (title: string, headings: string[] = []): PageFacts => ({
   title,
