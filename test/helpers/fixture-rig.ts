@@ -1,9 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
-import { createTestContext } from './context.ts';
+import { createTestContext, type TestContext } from './context.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-
-export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 /** What a test file that captures the fixture site works with: read its fields inside tests and hooks. */
 export interface FixtureRig {
@@ -14,15 +12,18 @@ export interface FixtureRig {
 
 /**
  * Gives the calling test file (or describe block) its own database, a real context on it (`env` added to the
- * test environment) and a fixture news site, before its tests, and takes them down after.
+ * test environment) and a fixture news site, before its tests, and takes them down after. `env` may be a function
+ * when it names a service the file starts in an earlier `beforeAll` (a fake oEmbed, an SMTP catcher): it is read
+ * once that hook has run. Hooks the file registers after this call run after the rig is up and, vitest running
+ * `afterAll` hooks in reverse, are taken down before it.
  */
-export function useFixtureRig(env: Record<string, string> = {}): FixtureRig {
+export function useFixtureRig(env: Record<string, string> | (() => Record<string, string>) = {}): FixtureRig {
   let db: TestDatabase | undefined;
   let ctx: TestContext | undefined;
   let site: FixtureSite | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
-    ctx = await createTestContext(db.url, env);
+    ctx = await createTestContext(db.url, typeof env === 'function' ? env() : env);
     site = await startFixtureSite();
   });
   afterAll(async () => {

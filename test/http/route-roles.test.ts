@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { anonymousSession, signInSession, type BrowserSession } from '../helpers/sessions.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { createApiToken, type Role } from '../../src/db/api-tokens.ts';
@@ -135,7 +135,7 @@ function ruleFor(method: string, url: string): { key: string; rule: Rule } | nul
 
 describe('every route checks its role', () => {
   let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let ctx: TestContext;
   let app: FastifyInstance;
   let baseUrl: string;
   const routes: { method: string; url: string }[] = [];

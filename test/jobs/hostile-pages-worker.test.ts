@@ -7,7 +7,7 @@ import type { CaptureErrorCode, FetcherKind, PageFacts } from '../../src/capture
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { CHARSET_PAGES, startHostileSite, unstorablePage, type HostileSite } from '../helpers/hostile-site.ts';
 import { waitForNoRenderers } from '../helpers/renderers.ts';
@@ -63,7 +63,7 @@ const httpCases: HostileCase[] = [
 
 describe('hostile pages through the queue, the worker and Postgres', () => {
   let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let ctx: TestContext;
   let site: HostileSite;
   let worker: RunningWorker;
   let normal = 0;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
@@ -30,7 +30,7 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 
 describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', () => {
   let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let ctx: TestContext;
   let notify: RunningNotifyWorker;
   let hook: WebhookReceiver;
   let smtp: SmtpCatcher;

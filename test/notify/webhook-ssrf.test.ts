@@ -5,7 +5,7 @@ import { BlockedUrlError } from '../../src/errors.ts';
 import { postWebhook, validateWebhookUrl, type WebhookRequest } from '../../src/notify/channels/webhook.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { startLoopbackPair, type LoopbackPair } from '../helpers/loopback-pair.ts';
@@ -84,7 +84,7 @@ describe('postWebhook and validateWebhookUrl', () => {
 
 describe('a delivery to a webhook that rebinds to a private address', () => {
   let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let ctx: TestContext;
   let notify: RunningNotifyWorker;
 
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { addTarget } from '../../src/targets/manage-targets.ts';
 import { checkThroughQueue } from '../../src/checks/check-now.ts';
 import { startWorker, type RunningWorker } from '../../jobs/worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 /**
  * A site that answers every page after `delayMs`, and counts how many requests per Host header it serves at once.
@@ -42,7 +42,7 @@ function startSlowSite(delayMs: number, meetMs: number): Promise<{ server: Serve
 
 describe('politeness: one capture per host at a time, across the worker, while other hosts proceed', () => {
   let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let ctx: TestContext;
   let worker: RunningWorker;
   let site: Awaited<ReturnType<typeof startSlowSite>>;
 

@@ -5,7 +5,7 @@ import { reconcileSchedules, schedulerId } from '../../src/queue/schedules.ts';
 import { jitterMs } from '../../src/targets/schedule.ts';
 import { startWorker } from '../../jobs/worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { deletePrefixKeys } from '../helpers/queue-prefix.ts';
 import type { Context } from '../../src/context.ts';
 
@@ -15,7 +15,7 @@ async function schedulerIds(ctx: Context): Promise<string[]> {
 
 describe('schedules reconciled from Postgres', () => {
   let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  let ctx: TestContext;
   beforeAll(async () => {
     db = await createTestDatabase();
     ctx = await createTestContext(db.url);

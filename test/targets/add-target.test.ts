@@ -3,7 +3,7 @@ import { addTarget } from '../../src/targets/manage-targets.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
 import { BlockedUrlError, DuplicateTargetError, InvalidInputError } from '../../src/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 describe('parseNewTarget', () => {
   it('normalises the URL and defaults the schedule, fetcher and options', () => {
@@ -52,8 +52,8 @@ describe('parseNewTarget', () => {
 
 describe('addTarget', () => {
   let db: TestDatabase;
-  let open: Awaited<ReturnType<typeof createTestContext>>;
-  let strict: Awaited<ReturnType<typeof createTestContext>>;
+  let open: TestContext;
+  let strict: TestContext;
   beforeAll(async () => {
     db = await createTestDatabase();
     open = await createTestContext(db.url);

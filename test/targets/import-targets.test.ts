@@ -10,7 +10,7 @@ import { jitterMs, repeatOptions } from '../../src/targets/schedule.ts';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImportFile, readImportSource } from '../../src/targets/import-file.ts';
 import { planImport, storeImport, countWatched } from '../../src/targets/import-targets.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 const SQL_URL = "https://www.defense.gov/News/?q=1');drop table targets;--&x='or'1'='1";
 const UNICODE_URL = 'https://例え.テスト/記事/フリントロック?q=ニジェール';
@@ -87,8 +87,8 @@ describe('reading an import file', () => {
 
 describe('importing targets', () => {
   let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let strict: Awaited<ReturnType<typeof createTestContext>>;
+  let ctx: TestContext;
+  let strict: TestContext;
   beforeAll(async () => {
     db = await createTestDatabase();
     ctx = await createTestContext(db.url);
