@@ -12,6 +12,8 @@ const GOITA = flintlockArticle.paragraphs.find((p) => p.includes('Goita'))!;
 describe('every removal kind, raised through real captures of the fixture site', () => {
   const rig = useFixtureRig({ SCRUBWATCH_UNREACHABLE_AFTER: '1s' });
   beforeAll(() => rig.site.home());
+  /** The severity of each alert a page raised, by kind: what `alerts --json` and every delivery show. */
+  const severities = async (targetId: number) => Object.fromEntries((await listAlerts(rig.ctx.pool, { targetId })).map((a) => [a.kind, a.severity]));
 
   it.each([
     ['a 404', (p: string) => rig.site.gone(p, 404), 'status_404'],
@@ -28,6 +30,7 @@ describe('every removal kind, raised through real captures of the fixture site',
     expect(first.lifecycle).toBe('suspect');
     const second = await page.capture();
     expect(second.alerts.map((a) => a.kind)).toEqual(['page_removed']);
+    expect(second.alerts[0]!.severity).toBe('high');
     expect(second.alerts[0]!.evidence).toMatchObject({ firstWithoutSnapshotId: first.snapshot.id, items: [expect.objectContaining({ signal })] });
     expect((await getTarget(rig.ctx.pool, page.targetId))?.lifecycle).toBe('removed');
     expect(await page.captureTimes(1)).toEqual([]);
@@ -55,6 +58,7 @@ describe('every removal kind, raised through real captures of the fixture site',
     await page.capture();
     rig.site.article(page.path, { ...spec, photos: spec.photos.slice(1) });
     expect(await page.captureTimes(2)).toEqual(['media_removed']);
+    expect(await severities(page.targetId)).toEqual({ media_removed: 'medium' });
     const [alert] = await listAlerts(rig.ctx.pool, { targetId: page.targetId, kind: 'media_removed' });
     const item = (alert!.evidence.items as Array<{ url: string; blobSha256: string; caption: string }>)[0]!;
     expect(item.url).toBe(rig.site.url(`/images/${spec.photos[0]!.file}`));
@@ -79,6 +83,7 @@ describe('every removal kind, raised through real captures of the fixture site',
     await page.capture();
     rig.site.article(page.path, articleFor(page.path, { tweet: null }));
     expect(await page.captureTimes(2)).toEqual(['embed_removed']);
+    expect(await severities(page.targetId)).toEqual({ embed_removed: 'medium' });
   });
 
   it('page_moved (low, not a removal) when the article redirects to its new home', async () => {
@@ -88,6 +93,7 @@ describe('every removal kind, raised through real captures of the fixture site',
     rig.site.redirect(page.path, '/news/2019/new-home', 301);
     const kinds = await page.captureTimes(3);
     expect(kinds).toEqual(['page_moved']);
+    expect(await severities(page.targetId)).toEqual({ page_moved: 'low' });
   });
 
   it('page_restored when a removed page comes back', async () => {
@@ -98,6 +104,7 @@ describe('every removal kind, raised through real captures of the fixture site',
     expect(await page.captureTimes(1)).toEqual(['page_removed']);
     rig.site.article(page.path, spec);
     expect(await page.captureTimes(2)).toEqual(['page_restored']);
+    expect(await severities(page.targetId)).toEqual({ page_removed: 'high', page_restored: 'low' });
     expect((await getTarget(rig.ctx.pool, page.targetId))?.lifecycle).toBe('restored');
   });
 
@@ -109,6 +116,7 @@ describe('every removal kind, raised through real captures of the fixture site',
     expect(first.snapshot.outcome).toEqual({ kind: 'blocked', signal: 'waf_akamai' });
     await new Promise((r) => setTimeout(r, 1_100));
     expect(await page.captureTimes(2)).toEqual(['page_blocked']);
+    expect(await severities(page.targetId)).toEqual({ page_blocked: 'low' });
     expect((await getTarget(rig.ctx.pool, page.targetId))?.lifecycle).toBe('blocked');
   });
 
@@ -119,6 +127,7 @@ describe('every removal kind, raised through real captures of the fixture site',
     expect(await page.captureTimes(1)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1_100));
     expect(await page.captureTimes(2)).toEqual(['page_unreachable']);
+    expect(await severities(page.targetId)).toEqual({ page_unreachable: 'low' });
     rig.site.article(page.path, articleFor('/news/down'));
     expect(await page.captureTimes(1)).toEqual([]);
     expect((await getTarget(rig.ctx.pool, page.targetId))?.lifecycle).toBe('live');
