@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { useContextRig } from '../helpers/context-rig.ts';
+import { QUICK_DELIVERY, useNotifyWorker } from '../helpers/notify-rig.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { makeTarget, raise } from './raise.ts';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
 import { subscriptionFeed } from '../../src/notify/feed.ts';
@@ -28,7 +28,6 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 }
 
 describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', () => {
-  let notify: RunningNotifyWorker;
   let hook: WebhookReceiver;
   let smtp: SmtpCatcher;
   let wayback: FakeWayback;
@@ -43,16 +42,9 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
     SMTP_URL: smtp.url,
     SCRUBWATCH_WAYBACK_URL: wayback.url,
     SCRUBWATCH_PUBLIC_URL: 'https://scrubwatch.example.org',
-    SCRUBWATCH_NOTIFY_RETRY_DELAY: '100ms',
-    SCRUBWATCH_NOTIFY_MAX_BACKOFF: '1s',
-    SCRUBWATCH_WEBHOOK_TIMEOUT: '1s',
+    ...QUICK_DELIVERY,
   }));
-  beforeAll(async () => {
-    notify = await startNotifyWorker(rig.ctx);
-  });
-  afterAll(async () => {
-    await notify?.close();
-  });
+  const notify = useNotifyWorker(rig);
 
   async function subscribe(input: Partial<NewSubscriptionInput> & { receiver?: WebhookReceiver }) {
     const { receiver, ...rest } = input;

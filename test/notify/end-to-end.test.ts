@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
+import { useNotifyWorker } from '../helpers/notify-rig.ts';
 import { waitUntil } from '../helpers/processes.ts';
 import { articleFor, watchPage } from '../helpers/watch.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
 import { addSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { subscriptionFeed } from '../../src/notify/feed.ts';
 import { getSubscription } from '../../src/db/subscriptions.ts';
@@ -14,7 +14,6 @@ import { listDeliveries } from '../../src/db/deliveries.ts';
 import type { AlertPayload } from '../../src/notify/payload.ts';
 
 describe('an alert raised through the real capture loop reaches a webhook, an inbox and a feed, once each', () => {
-  let notify: RunningNotifyWorker;
   let hook: WebhookReceiver;
   let smtp: SmtpCatcher;
   let wayback: FakeWayback;
@@ -26,13 +25,8 @@ describe('an alert raised through the real capture loop reaches a webhook, an in
     await Promise.all([hook?.close(), smtp?.close(), wayback?.close()]);
   });
   const rig = useFixtureRig(() => ({ SMTP_URL: smtp.url, SCRUBWATCH_WAYBACK_URL: wayback.url }));
-  beforeAll(async () => {
-    rig.site.home();
-    notify = await startNotifyWorker(rig.ctx);
-  });
-  afterAll(async () => {
-    await notify?.close();
-  });
+  beforeAll(() => rig.site.home());
+  const notify = useNotifyWorker(rig);
 
   it('page_removed with evidence, the last screenshot and a Wayback link', async () => {
     const deps = { pool: rig.ctx.pool, config: rig.ctx.config, queue: notify.queue };

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../jobs/notify-worker.ts';
 import { getDelivery, listAttempts, listDeliveries, type Delivery } from '../../src/db/deliveries.ts';
 import { BlockedUrlError } from '../../src/errors.ts';
 import { postWebhook, validateWebhookUrl, type WebhookRequest } from '../../src/notify/channels/webhook.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
 import { useContextRig } from '../helpers/context-rig.ts';
+import { QUICK_DELIVERY, useNotifyWorker } from '../helpers/notify-rig.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { startLoopbackPair, type LoopbackPair } from '../helpers/loopback-pair.ts';
 import { makeTarget, raise } from './raise.ts';
@@ -82,21 +82,13 @@ describe('postWebhook and validateWebhookUrl', () => {
 });
 
 describe('a delivery to a webhook that rebinds to a private address', () => {
-  let notify: RunningNotifyWorker;
   const rig = useContextRig(() => ({
     SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false',
     SCRUBWATCH_ALLOWED_NETWORKS: '127.0.0.1/32',
     SCRUBWATCH_DNS_SERVERS: dns.address,
-    SCRUBWATCH_NOTIFY_RETRY_DELAY: '100ms',
-    SCRUBWATCH_NOTIFY_MAX_BACKOFF: '1s',
-    SCRUBWATCH_WEBHOOK_TIMEOUT: '1s',
+    ...QUICK_DELIVERY,
   }));
-  beforeAll(async () => {
-    notify = await startNotifyWorker(rig.ctx);
-  });
-  afterAll(async () => {
-    await notify?.close();
-  });
+  const notify = useNotifyWorker(rig);
 
   it('is refused at every attempt, recorded, retried and dead-lettered: nothing sent, nothing lost', async () => {
     dns.set('delivery-rebind.sw.test', { answers: ['127.0.0.1'], then: ['127.0.0.2'] });
