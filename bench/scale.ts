@@ -97,7 +97,7 @@ async function redisBytes(redisUrl: string, prefix: string): Promise<Record<stri
 
 const total = (byKind: Record<string, number>) => Object.values(byKind).reduce((a, b) => a + b, 0);
 
-/** What a worker start does before taking jobs (jobs/worker.ts): every target read, both queues reconciled. */
+/** What a worker start does before taking jobs (src/app/workers.ts): every target read, both queues reconciled. */
 async function reconcileAll(ctx: Context): Promise<{ seconds: number; result: ReconcileResult }> {
   const started = performance.now();
   const targets = await listTargets(ctx.pool);

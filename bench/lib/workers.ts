@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/scrubwatch', import.meta.url));
-/** The line jobs/worker.ts logs once the capture, tweet and notify workers all take jobs. */
+/** The line src/app/workers.ts logs once the capture, tweet and notify workers all take jobs. */
 const READY = '"msg":"worker started"';
 /** How long stop() waits for a drain (the worker's own limit is 20 s) before SIGKILL. */
 const STOP_TIMEOUT_MS = 30_000;

@@ -6,6 +6,7 @@ import { KEPT_HEADERS } from '../../src/capture/headers.ts';
 import type { CaptureResult } from '../../src/page-data/capture-result.ts';
 import type { CaptureLimits, CaptureRequest } from '../../src/capture/types.ts';
 import { solidPng } from '../../src/demo/png.ts';
+import { articleEmbeds, articleMedia } from '../helpers/article-facts.ts';
 import { fingerprint } from '../../src/detect/snapshot-content.ts';
 import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
@@ -88,16 +89,7 @@ describe('capturePage of a news article', () => {
   });
 
   it('lists the article photos as loaded, with status 200, and keeps their exact bytes', () => {
-    expect(result.facts?.media).toEqual(
-      flintlockArticle.photos.map((p) => ({
-        kind: 'image',
-        url: site.url(`/images/${p.file}`),
-        alt: p.alt,
-        caption: p.caption,
-        loaded: true,
-        status: 200,
-      })),
-    );
+    expect(result.facts?.media).toEqual(articleMedia(flintlockArticle, (path) => site.url(path), { loaded: true, status: 200 }));
     expect(result.mediaFiles.map((f) => f.url)).toEqual(flintlockArticle.photos.map((p) => site.url(`/images/${p.file}`)));
     for (const [i, file] of result.mediaFiles.entries()) {
       expect(file.contentType).toBe('image/png');
@@ -113,18 +105,7 @@ describe('capturePage of a news article', () => {
     expect(links).toContainEqual({ url: site.url(`/news/${slugOf(flintlockArticle.related[0] ?? '')}`), text: flintlockArticle.related[0] });
     expect(links).toContainEqual({ url: 'https://www.defense.gov/', text: 'Department of Defense' });
     expect(new Set(links.map((l) => l.url)).size).toBe(links.length);
-    const tweet = flintlockArticle.tweet;
-    expect(result.facts?.embeds).toEqual([
-      {
-        statusId: tweet?.statusId,
-        author: tweet?.author,
-        url: `https://twitter.com/${tweet?.author}/status/${tweet?.statusId}`,
-        text: tweet?.text,
-        date: tweet?.date,
-        rendered: false,
-        error: false,
-      },
-    ]);
+    expect(result.facts?.embeds).toEqual(articleEmbeds(flintlockArticle));
   });
 
   it('takes a PNG screenshot cut at the height cap, and keeps the rendered HTML', () => {

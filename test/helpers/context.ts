@@ -29,7 +29,9 @@ export function testConfig(databaseUrl: string, prefix = uniquePrefix(), extra: 
 }
 
 /** A real context (Postgres, Redis, Chromium) on a test database; `dispose` also deletes its queue keys. */
-export async function createTestContext(databaseUrl: string, extra: Record<string, string> = {}): Promise<Context & { dispose(): Promise<void> }> {
+export type TestContext = Context & { dispose(): Promise<void> };
+
+export async function createTestContext(databaseUrl: string, extra: Record<string, string> = {}): Promise<TestContext> {
   const config = testConfig(databaseUrl, uniquePrefix(), extra);
   const ctx = await createContext(config, createLogger(config.logLevel, { pretty: false }));
   return Object.assign(ctx, {

@@ -1,48 +1,34 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
-import { createTestContext } from './context.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
-
-export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
+import { ready, useContextRig, type ContextRig, type RigEnv } from './context-rig.ts';
 
 /** What a test file that captures the fixture site works with: read its fields inside tests and hooks. */
-export interface FixtureRig {
-  readonly db: TestDatabase;
-  readonly ctx: TestContext;
+export interface FixtureRig extends ContextRig {
   readonly site: FixtureSite;
 }
 
 /**
  * Gives the calling test file (or describe block) its own database, a real context on it (`env` added to the
- * test environment) and a fixture news site, before its tests, and takes them down after.
+ * test environment, as in useContextRig) and a fixture news site, before its tests, and takes them down after.
  */
-export function useFixtureRig(env: Record<string, string> = {}): FixtureRig {
-  let db: TestDatabase | undefined;
-  let ctx: TestContext | undefined;
+export function useFixtureRig(env: RigEnv = {}): FixtureRig {
+  const base = useContextRig(env);
   let site: FixtureSite | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url, env);
     site = await startFixtureSite();
   });
   afterAll(async () => {
-    await ctx?.dispose();
     await site?.close();
-    await db?.drop();
   });
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`the fixture rig's ${what} is used before its beforeAll ran`);
-    return value;
-  };
   return {
     get db() {
-      return ready(db, 'database');
+      return base.db;
     },
     get ctx() {
-      return ready(ctx, 'context');
+      return base.ctx;
     },
     get site() {
-      return ready(site, 'site');
+      return ready(site, 'fixture rig', 'site');
     },
   };
 }

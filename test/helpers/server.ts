@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildServer } from '../../src/http/server.ts';
 import { createApiToken, type Role } from '../../src/db/api-tokens.ts';
-import { createTestContext } from './context.ts';
+import { createTestContext, type TestContext } from './context.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 /** A server over a real context on a test database, with one token per role, for `app.inject()` tests. */
 export interface TestServer {
   app: FastifyInstance;
-  ctx: Awaited<ReturnType<typeof createTestContext>>;
+  ctx: TestContext;
   tokens: Record<Role, string>;
   /** Headers that authenticate as `role`. */
   as(role: Role): { authorization: string };

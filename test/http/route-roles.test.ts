@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { useContextRig } from '../helpers/context-rig.ts';
 import { anonymousSession, signInSession, type BrowserSession } from '../helpers/sessions.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { createApiToken, type Role } from '../../src/db/api-tokens.ts';
@@ -134,8 +133,7 @@ function ruleFor(method: string, url: string): { key: string; rule: Rule } | nul
 }
 
 describe('every route checks its role', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  const rig = useContextRig();
   let app: FastifyInstance;
   let baseUrl: string;
   const routes: { method: string; url: string }[] = [];
@@ -143,21 +141,17 @@ describe('every route checks its role', () => {
   const sessions = {} as Record<Who, BrowserSession>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url);
-    app = await buildServer(ctx, { onRoute: (r) => [r.method].flat().forEach((method) => routes.push({ method, url: r.url })) });
+    app = await buildServer(rig.ctx, { onRoute: (r) => [r.method].flat().forEach((method) => routes.push({ method, url: r.url })) });
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     for (const role of ['admin', 'operator', 'reviewer', 'researcher'] as const) {
-      tokens[role] = (await createApiToken(ctx.pool, role, `${role} (route table)`)).secret;
+      tokens[role] = (await createApiToken(rig.ctx.pool, role, `${role} (route table)`)).secret;
       sessions[role] = await signInSession(baseUrl, tokens[role]);
     }
     sessions.none = await anonymousSession(baseUrl);
   });
   afterAll(async () => {
     await app?.close();
-    await ctx?.dispose();
-    await db?.drop();
   });
 
   it('has a rule for every route the server serves, and no rule for a route it does not', () => {

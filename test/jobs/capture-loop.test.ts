@@ -10,10 +10,9 @@ import { unchangedRecord } from '../../src/detect/diff-snapshots.ts';
 import { runCapture } from '../../src/watch/capture-target.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { unschedule } from '../helpers/unschedule.ts';
-import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
+import { flintlockArticle } from '../../src/demo/fixture-site.ts';
 import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
 
 const noop = () => undefined;
@@ -22,42 +21,34 @@ const noop = () => undefined;
 
 
 describe('the watch loop: target → queue → worker → capture → snapshot → change → alert', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let site: FixtureSite;
+  const rig = useFixtureRig();
   let worker: RunningWorker;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url);
-    site = await startFixtureSite();
-    worker = await startWorker(ctx, processors);
+    worker = await startWorker(rig.ctx, processors);
   });
   afterAll(async () => {
     await worker?.close();
-    await ctx?.dispose();
-    await site?.close();
-    await db?.drop();
   });
 
   /** A target captured only when a test asks: its own first capture or schedule firing mid-test would add a snapshot. */
   async function watch(input: NewTargetInput) {
-    const target = await addTarget(ctx, input);
-    await unschedule(ctx, target);
+    const target = await addTarget(rig.ctx, input);
+    await unschedule(rig.ctx, target);
     return target;
   }
 
   async function check(targetId: number) {
-    const [result] = await checkThroughQueue(ctx, [{ id: targetId, kind: 'page' }], 60_000, noop);
+    const [result] = await checkThroughQueue(rig.ctx, [{ id: targetId, kind: 'page' }], 60_000, noop);
     return result!;
   }
 
   it('captures an article through the queue and stores its parts as blobs', async () => {
-    site.article('/news/flintlock-2019', flintlockArticle);
-    const target = await watch({ url: site.url('/news/flintlock-2019'), every: '6h' });
+    rig.site.article('/news/flintlock-2019', flintlockArticle);
+    const target = await watch({ url: rig.site.url('/news/flintlock-2019'), every: '6h' });
     const { snapshot, change, alerts } = await check(target.id);
 
-    expect(snapshot).toMatchObject({ targetId: target.id, status: 200, error: null, finalUrl: site.url('/news/flintlock-2019'), fetcher: 'browser' });
+    expect(snapshot).toMatchObject({ targetId: target.id, status: 200, error: null, finalUrl: rig.site.url('/news/flintlock-2019'), fetcher: 'browser' });
     expect(snapshot.title).toContain(flintlockArticle.title);
     expect(snapshot.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(snapshot.counts.media).toBe(2);
@@ -66,18 +57,18 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     expect(change).toBeNull();
     expect(alerts).toEqual([]);
 
-    const text = await getBlob(ctx.pool, snapshot.parts.text!);
+    const text = await getBlob(rig.ctx.pool, snapshot.parts.text!);
     expect(text?.data.toString('utf8')).toContain('Col. Assimi Goita, commander of Mali’s special forces');
-    const screenshot = await getBlob(ctx.pool, snapshot.parts.screenshot!);
+    const screenshot = await getBlob(rig.ctx.pool, snapshot.parts.screenshot!);
     expect(screenshot?.mediaType).toBe('image/png');
     expect(screenshot?.data.subarray(1, 4).toString('latin1')).toBe('PNG');
-    const html = await getBlob(ctx.pool, snapshot.parts.html!);
+    const html = await getBlob(rig.ctx.pool, snapshot.parts.html!);
     expect(html?.data.toString('utf8')).toContain('twitter-tweet');
 
-    const facts = JSON.parse((await getBlob(ctx.pool, snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
+    const facts = JSON.parse((await getBlob(rig.ctx.pool, snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
     for (const photo of facts.media) {
       expect(photo.sha256).toMatch(/^[0-9a-f]{64}$/);
-      const file = await getBlob(ctx.pool, photo.sha256!);
+      const file = await getBlob(rig.ctx.pool, photo.sha256!);
       expect(file?.mediaType).toBe('image/png');
       const served = await fetch(photo.url).then(async (r) => Buffer.from(await r.arrayBuffer()));
       expect(file?.data.equals(served)).toBe(true);
@@ -85,12 +76,12 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   });
 
   it('re-captures an unchanged page without adding blob rows, and records it as unchanged', async () => {
-    const target = await watch({ url: site.url('/news/unchanged'), every: '6h' });
-    site.article('/news/unchanged', flintlockArticle);
+    const target = await watch({ url: rig.site.url('/news/unchanged'), every: '6h' });
+    rig.site.article('/news/unchanged', flintlockArticle);
     const first = await check(target.id);
-    const blobsBefore = await countBlobs(ctx.pool);
+    const blobsBefore = await countBlobs(rig.ctx.pool);
     const second = await check(target.id);
-    expect(await countBlobs(ctx.pool)).toBe(blobsBefore);
+    expect(await countBlobs(rig.ctx.pool)).toBe(blobsBefore);
     expect(second.snapshot.id).not.toBe(first.snapshot.id);
     expect(second.snapshot.fingerprint).toBe(first.snapshot.fingerprint);
     expect(second.change).toMatchObject({ unchanged: true, previousSnapshotId: first.snapshot.id });
@@ -98,31 +89,31 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     expect(second.snapshot.parts).toEqual(first.snapshot.parts);
     // Its change row stores an empty record, read back whole.
     expect(second.change?.record).toEqual(unchangedRecord());
-    const stored = await ctx.pool.query<{ record: object }>('select record from changes where id = $1', [second.change!.id]);
+    const stored = await rig.ctx.pool.query<{ record: object }>('select record from changes where id = $1', [second.change!.id]);
     expect(stored.rows[0]!.record).toEqual({});
     expect(first.snapshot.parts.screenshot).not.toBeNull();
   });
 
   it('takes the screenshot and photos again as soon as the page reads differently', async () => {
-    const target = await watch({ url: site.url('/news/retitled'), every: '6h' });
-    site.article('/news/retitled', flintlockArticle);
+    const target = await watch({ url: rig.site.url('/news/retitled'), every: '6h' });
+    rig.site.article('/news/retitled', flintlockArticle);
     const first = await check(target.id);
-    site.article('/news/retitled', { ...flintlockArticle, title: `${flintlockArticle.title} (updated)` });
+    rig.site.article('/news/retitled', { ...flintlockArticle, title: `${flintlockArticle.title} (updated)` });
     const second = await check(target.id);
     expect(second.change?.unchanged).toBe(false);
     expect(second.snapshot.parts.screenshot).not.toBeNull();
     expect(second.snapshot.parts.screenshot).not.toBe(first.snapshot.parts.screenshot);
     expect(second.snapshot.parts.html).not.toBe(first.snapshot.parts.html);
-    const facts = JSON.parse((await getBlob(ctx.pool, second.snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
+    const facts = JSON.parse((await getBlob(rig.ctx.pool, second.snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
     expect(facts.media.filter((m) => m.kind === 'image').every((m) => m.sha256 !== null)).toBe(true);
   });
 
   it('records what was cut when a paragraph, a photo and the embedded tweet are removed', async () => {
-    const target = await watch({ url: site.url('/news/edited'), every: '6h' });
-    site.article('/news/edited', flintlockArticle);
+    const target = await watch({ url: rig.site.url('/news/edited'), every: '6h' });
+    rig.site.article('/news/edited', flintlockArticle);
     await check(target.id);
     const goita = flintlockArticle.paragraphs[2]!;
-    site.article('/news/edited', {
+    rig.site.article('/news/edited', {
       ...flintlockArticle,
       paragraphs: flintlockArticle.paragraphs.filter((p) => p !== goita),
       photos: flintlockArticle.photos.slice(1),
@@ -132,7 +123,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
     expect(change?.unchanged).toBe(false);
     expect(change?.record.blocks.removed).toContainEqual(expect.objectContaining({ kind: 'paragraph', text: goita }));
     expect(change?.record.blocks.added).toEqual([]);
-    expect(change?.record.media.removed.map((m) => m.url)).toEqual([site.url('/images/goita-flintlock.png')]);
+    expect(change?.record.media.removed.map((m) => m.url)).toEqual([rig.site.url('/images/goita-flintlock.png')]);
     expect(change?.record.embeds.removed.map((e) => e.statusId)).toEqual([flintlockArticle.tweet!.statusId]);
     expect(change?.record.status).toBeNull();
     expect(alerts).toEqual([]);
@@ -140,19 +131,19 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
 
   it.each([404, 410] as const)('raises page_removed once the article answers %i at two captures in a row', async (status) => {
     const path = `/news/deleted-${status}`;
-    site.article(path, flintlockArticle);
-    const target = await watch({ url: site.url(path), every: '6h' });
+    rig.site.article(path, flintlockArticle);
+    const target = await watch({ url: rig.site.url(path), every: '6h' });
     const before = await check(target.id);
-    site.gone(path, status);
+    rig.site.gone(path, status);
     const first = await check(target.id);
     expect(first.snapshot.status).toBe(status);
     expect(first.snapshot.outcome).toEqual({ kind: 'gone', signal: `status_${status}` });
     expect(first.change?.record.status).toEqual({ from: 200, to: status });
     expect(first.alerts).toEqual([]);
     // The first sighting queued its confirming capture, sooner than the schedule.
-    const recheck = await ctx.captureQueue.getJob(`recheck-${target.id}-${first.snapshot.id}`);
+    const recheck = await rig.ctx.captureQueue.getJob(`recheck-${target.id}-${first.snapshot.id}`);
     expect(recheck?.data).toEqual({ targetId: target.id, reason: 'recheck', suspectSnapshotId: first.snapshot.id });
-    expect(recheck?.opts.delay).toBe(ctx.config.confirmDelayMs);
+    expect(recheck?.opts.delay).toBe(rig.ctx.config.confirmDelayMs);
     await recheck?.remove();
 
     const { snapshot, alerts } = await check(target.id);
@@ -164,7 +155,7 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
       confirmedBySnapshotId: snapshot.id,
       items: [expect.objectContaining({ signal: `status_${status}`, status, previousStatus: 200 })],
     });
-    expect(await listAlerts(ctx.pool, { targetId: target.id })).toEqual(alerts);
+    expect(await listAlerts(rig.ctx.pool, { targetId: target.id })).toEqual(alerts);
     // Still gone: the removal is not raised again.
     const again = await check(target.id);
     expect(again.alerts).toEqual([]);
@@ -173,24 +164,24 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
 
   it('compares across a timeout: 200, then a hang, then 404 still raises the removal', async () => {
     const path = '/news/flaky-then-gone';
-    site.article(path, flintlockArticle);
-    const target = await watch({ url: site.url(path), every: '6h', options: { timeoutMs: 3_000, confirm: 1 } });
+    rig.site.article(path, flintlockArticle);
+    const target = await watch({ url: rig.site.url(path), every: '6h', options: { timeoutMs: 3_000, confirm: 1 } });
     const ok = await check(target.id);
-    site.hang(path);
+    rig.site.hang(path);
     const hung = await check(target.id);
     expect(hung.snapshot.error?.code).toBe('timeout');
     expect(hung.snapshot.status).toBeNull();
     expect(hung.change?.record.blocks.removed).toEqual([]);
     expect(hung.alerts).toEqual([]);
-    site.gone(path, 404);
+    rig.site.gone(path, 404);
     const gone = await check(target.id);
     expect(gone.change?.previousSnapshotId).toBe(ok.snapshot.id);
     expect(gone.alerts.map((a) => a.kind)).toEqual(['page_removed']);
   });
 
   it('ends a hanging page as a timeout error within the cap, not a stuck job', async () => {
-    site.hang('/news/hangs');
-    const target = await watch({ url: site.url('/news/hangs'), every: '6h', options: { timeoutMs: 2_000 } });
+    rig.site.hang('/news/hangs');
+    const target = await watch({ url: rig.site.url('/news/hangs'), every: '6h', options: { timeoutMs: 2_000 } });
     const started = Date.now();
     const { snapshot, alerts } = await check(target.id);
     const elapsed = Date.now() - started;
@@ -212,31 +203,31 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   });
 
   it('is idempotent per job: running the same job twice keeps one snapshot', async () => {
-    site.article('/news/idempotent', flintlockArticle);
-    const target = await watch({ url: site.url('/news/idempotent'), every: '6h' });
-    const first = await runCapture(ctx, target.id, 'job-replayed');
-    const hitsAfterFirst = site.hits('/news/idempotent');
-    const second = await runCapture(ctx, target.id, 'job-replayed');
+    rig.site.article('/news/idempotent', flintlockArticle);
+    const target = await watch({ url: rig.site.url('/news/idempotent'), every: '6h' });
+    const first = await runCapture(rig.ctx, target.id, 'job-replayed');
+    const hitsAfterFirst = rig.site.hits('/news/idempotent');
+    const second = await runCapture(rig.ctx, target.id, 'job-replayed');
     expect(second.snapshot.id).toBe(first.snapshot.id);
     expect(second.replayed).toBe(true);
-    expect(site.hits('/news/idempotent')).toBe(hitsAfterFirst);
+    expect(rig.site.hits('/news/idempotent')).toBe(hitsAfterFirst);
   });
 
   it('captures with the plain-HTTP fetcher too, inline', async () => {
-    site.article('/news/plain', flintlockArticle);
-    const target = await watch({ url: site.url('/news/plain'), every: '6h', fetcher: 'http' });
-    const [result] = await checkInline(ctx, [target], noop);
+    rig.site.article('/news/plain', flintlockArticle);
+    const target = await watch({ url: rig.site.url('/news/plain'), every: '6h', fetcher: 'http' });
+    const [result] = await checkInline(rig.ctx, [target], noop);
     expect(result!.snapshot).toMatchObject({ fetcher: 'http', status: 200, error: null });
     expect(result!.snapshot.parts.screenshot).toBeNull();
     expect(result!.snapshot.counts.embeds).toBe(1);
   });
 
   it('skips a stored --not-found pattern it cannot run, rather than failing every capture, and applies the others', async () => {
-    site.article('/news/wandered', { ...flintlockArticle, title: 'This story has wandered off', paragraphs: ['Try the search.'], photos: [], tweet: null, related: [] });
-    const target = await watch({ url: site.url('/news/wandered'), every: '6h', fetcher: 'http' });
+    rig.site.article('/news/wandered', { ...flintlockArticle, title: 'This story has wandered off', paragraphs: ['Try the search.'], photos: [], tweet: null, related: [] });
+    const target = await watch({ url: rig.site.url('/news/wandered'), every: '6h', fetcher: 'http' });
     // As a database from before patterns were checked, or an imported export, can hold them: past today's check.
-    await updateTargetSettings(ctx.pool, target.id, { ...target, options: { ...target.options, notFound: ['(', '(?=x)gone', 'wandered off'] } });
-    const [result] = await checkInline(ctx, [target], noop);
+    await updateTargetSettings(rig.ctx.pool, target.id, { ...target, options: { ...target.options, notFound: ['(', '(?=x)gone', 'wandered off'] } });
+    const [result] = await checkInline(rig.ctx, [target], noop);
     expect(result!.snapshot).toMatchObject({ status: 200, error: null, outcome: { kind: 'gone', signal: 'soft_404_wording' } });
   });
 });

@@ -9,8 +9,7 @@ import { addTarget } from '../../src/targets/manage-targets.ts';
 import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
-import { createTestContext } from '../helpers/context.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useContextRig } from '../helpers/context-rig.ts';
 import { CHARSET_PAGES, startHostileSite, unstorablePage, type HostileSite } from '../helpers/hostile-site.ts';
 import { waitForNoRenderers } from '../helpers/renderers.ts';
 import { unschedule } from '../helpers/unschedule.ts';
@@ -64,31 +63,26 @@ const httpCases: HostileCase[] = [
 ];
 
 describe('hostile pages through the queue, the worker and Postgres', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  const rig = useContextRig({ SCRUBWATCH_MAX_PAGE_BYTES: '5000000', SCRUBWATCH_SCREENSHOT_MAX_HEIGHT: '1500' });
   let site: HostileSite;
   let worker: RunningWorker;
   let normal = 0;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url, { SCRUBWATCH_MAX_PAGE_BYTES: '5000000', SCRUBWATCH_SCREENSHOT_MAX_HEIGHT: '1500' });
     site = await startHostileSite();
-    worker = await startWorker(ctx, processors);
+    worker = await startWorker(rig.ctx, processors);
   });
   afterAll(async () => {
     await worker?.close();
-    await ctx?.dispose();
     await site?.close();
-    await db?.drop();
   });
 
   async function check(url: string, fetcher: FetcherKind, timeoutMs?: number): Promise<CheckResult> {
-    const target = await addTarget(ctx, { url, every: '6h', fetcher, options: timeoutMs ? { timeoutMs } : {} });
+    const target = await addTarget(rig.ctx, { url, every: '6h', fetcher, options: timeoutMs ? { timeoutMs } : {} });
     // Left to run, its first capture would come tens of seconds later, in another case: a second snapshot, or a
     // hostile page's renderer still spinning while that case waits for none.
-    await unschedule(ctx, target);
-    const [result] = await checkThroughQueue(ctx, [{ id: target.id, kind: 'page' }], 60_000, () => undefined);
+    await unschedule(rig.ctx, target);
+    const [result] = await checkThroughQueue(rig.ctx, [{ id: target.id, kind: 'page' }], 60_000, () => undefined);
     return result!;
   }
 
@@ -108,7 +102,7 @@ describe('hostile pages through the queue, the worker and Postgres', () => {
       // The query keeps the two fetchers' targets apart (one target per URL); the site answers by path.
       const url = `${c.tls ? site.tlsUrl(c.path) : site.url(c.path)}?via=${fetcher}`;
       const { targetId, snapshot, alerts } = await check(url, fetcher, c.timeoutMs);
-      expect(await listSnapshots(ctx.pool, targetId)).toEqual([snapshot]);
+      expect(await listSnapshots(rig.ctx.pool, targetId)).toEqual([snapshot]);
       expect(snapshot.error?.code ?? null).toBe(c.code);
       if (c.code) {
         expect(snapshot.error?.message).not.toBe('');
@@ -141,7 +135,7 @@ describe('hostile pages through the queue, the worker and Postgres', () => {
       site.html(path, unstorablePage(1));
       const first = await check(site.url(path), fetcher);
       site.html(path, unstorablePage(2));
-      const [second] = await checkThroughQueue(ctx, [{ id: first.targetId, kind: 'page' }], 60_000, () => undefined);
+      const [second] = await checkThroughQueue(rig.ctx, [{ id: first.targetId, kind: 'page' }], 60_000, () => undefined);
 
       expect(first.snapshot.error).toBeNull();
       expect(first.snapshot.title).toMatch(/^Notice\uFFFD with a NUL/);
@@ -149,9 +143,9 @@ describe('hostile pages through the queue, the worker and Postgres', () => {
       expect(second?.change?.previousSnapshotId).toBe(first.snapshot.id);
       const removed = second?.change?.record.blocks.removed.map((b) => b.text) ?? [];
       expect(removed.some((text) => text.includes('Version 1.') && text.includes('\uFFFD'))).toBe(true);
-      const facts = JSON.parse((await getBlob(ctx.pool, second!.snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
+      const facts = JSON.parse((await getBlob(rig.ctx.pool, second!.snapshot.parts.facts!))!.data.toString('utf8')) as PageFacts;
       expect(facts.blocks.some((b) => b.text.includes('Version 2.'))).toBe(true);
-      const text = (await getBlob(ctx.pool, second!.snapshot.parts.text!))!.data.toString('utf8');
+      const text = (await getBlob(rig.ctx.pool, second!.snapshot.parts.text!))!.data.toString('utf8');
       expect(text).not.toContain('\u0000');
     },
   );

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { startFakeOembed, type FakeOembed } from '../helpers/oembed-server.ts';
 import { waitUntil } from '../helpers/processes.ts';
 import { articleFor } from '../helpers/watch.ts';
-import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import type { NewTargetInput } from '../../src/targets/target-input.ts';
 import { checkThroughQueue, type CheckResult } from '../../src/checks/check-now.ts';
@@ -18,40 +16,35 @@ import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
 
 describe('a first capture or a recheck that outlived its purpose captures nothing, through a real worker', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let site: FixtureSite;
   let oembed: FakeOembed;
   let worker: RunningWorker;
-
   beforeAll(async () => {
-    db = await createTestDatabase();
     oembed = await startFakeOembed();
-    ctx = await createTestContext(db.url, { SCRUBWATCH_OEMBED_URL: oembed.url });
-    site = await startFixtureSite();
-    worker = await startWorker(ctx, processors);
+  });
+  afterAll(async () => {
+    await oembed?.close();
+  });
+  const rig = useFixtureRig(() => ({ SCRUBWATCH_OEMBED_URL: oembed.url }));
+  beforeAll(async () => {
+    worker = await startWorker(rig.ctx, processors);
   });
   afterAll(async () => {
     await worker?.close();
-    await ctx?.dispose();
-    await site?.close();
-    await oembed?.close();
-    await db?.drop();
   });
 
   /** A target whose scheduler is taken off the queue; its first capture stays queued, delayed, as `targets add` left it. */
   async function watch(input: NewTargetInput): Promise<Target> {
-    const target = await addTarget(ctx, input);
-    expect(await queueFor(ctx, target.kind).removeJobScheduler(schedulerId(target.id))).toBe(true);
-    expect(await queueFor(ctx, target.kind).getJob(`first-${target.id}`).then((j) => j?.getState())).toBe('delayed');
+    const target = await addTarget(rig.ctx, input);
+    expect(await queueFor(rig.ctx, target.kind).removeJobScheduler(schedulerId(target.id))).toBe(true);
+    expect(await queueFor(rig.ctx, target.kind).getJob(`first-${target.id}`).then((j) => j?.getState())).toBe('delayed');
     return target;
   }
 
-  const check = async (target: Target): Promise<CheckResult> => (await checkThroughQueue(ctx, [target], 60_000, () => undefined))[0]!;
+  const check = async (target: Target): Promise<CheckResult> => (await checkThroughQueue(rig.ctx, [target], 60_000, () => undefined))[0]!;
 
   /** Runs a delayed job now (its delay passing), and resolves with what the worker's processor returned. */
   async function runNow(target: Target, jobId: string): Promise<CaptureJobResult> {
-    const queue = queueFor(ctx, target.kind);
+    const queue = queueFor(rig.ctx, target.kind);
     const job = await queue.getJob(jobId);
     expect(await job?.getState(), `${jobId} waits in the delayed set`).toBe('delayed');
     await job!.promote();
@@ -62,15 +55,15 @@ describe('a first capture or a recheck that outlived its purpose captures nothin
     }, 60_000);
   }
 
-  const snapshotCount = async (target: Target) => (await listSnapshots(ctx.pool, target.id, 100)).length;
-  const lifecycle = async (target: Target) => (await getWatchState(ctx.pool, target.id))?.lifecycle;
+  const snapshotCount = async (target: Target) => (await listSnapshots(rig.ctx.pool, target.id, 100)).length;
+  const lifecycle = async (target: Target) => (await getWatchState(rig.ctx.pool, target.id))?.lifecycle;
 
   it('the first capture queued at `targets add` does not confirm a removal a check already sighted; the settled recheck does not capture', async () => {
     const path = '/news/stale-first';
-    site.article(path, articleFor(path, { tweet: null }));
-    const target = await watch({ url: site.url(path), every: '6h' });
+    rig.site.article(path, articleFor(path, { tweet: null }));
+    const target = await watch({ url: rig.site.url(path), every: '6h' });
     await check(target);
-    site.gone(path, 404);
+    rig.site.gone(path, 404);
     const sighting = await check(target);
     expect(await lifecycle(target)).toBe('suspect');
 
@@ -78,7 +71,7 @@ describe('a first capture or a recheck that outlived its purpose captures nothin
     expect(first).toMatchObject({ snapshotId: 0, skipped: 'already_captured' });
     expect(await snapshotCount(target)).toBe(2);
     expect(await lifecycle(target)).toBe('suspect');
-    expect(await listAlerts(ctx.pool, { targetId: target.id })).toEqual([]);
+    expect(await listAlerts(rig.ctx.pool, { targetId: target.id })).toEqual([]);
 
     const confirmed = await check(target);
     expect(confirmed.alerts.map((a) => a.kind)).toEqual(['page_removed']);
@@ -89,10 +82,10 @@ describe('a first capture or a recheck that outlived its purpose captures nothin
 
   it('a recheck overtaken by a later capture is skipped, and the later capture’s own recheck confirms', async () => {
     const path = '/news/stale-recheck';
-    site.article(path, articleFor(path, { tweet: null }));
-    const target = await watch({ url: site.url(path), every: '6h', options: { confirm: 3 } });
+    rig.site.article(path, articleFor(path, { tweet: null }));
+    const target = await watch({ url: rig.site.url(path), every: '6h', options: { confirm: 3 } });
     await check(target);
-    site.gone(path, 404);
+    rig.site.gone(path, 404);
     const sightings = [await check(target), await check(target)];
     expect(await lifecycle(target)).toBe('suspect');
 
@@ -103,7 +96,7 @@ describe('a first capture or a recheck that outlived its purpose captures nothin
     const due = await runNow(target, `recheck-${target.id}-${sightings[1]!.snapshot.id}`);
     expect(due.skipped).toBeUndefined();
     expect(due.alertIds).toHaveLength(1);
-    expect((await listAlerts(ctx.pool, { targetId: target.id })).map((a) => a.kind)).toEqual(['page_removed']);
+    expect((await listAlerts(rig.ctx.pool, { targetId: target.id })).map((a) => a.kind)).toEqual(['page_removed']);
     expect(await lifecycle(target)).toBe('removed');
   });
 

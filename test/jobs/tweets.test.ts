@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createTestContext } from '../helpers/context.ts';
+import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { startFakeOembed, type FakeOembed } from '../helpers/oembed-server.ts';
 import { articleFor } from '../helpers/watch.ts';
 import { waitUntil } from '../helpers/processes.ts';
-import { startFixtureSite, type FixtureSite, type TweetSpec } from '../../src/demo/fixture-site.ts';
+import { type TweetSpec } from '../../src/demo/fixture-site.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { findTargetByUrl, type Target } from '../../src/db/targets.ts';
 import { listEmbeddingPages } from '../../src/db/tweet-embeds.ts';
@@ -19,59 +19,50 @@ import { processors } from '../../jobs/index.ts';
 const TEXT = 'Flintlock 2019 kicks off in Burkina Faso and Mauritania: more than 30 nations training together. #Flintlock2019';
 
 describe('tweets: embedded and standalone, probed through oEmbed', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let site: FixtureSite;
   let oembed: FakeOembed;
   let run = 0;
-
   beforeAll(async () => {
-    db = await createTestDatabase();
     oembed = await startFakeOembed();
-    ctx = await createTestContext(db.url, { SCRUBWATCH_OEMBED_URL: oembed.url, SCRUBWATCH_TWEET_RATE: '2/1s' });
-    site = await startFixtureSite();
   });
   afterAll(async () => {
-    await ctx?.dispose();
-    await site?.close();
     await oembed?.close();
-    await db?.drop();
   });
+  const rig = useFixtureRig(() => ({ SCRUBWATCH_OEMBED_URL: oembed.url, SCRUBWATCH_TWEET_RATE: '2/1s' }));
 
   const tweet = (statusId: string, render: TweetSpec['render'] = 'fallback'): TweetSpec => ({ statusId, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019', render });
-  const probe = (t: Target, finalAttempt = true) => runTweetProbe(ctx, t.id, `probe-test-${++run}`, { finalAttempt });
+  const probe = (t: Target, finalAttempt = true) => runTweetProbe(rig.ctx, t.id, `probe-test-${++run}`, { finalAttempt });
   const probeKinds = async (t: Target, n: number) => {
     const kinds: string[] = [];
     for (let i = 0; i < n; i++) kinds.push(...(await probe(t)).alerts.map((a) => a.kind));
     return kinds;
   };
   async function pageEmbedding(path: string, statusId: string, options: { watchEmbeds?: boolean } = {}): Promise<Target> {
-    site.article(path, articleFor(path, { tweet: tweet(statusId) }));
-    const page = await addTarget(ctx, { url: site.url(path), every: '6h', options });
-    await runCapture(ctx, page.id, `page-test-${++run}`);
+    rig.site.article(path, articleFor(path, { tweet: tweet(statusId) }));
+    const page = await addTarget(rig.ctx, { url: rig.site.url(path), every: '6h', options });
+    await runCapture(rig.ctx, page.id, `page-test-${++run}`);
     return page;
   }
 
   it('discovers an embedded tweet, watches it as a tweet target, and shares it between pages', async () => {
     const first = await pageEmbedding('/news/embeds-a', '1097535219338194944');
     const second = await pageEmbedding('/news/embeds-b', '1097535219338194944');
-    const t = await findTargetByUrl(ctx.pool, canonicalTweetUrl('1097535219338194944'));
+    const t = await findTargetByUrl(rig.ctx.pool, canonicalTweetUrl('1097535219338194944'));
     expect(t).toMatchObject({ kind: 'tweet', tweetId: '1097535219338194944', state: 'active' });
     expect(t!.tags).toContain('embedded-tweet');
-    expect((await listEmbeddingPages(ctx.pool, t!.id)).map((p) => p.targetId)).toEqual([first.id, second.id]);
-    expect((await ctx.tweetQueue.getJobScheduler(`target:${t!.id}`))?.every).toBe(6 * 3_600_000);
-    const rows = await ctx.pool.query('select author, fallback_text, date_text from tweet_embeds where tweet_target_id = $1', [t!.id]);
+    expect((await listEmbeddingPages(rig.ctx.pool, t!.id)).map((p) => p.targetId)).toEqual([first.id, second.id]);
+    expect((await rig.ctx.tweetQueue.getJobScheduler(`target:${t!.id}`))?.every).toBe(6 * 3_600_000);
+    const rows = await rig.ctx.pool.query('select author, fallback_text, date_text from tweet_embeds where tweet_target_id = $1', [t!.id]);
     expect(rows.rows[0]).toEqual({ author: 'USAfricaCommand', fallback_text: TEXT, date_text: 'February 18, 2019' });
   });
 
   it('does not watch embedded tweets when the page says not to', async () => {
     await pageEmbedding('/news/no-embeds', '555000000000000001', { watchEmbeds: false });
-    expect(await findTargetByUrl(ctx.pool, canonicalTweetUrl('555000000000000001'))).toBeNull();
+    expect(await findTargetByUrl(rig.ctx.pool, canonicalTweetUrl('555000000000000001'))).toBeNull();
   });
 
   it('raises tweet_deleted (high) once oEmbed answers 404 twice, with the last text and the pages embedding it', async () => {
     const page = await pageEmbedding('/news/deleted-tweet', '600000000000000001');
-    const t = (await findTargetByUrl(ctx.pool, canonicalTweetUrl('600000000000000001')))!;
+    const t = (await findTargetByUrl(rig.ctx.pool, canonicalTweetUrl('600000000000000001')))!;
     oembed.answer('600000000000000001', { status: 200, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019' });
     expect(await probeKinds(t, 1)).toEqual([]);
     oembed.answer('600000000000000001', { status: 404 });
@@ -90,7 +81,7 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
   });
 
   it('raises tweet_withheld (medium) for a tweet made protected or withheld (403)', async () => {
-    const t = await addTarget(ctx, { url: 'https://x.com/USAfricaCommand/status/700000000000000001' });
+    const t = await addTarget(rig.ctx, { url: 'https://x.com/USAfricaCommand/status/700000000000000001' });
     oembed.answer('700000000000000001', { status: 200, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019' });
     await probe(t);
     oembed.answer('700000000000000001', { status: 403 });
@@ -98,7 +89,7 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
   });
 
   it('never raises anything for 429 and 5xx: retried, 5xx kept as an error on the last attempt, 429 only waited out', async () => {
-    const t = await addTarget(ctx, { url: 'https://twitter.com/USAfricaCommand/status/800000000000000001', options: { confirm: 1 } });
+    const t = await addTarget(rig.ctx, { url: 'https://twitter.com/USAfricaCommand/status/800000000000000001', options: { confirm: 1 } });
     oembed.answer('800000000000000001', { status: 200, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019' });
     await probe(t);
     for (const status of [500, 503] as const) {
@@ -111,20 +102,20 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
     // A 429 is never kept, not even on the last attempt: the probe waits for as long as it is asked to.
     oembed.answer('800000000000000001', { status: 429, retryAfter: 3 });
     await expect(probe(t, true)).rejects.toMatchObject({ status: 429, retryAfterMs: 3_000 });
-    expect((await listSnapshots(ctx.pool, t.id, 10)).map((s) => s.outcome?.signal)).toEqual(['oembed_503', 'oembed_500', 'oembed_200']);
+    expect((await listSnapshots(rig.ctx.pool, t.id, 10)).map((s) => s.outcome?.signal)).toEqual(['oembed_503', 'oembed_500', 'oembed_200']);
   });
 
   it('records an embed that turned from rendered to error as a page_render verdict, and probes the tweet at once', async () => {
     const path = '/news/render-error';
-    site.article(path, articleFor(path, { tweet: tweet('900000000000000001', 'rendered') }));
-    const page = await addTarget(ctx, { url: site.url(path), every: '6h' });
-    await runCapture(ctx, page.id, `page-test-${++run}`);
-    site.article(path, articleFor(path, { tweet: tweet('900000000000000001', 'error') }));
-    const second = await runCapture(ctx, page.id, `page-test-${++run}`);
-    const t = (await findTargetByUrl(ctx.pool, canonicalTweetUrl('900000000000000001')))!;
-    const [latest] = await listSnapshots(ctx.pool, t.id, 1);
+    rig.site.article(path, articleFor(path, { tweet: tweet('900000000000000001', 'rendered') }));
+    const page = await addTarget(rig.ctx, { url: rig.site.url(path), every: '6h' });
+    await runCapture(rig.ctx, page.id, `page-test-${++run}`);
+    rig.site.article(path, articleFor(path, { tweet: tweet('900000000000000001', 'error') }));
+    const second = await runCapture(rig.ctx, page.id, `page-test-${++run}`);
+    const t = (await findTargetByUrl(rig.ctx.pool, canonicalTweetUrl('900000000000000001')))!;
+    const [latest] = await listSnapshots(rig.ctx.pool, t.id, 1);
     expect(latest).toMatchObject({ fetcher: 'page_render', outcome: { kind: 'gone', signal: 'page_render_error' } });
-    const queued = await ctx.tweetQueue.getJob(`probe-${t.id}-${second.snapshot.id}`);
+    const queued = await rig.ctx.tweetQueue.getJob(`probe-${t.id}-${second.snapshot.id}`);
     expect(queued?.data).toEqual({ targetId: t.id, reason: 'embed_error' });
   });
 
@@ -133,16 +124,16 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
     const targets: Target[] = [];
     for (const id of ids) {
       oembed.answer(id, { status: 200, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019' });
-      targets.push(await addTarget(ctx, { url: `https://twitter.com/USAfricaCommand/status/${id}` }));
+      targets.push(await addTarget(rig.ctx, { url: `https://twitter.com/USAfricaCommand/status/${id}` }));
     }
-    const second = await createTestContext(db.url, { SCRUBWATCH_OEMBED_URL: oembed.url, SCRUBWATCH_TWEET_RATE: '2/1s', SCRUBWATCH_QUEUE_PREFIX: ctx.config.queuePrefix });
-    const workers = [await startWorker(ctx, processors), await startWorker(second, processors)];
+    const second = await createTestContext(rig.db.url, { SCRUBWATCH_OEMBED_URL: oembed.url, SCRUBWATCH_TWEET_RATE: '2/1s', SCRUBWATCH_QUEUE_PREFIX: rig.ctx.config.queuePrefix });
+    const workers = [await startWorker(rig.ctx, processors), await startWorker(second, processors)];
     try {
-      const jobs = await ctx.tweetQueue.addBulk(targets.map((t) => ({ name: 'capture', data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: `rate-${t.id}` } })));
+      const jobs = await rig.ctx.tweetQueue.addBulk(targets.map((t) => ({ name: 'capture', data: { targetId: t.id, reason: 'manual' as const }, opts: { jobId: `rate-${t.id}` } })));
       await waitUntil('all six probes to complete', async () => (await Promise.all(jobs.map((j) => j.isCompleted()))).every(Boolean), 20_000, 200);
       // The limiter spaces the jobs' starts, so measure those: when each request reached oEmbed also counts the
       // target lookup and connection setup, which differ from probe to probe.
-      const started = await Promise.all(jobs.map(async (j) => (await ctx.tweetQueue.getJob(j.id!))?.processedOn ?? Number.NaN));
+      const started = await Promise.all(jobs.map(async (j) => (await rig.ctx.tweetQueue.getJob(j.id!))?.processedOn ?? Number.NaN));
       // Six starts at two per second, whichever worker took them, cannot all fit in under two seconds. processedOn is
       // stamped by the worker just before Redis applies the limit: a few milliseconds are allowed for that.
       expect(Math.max(...started) - Math.min(...started)).toBeGreaterThanOrEqual(1_950);
@@ -154,22 +145,22 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
 
   it('pauses the tweet queue on a 429 for as long as oEmbed asks, then probes again without spending an attempt', async () => {
     const id = '960000000000000001';
-    const t = await addTarget(ctx, { url: `https://twitter.com/USAfricaCommand/status/${id}` });
+    const t = await addTarget(rig.ctx, { url: `https://twitter.com/USAfricaCommand/status/${id}` });
     oembed.answer(id, { status: 429, retryAfter: 1 });
-    const worker = await startWorker(ctx, processors);
+    const worker = await startWorker(rig.ctx, processors);
     try {
-      const job = await ctx.tweetQueue.add('capture', { targetId: t.id, reason: 'manual' }, { jobId: `limited-${t.id}` });
+      const job = await rig.ctx.tweetQueue.add('capture', { targetId: t.id, reason: 'manual' }, { jobId: `limited-${t.id}` });
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline && oembed.requests(id).length === 0) await new Promise((r) => setTimeout(r, 100));
       oembed.answer(id, { status: 200, author: 'USAfricaCommand', text: TEXT, date: 'February 18, 2019' });
       while (Date.now() < deadline && !(await job.isCompleted())) await new Promise((r) => setTimeout(r, 200));
-      const done = (await ctx.tweetQueue.getJob(job.id!))!;
+      const done = (await rig.ctx.tweetQueue.getJob(job.id!))!;
       expect(await done.isCompleted()).toBe(true);
       expect(done.attemptsMade).toBeLessThanOrEqual(1);
       const requests = oembed.requests(id);
       expect(requests.length).toBeGreaterThanOrEqual(2);
       expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(900);
-      const snapshots = await listSnapshots(ctx.pool, t.id, 10);
+      const snapshots = await listSnapshots(rig.ctx.pool, t.id, 10);
       expect(snapshots.map((s) => s.outcome?.signal)).toEqual(['oembed_200']);
     } finally {
       await worker.close();

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { useContextRig } from '../helpers/context-rig.ts';
+import { QUICK_DELIVERY, useNotifyWorker } from '../helpers/notify-rig.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { makeTarget, raise } from './raise.ts';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
-import { processors } from '../../jobs/index.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
 import { subscriptionFeed } from '../../src/notify/feed.ts';
@@ -30,52 +28,43 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 }
 
 describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let notify: RunningNotifyWorker;
   let hook: WebhookReceiver;
   let smtp: SmtpCatcher;
   let wayback: FakeWayback;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     [hook, smtp, wayback] = await Promise.all([startWebhookReceiver(), startSmtpCatcher(), startFakeWayback()]);
-    ctx = await createTestContext(db.url, {
-      SMTP_URL: smtp.url,
-      SCRUBWATCH_WAYBACK_URL: wayback.url,
-      SCRUBWATCH_PUBLIC_URL: 'https://scrubwatch.example.org',
-      SCRUBWATCH_NOTIFY_RETRY_DELAY: '100ms',
-      SCRUBWATCH_NOTIFY_MAX_BACKOFF: '1s',
-      SCRUBWATCH_WEBHOOK_TIMEOUT: '1s',
-    });
-    notify = await startNotifyWorker(ctx, processors.notify);
   });
   afterAll(async () => {
-    await notify?.close();
-    await ctx?.dispose();
     await Promise.all([hook?.close(), smtp?.close(), wayback?.close()]);
-    await db?.drop();
   });
+  const rig = useContextRig(() => ({
+    SMTP_URL: smtp.url,
+    SCRUBWATCH_WAYBACK_URL: wayback.url,
+    SCRUBWATCH_PUBLIC_URL: 'https://scrubwatch.example.org',
+    ...QUICK_DELIVERY,
+  }));
+  const notify = useNotifyWorker(rig);
 
   async function subscribe(input: Partial<NewSubscriptionInput> & { receiver?: WebhookReceiver }) {
     const { receiver, ...rest } = input;
-    const created = await addSubscription({ pool: ctx.pool, config: ctx.config, queue: notify.queue }, { name: 'researcher', ...(receiver ? { webhook: receiver.url } : {}), ...rest });
+    const created = await addSubscription({ pool: rig.ctx.pool, config: rig.ctx.config, queue: notify.queue }, { name: 'researcher', ...(receiver ? { webhook: receiver.url } : {}), ...rest });
     if (receiver && created.secret) receiver.secret = created.secret;
     return created;
   }
 
   const settled = (id: number) => until(`delivery ${id} settled`, async () => {
-    const d = await getDelivery(ctx.pool, id);
+    const d = await getDelivery(rig.ctx.pool, id);
     return d && ['delivered', 'failed', 'cancelled'].includes(d.status) ? d : null;
   });
 
   async function deliveriesOf(alertId: number): Promise<Delivery[]> {
-    return (await listDeliveries(ctx.pool)).filter((d) => d.alertId === alertId);
+    return (await listDeliveries(rig.ctx.pool)).filter((d) => d.alertId === alertId);
   }
 
   it('filters by target, tag, kind and minimum severity; writes deliveries in the alert transaction', async () => {
-    const mali = await makeTarget(ctx.pool, ['mali']);
-    const other = await makeTarget(ctx.pool, ['niger']);
+    const mali = await makeTarget(rig.ctx.pool, ['mali']);
+    const other = await makeTarget(rig.ctx.pool, ['niger']);
     const r = await startWebhookReceiver();
     const subsMade: number[] = [];
     try {
@@ -87,14 +76,14 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
       const subs = [byTarget, byTag, byKind, bySeverity, combined].map((c) => c.subscription.id);
       subsMade.push(...subs);
       const matched = async (targetId: number, kind: Parameters<typeof raise>[2]) =>
-        (await deliveriesOf((await raise(ctx.pool, targetId, kind)).id)).map((d) => d.subscriptionId).filter((id) => subs.includes(id)).sort((a, b) => a - b);
+        (await deliveriesOf((await raise(rig.ctx.pool, targetId, kind)).id)).map((d) => d.subscriptionId).filter((id) => subs.includes(id)).sort((a, b) => a - b);
       expect(await matched(mali, 'content_removed')).toEqual([byTarget.subscription.id, byTag.subscription.id]);
       expect(await matched(other, 'phrase_removed')).toEqual([byKind.subscription.id, bySeverity.subscription.id]);
       expect(await matched(other, 'media_removed')).toEqual([combined.subscription.id]);
       expect(await matched(other, 'page_moved')).toEqual([]);
     } finally {
       // Unscoped subscriptions would match every later test's alerts.
-      for (const id of subsMade) await removeSubscription({ pool: ctx.pool, queue: notify.queue }, id);
+      for (const id of subsMade) await removeSubscription({ pool: rig.ctx.pool, queue: notify.queue }, id);
       await r.close();
     }
   });
@@ -102,14 +91,14 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
   it('delivers a signed webhook once, with evidence, snapshot links and the Wayback copy (also kept in the evidence)', async () => {
     const r = await startWebhookReceiver();
     try {
-      const target = await makeTarget(ctx.pool, ['immediate']);
+      const target = await makeTarget(rig.ctx.pool, ['immediate']);
       const created = await subscribe({ receiver: r, tags: ['immediate'] });
       expect(created.secret).toMatch(/^[0-9a-f]{64}$/);
-      const alert = await raise(ctx.pool, target, 'phrase_removed');
+      const alert = await raise(rig.ctx.pool, target, 'phrase_removed');
       const [delivery] = await deliveriesOf(alert.id);
       expect(delivery!.status).toBe('pending');
-      expect(await enqueueDeliveries(ctx, [alert])).toBe(1);
-      expect(await enqueueDeliveries(ctx, [alert])).toBe(1); // the same job id again: no second send
+      expect(await enqueueDeliveries(rig.ctx, [alert])).toBe(1);
+      expect(await enqueueDeliveries(rig.ctx, [alert])).toBe(1); // the same job id again: no second send
       expect((await settled(delivery!.id)).status).toBe('delivered');
       const [got] = await r.waitFor(1);
       expect(got!.signature.ok).toBe(true);
@@ -127,11 +116,11 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
       expect(p.wayback?.url).toMatch(/^https:\/\/web\.archive\.org\/web\/\d{14}\/https:\/\/www\.army\.mil\//);
       expect(p.evidence.wayback).toEqual(p.wayback);
       expect(p.snapshots).toContainEqual({ role: 'lastWith', id: alert.snapshotId, url: `https://scrubwatch.example.org/snapshots/${alert.snapshotId}` });
-      const [stored] = await getAlertsByIds(ctx.pool, [alert.id]);
+      const [stored] = await getAlertsByIds(rig.ctx.pool, [alert.id]);
       expect(stored!.evidence.wayback).toEqual(p.wayback);
       await new Promise((res) => setTimeout(res, 500));
       expect(r.received).toHaveLength(1);
-      const attempts = await listAttempts(ctx.pool, delivery!.id);
+      const attempts = await listAttempts(rig.ctx.pool, delivery!.id);
       expect(attempts).toMatchObject([{ ok: true, responseCode: 200, error: null }]);
       expect(attempts[0]!.durationMs).toBeGreaterThanOrEqual(0);
     } finally {
@@ -142,14 +131,14 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
   it('retries a failing receiver with backoff, recording every attempt, then delivers', async () => {
     const r = await startWebhookReceiver();
     try {
-      const target = await makeTarget(ctx.pool, ['flaky']);
+      const target = await makeTarget(rig.ctx.pool, ['flaky']);
       await subscribe({ receiver: r, tags: ['flaky'] });
       r.failNext(2);
-      const alert = await raise(ctx.pool, target, 'content_removed');
-      await enqueueDeliveries(ctx, [alert]);
+      const alert = await raise(rig.ctx.pool, target, 'content_removed');
+      await enqueueDeliveries(rig.ctx, [alert]);
       const [d] = await deliveriesOf(alert.id);
       expect(await settled(d!.id)).toMatchObject({ status: 'delivered', attempts: 3, responseCode: 200 });
-      expect((await listAttempts(ctx.pool, d!.id)).map((a) => [a.ok, a.responseCode])).toEqual([[false, 500], [false, 500], [true, 200]]);
+      expect((await listAttempts(rig.ctx.pool, d!.id)).map((a) => [a.ok, a.responseCode])).toEqual([[false, 500], [false, 500], [true, 200]]);
       expect(new Set(r.received.map((x) => x.idempotencyKey))).toEqual(new Set([String(d!.id)]));
     } finally {
       await r.close();
@@ -159,16 +148,16 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
   it('dead-letters a delivery once retries are exhausted', async () => {
     const r = await startWebhookReceiver();
     try {
-      const target = await makeTarget(ctx.pool, ['dead']);
+      const target = await makeTarget(rig.ctx.pool, ['dead']);
       await subscribe({ receiver: r, tags: ['dead'] });
       r.behave('fail');
-      const alert = await raise(ctx.pool, target, 'media_removed');
-      await enqueueDeliveries(ctx, [alert]);
+      const alert = await raise(rig.ctx.pool, target, 'media_removed');
+      await enqueueDeliveries(rig.ctx, [alert]);
       const [d] = await deliveriesOf(alert.id);
       const failed = await settled(d!.id);
       expect(failed).toMatchObject({ status: 'failed', attempts: 4, responseCode: 500 });
       expect(failed.lastError).toMatch(/webhook answered 500/);
-      expect((await listDeliveries(ctx.pool, { failed: true })).map((x) => x.id)).toContain(d!.id);
+      expect((await listDeliveries(rig.ctx.pool, { failed: true })).map((x) => x.id)).toContain(d!.id);
     } finally {
       await r.close();
     }
@@ -178,19 +167,19 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
     const slow = await startWebhookReceiver();
     const huge = await startWebhookReceiver();
     try {
-      const target = await makeTarget(ctx.pool, ['limits']);
+      const target = await makeTarget(rig.ctx.pool, ['limits']);
       await subscribe({ receiver: slow, tags: ['limits'] });
       await subscribe({ receiver: huge, tags: ['limits'] });
       slow.behave('slow');
       huge.behave('huge');
-      const alert = await raise(ctx.pool, target, 'embed_removed');
-      await enqueueDeliveries(ctx, [alert]);
+      const alert = await raise(rig.ctx.pool, target, 'embed_removed');
+      await enqueueDeliveries(rig.ctx, [alert]);
       const [toSlow, toHuge] = await deliveriesOf(alert.id).then((ds) => ds.sort((a, b) => a.id - b.id));
       const hugeDone = await settled(toHuge!.id);
       expect(hugeDone.status).toBe('delivered');
       expect(huge.hugeBytesWritten()).toBeLessThan(20 * 1024 * 1024);
       expect(MAX_RESPONSE_BYTES).toBe(64 * 1024);
-      const first = await until('first slow attempt', async () => (await listAttempts(ctx.pool, toSlow!.id)).find((a) => a.finishedAt));
+      const first = await until('first slow attempt', async () => (await listAttempts(rig.ctx.pool, toSlow!.id)).find((a) => a.finishedAt));
       expect(first.ok).toBe(false);
       expect(first.error).toMatch(/did not answer within 1000 ms/);
       expect(first.durationMs).toBeLessThan(5_000);
@@ -203,14 +192,14 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
     const r = await startWebhookReceiver();
     wayback.mode = 'fail';
     try {
-      const target = await makeTarget(ctx.pool, ['nowayback']);
+      const target = await makeTarget(rig.ctx.pool, ['nowayback']);
       await subscribe({ receiver: r, tags: ['nowayback'] });
-      const alert = await raise(ctx.pool, target, 'page_removed');
-      await enqueueDeliveries(ctx, [alert]);
+      const alert = await raise(rig.ctx.pool, target, 'page_removed');
+      await enqueueDeliveries(rig.ctx, [alert]);
       const [d] = await deliveriesOf(alert.id);
       expect((await settled(d!.id)).status).toBe('delivered');
       expect((r.received[0]!.json as AlertPayload).wayback).toBeNull();
-      const [stored] = await getAlertsByIds(ctx.pool, [alert.id]);
+      const [stored] = await getAlertsByIds(rig.ctx.pool, [alert.id]);
       expect('wayback' in stored!.evidence).toBe(false); // not looked up successfully: tried again next time
     } finally {
       wayback.mode = 'ok';
@@ -219,12 +208,12 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
   });
 
   it('emails an alert: plain text and HTML, escaped, with the evidence and the Wayback link', async () => {
-    const target = await makeTarget(ctx.pool, ['mail']);
+    const target = await makeTarget(rig.ctx.pool, ['mail']);
     await subscribe({ email: 'analyst@example.org', tags: ['mail'] });
-    const alert = await raise(ctx.pool, target, 'content_removed', 'Photos of <b>Col. Goita</b> & staff');
-    await enqueueDeliveries(ctx, [alert]);
+    const alert = await raise(rig.ctx.pool, target, 'content_removed', 'Photos of <b>Col. Goita</b> & staff');
+    await enqueueDeliveries(rig.ctx, [alert]);
     const [mail] = await smtp.waitFor(smtp.messages.length + 1);
-    expect(mail!.subject).toBe(`[scrubwatch] content_removed (medium): ${(await ctx.pool.query('select url from targets where id = $1', [target])).rows[0].url}`);
+    expect(mail!.subject).toBe(`[scrubwatch] content_removed (medium): ${(await rig.ctx.pool.query('select url from targets where id = $1', [target])).rows[0].url}`);
     expect(mail!.text).toContain('Evidence: "Photos of <b>Col. Goita</b> & staff"');
     expect(mail!.text).toContain(`https://scrubwatch.example.org/alerts/${alert.id}`);
     expect(mail!.text).toMatch(/Wayback Machine copy before the removal: https:\/\/web\.archive\.org\/web\//);
@@ -237,10 +226,10 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
   it('gathers digest alerts and sends them once, as one JSON array', async () => {
     const r = await startWebhookReceiver();
     try {
-      const target = await makeTarget(ctx.pool, ['digest']);
+      const target = await makeTarget(rig.ctx.pool, ['digest']);
       const created = await subscribe({ receiver: r, tags: ['digest'], digest: '5m' });
-      const alerts = [await raise(ctx.pool, target, 'content_removed'), await raise(ctx.pool, target, 'media_removed')];
-      await enqueueDeliveries(ctx, alerts);
+      const alerts = [await raise(rig.ctx.pool, target, 'content_removed'), await raise(rig.ctx.pool, target, 'media_removed')];
+      await enqueueDeliveries(rig.ctx, alerts);
       const ds = (await Promise.all(alerts.map((a) => deliveriesOf(a.id)))).flat();
       expect(ds.map((d) => d.status)).toEqual(['digest', 'digest']);
       const schedulers = await notify.queue.getJobSchedulers();
@@ -263,12 +252,12 @@ describe('alert delivery: outbox, channels, retries, digests, feeds, Wayback', (
   });
 
   it('renders a feed subscription as valid Atom with its alerts', async () => {
-    const target = await makeTarget(ctx.pool, ['feed']);
+    const target = await makeTarget(rig.ctx.pool, ['feed']);
     const created = await subscribe({ feed: true, tags: ['feed'] });
     expect(created.feedUrl).toMatch(/^https:\/\/scrubwatch\.example\.org\/feeds\/[A-Za-z0-9_-]{32}\.atom$/);
-    const alert = await raise(ctx.pool, target, 'phrase_removed', 'Assimi <Goita>');
+    const alert = await raise(rig.ctx.pool, target, 'phrase_removed', 'Assimi <Goita>');
     expect((await deliveriesOf(alert.id)).filter((d) => d.subscriptionId === created.subscription.id)).toEqual([]); // pulled, never pushed
-    const xml = await subscriptionFeed(ctx.pool, ctx.config.publicUrl, (await getSubscription(ctx.pool, created.subscription.id))!);
+    const xml = await subscriptionFeed(rig.ctx.pool, rig.ctx.config.publicUrl, (await getSubscription(rig.ctx.pool, created.subscription.id))!);
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as { feed: { '@_xmlns': string; entry: { id: string; title: string; content: { '#text': string } } | unknown[] } };
     expect(doc.feed['@_xmlns']).toBe('http://www.w3.org/2005/Atom');

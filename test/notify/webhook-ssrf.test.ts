@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNotifyWorker, type RunningNotifyWorker } from '../../src/app/notify-worker.ts';
-import { processors } from '../../jobs/index.ts';
 import { getDelivery, listAttempts, listDeliveries, type Delivery } from '../../src/db/deliveries.ts';
 import { BlockedUrlError } from '../../src/errors/index.ts';
 import { postWebhook, validateWebhookUrl, type WebhookRequest } from '../../src/notify/channels/webhook.ts';
 import { addSubscription, removeSubscription } from '../../src/notify/manage-subscriptions.ts';
 import { enqueueDeliveries } from '../../src/notify/outbox.ts';
-import { createTestContext } from '../helpers/context.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useContextRig } from '../helpers/context-rig.ts';
+import { QUICK_DELIVERY, useNotifyWorker } from '../helpers/notify-rig.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { startLoopbackPair, type LoopbackPair } from '../helpers/loopback-pair.ts';
 import { makeTarget, raise } from './raise.ts';
@@ -84,53 +82,39 @@ describe('postWebhook and validateWebhookUrl', () => {
 });
 
 describe('a delivery to a webhook that rebinds to a private address', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let notify: RunningNotifyWorker;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url, {
-      SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false',
-      SCRUBWATCH_ALLOWED_NETWORKS: '127.0.0.1/32',
-      SCRUBWATCH_DNS_SERVERS: dns.address,
-      SCRUBWATCH_NOTIFY_RETRY_DELAY: '100ms',
-      SCRUBWATCH_NOTIFY_MAX_BACKOFF: '1s',
-      SCRUBWATCH_WEBHOOK_TIMEOUT: '1s',
-    });
-    notify = await startNotifyWorker(ctx, processors.notify);
-  });
-  afterAll(async () => {
-    await notify?.close();
-    await ctx?.dispose();
-    await db?.drop();
-  });
+  const rig = useContextRig(() => ({
+    SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false',
+    SCRUBWATCH_ALLOWED_NETWORKS: '127.0.0.1/32',
+    SCRUBWATCH_DNS_SERVERS: dns.address,
+    ...QUICK_DELIVERY,
+  }));
+  const notify = useNotifyWorker(rig);
 
   it('is refused at every attempt, recorded, retried and dead-lettered: nothing sent, nothing lost', async () => {
     dns.set('delivery-rebind.sw.test', { answers: ['127.0.0.1'], then: ['127.0.0.2'] });
     const url = `http://delivery-rebind.sw.test:${pair.port}/hook`;
     const publicBefore = pair.public.requests.length;
-    const created = await addSubscription({ pool: ctx.pool, config: ctx.config, queue: notify.queue }, { name: 'rebinder', webhook: url, tags: ['ssrf'] });
+    const created = await addSubscription({ pool: rig.ctx.pool, config: rig.ctx.config, queue: notify.queue }, { name: 'rebinder', webhook: url, tags: ['ssrf'] });
     try {
-      const alert = await raise(ctx.pool, await makeTarget(ctx.pool, ['ssrf']), 'content_removed');
-      await enqueueDeliveries(ctx, [alert]);
-      const [delivery] = (await listDeliveries(ctx.pool)).filter((d) => d.alertId === alert.id);
+      const alert = await raise(rig.ctx.pool, await makeTarget(rig.ctx.pool, ['ssrf']), 'content_removed');
+      await enqueueDeliveries(rig.ctx, [alert]);
+      const [delivery] = (await listDeliveries(rig.ctx.pool)).filter((d) => d.alertId === alert.id);
       expect(delivery).toBeDefined();
       const settled = await until(async () => {
-        const d = await getDelivery(ctx.pool, delivery!.id);
+        const d = await getDelivery(rig.ctx.pool, delivery!.id);
         return d?.status === 'failed' || d?.status === 'delivered' ? d : null;
       });
       expect(settled).toMatchObject({ status: 'failed', responseCode: null });
       expect(settled.attempts).toBeGreaterThan(1);
       expect(settled.lastError).toMatch(/delivery-rebind\.sw\.test resolves to 127\.0\.0\.2, which is a private or reserved address/);
-      const attempts = await listAttempts(ctx.pool, delivery!.id);
+      const attempts = await listAttempts(rig.ctx.pool, delivery!.id);
       expect(attempts.length).toBe(settled.attempts);
       expect(attempts.every((a) => a.ok === false && /resolves to 127\.0\.0\.2/.test(a.error ?? ''))).toBe(true);
-      expect((await listDeliveries(ctx.pool, { failed: true })).map((d) => d.id)).toContain(delivery!.id);
+      expect((await listDeliveries(rig.ctx.pool, { failed: true })).map((d) => d.id)).toContain(delivery!.id);
       expect(pair.private.connections()).toBe(0);
       expect(pair.public.requests.length).toBe(publicBefore);
     } finally {
-      await removeSubscription({ pool: ctx.pool, queue: notify.queue }, created.subscription.id);
+      await removeSubscription({ pool: rig.ctx.pool, queue: notify.queue }, created.subscription.id);
     }
   });
 });

@@ -5,8 +5,7 @@ import { addTarget } from '../../src/targets/manage-targets.ts';
 import { checkThroughQueue } from '../../src/checks/check-now.ts';
 import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { useContextRig } from '../helpers/context-rig.ts';
 
 /**
  * A site that answers every page after `delayMs`, and counts how many requests per Host header it serves at once.
@@ -42,44 +41,39 @@ function startSlowSite(delayMs: number, meetMs: number): Promise<{ server: Serve
 }
 
 describe('politeness: one capture per host at a time, across the worker, while other hosts proceed', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
+  // The defaults a deployment runs with (one at a time per host), and room for four captures at once.
+  const rig = useContextRig({ SCRUBWATCH_HOST_CONCURRENCY: '1', SCRUBWATCH_HOST_GAP: '200ms', SCRUBWATCH_CONCURRENCY: '4' });
   let worker: RunningWorker;
   let site: Awaited<ReturnType<typeof startSlowSite>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // The defaults a deployment runs with (one at a time per host), and room for four captures at once.
-    ctx = await createTestContext(db.url, { SCRUBWATCH_HOST_CONCURRENCY: '1', SCRUBWATCH_HOST_GAP: '200ms', SCRUBWATCH_CONCURRENCY: '4' });
     // Well inside the 45 s capture timeout, and short enough that a worker running one host at a time fails on
     // the overlap check below rather than on the test timeout.
     site = await startSlowSite(600, 20_000);
-    worker = await startWorker(ctx, processors);
+    worker = await startWorker(rig.ctx, processors);
   });
   afterAll(async () => {
     await worker?.close();
-    await ctx?.dispose();
     await new Promise((r) => site?.server.close(r));
-    await db?.drop();
   });
 
   it('never serves two captures of one host at once, delays the waiting jobs instead of failing them, and counts the waits', async () => {
     const targets = [];
     for (const host of ['127.0.0.1', 'localhost']) {
-      for (const n of [1, 2, 3]) targets.push(await addTarget(ctx, { url: `http://${host}:${site.port}/page-${n}`, every: '6h' }));
+      for (const n of [1, 2, 3]) targets.push(await addTarget(rig.ctx, { url: `http://${host}:${site.port}/page-${n}`, every: '6h' }));
     }
-    for (const t of targets) await ctx.captureQueue.remove(`first-${t.id}`);
+    for (const t of targets) await rig.ctx.captureQueue.remove(`first-${t.id}`);
 
-    const results = await checkThroughQueue(ctx, targets, 120_000, () => undefined);
+    const results = await checkThroughQueue(rig.ctx, targets, 120_000, () => undefined);
     expect(results.map((r) => r.snapshot.error)).toEqual(targets.map(() => null));
     expect(results.map((r) => r.snapshot.status)).toEqual(targets.map(() => 200));
     expect(site.peak.get('127.0.0.1')).toBe(1);
     expect(site.peak.get('localhost')).toBe(1);
     // The two hosts were captured side by side: politeness holds one host back, not the worker.
     expect(site.overall()).toBe(2);
-    const waits = await ctx.hostGate.waits();
+    const waits = await rig.ctx.hostGate.waits();
     expect(waits.find((w) => w.host === '127.0.0.1')?.count).toBeGreaterThan(0);
     expect(waits.find((w) => w.host === 'localhost')?.count).toBeGreaterThan(0);
-    expect(await ctx.captureQueue.getFailedCount()).toBe(0);
+    expect(await rig.ctx.captureQueue.getFailedCount()).toBe(0);
   });
 });

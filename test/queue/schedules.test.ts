@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addTarget, removeTarget, setPaused } from '../../src/targets/manage-targets.ts';
 import { listTargets } from '../../src/db/targets.ts';
 import { reconcileSchedules, schedulerId } from '../../src/queue/schedules.ts';
 import { jitterMs } from '../../src/target-model/schedule.ts';
 import { startWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { useContextRig } from '../helpers/context-rig.ts';
 import { deletePrefixKeys } from '../helpers/queue-prefix.ts';
 import type { Context } from '../../src/context.ts';
 
@@ -15,30 +14,21 @@ async function schedulerIds(ctx: Context): Promise<string[]> {
 }
 
 describe('schedules reconciled from Postgres', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url);
-  });
-  afterAll(async () => {
-    await ctx.dispose();
-    await db.drop();
-  });
+  const rig = useContextRig();
 
   it('gives an added target a scheduler with its interval and a stable jitter, and queues a first capture', async () => {
-    const t = await addTarget(ctx, { url: 'https://www.africom.mil/flintlock-2019', every: '6h' });
-    const s = await ctx.captureQueue.getJobScheduler(schedulerId(t.id));
+    const t = await addTarget(rig.ctx, { url: 'https://www.africom.mil/flintlock-2019', every: '6h' });
+    const s = await rig.ctx.captureQueue.getJobScheduler(schedulerId(t.id));
     expect(s?.every).toBe(6 * 3_600_000);
     expect(s?.offset ?? 0).toBe(jitterMs(t.id, 15 * 60_000));
     expect(s?.template?.data).toEqual({ targetId: t.id, reason: 'schedule' });
-    const first = await ctx.captureQueue.getJob(`first-${t.id}`);
+    const first = await rig.ctx.captureQueue.getJob(`first-${t.id}`);
     expect(first?.data).toEqual({ targetId: t.id, reason: 'first' });
   });
 
   it('uses the cron pattern of a cron target', async () => {
-    const t = await addTarget(ctx, { url: 'https://www.dvidshub.net/news/flintlock', cron: '15 */4 * * *' });
-    expect((await ctx.captureQueue.getJobScheduler(schedulerId(t.id)))?.pattern).toBe('15 */4 * * *');
+    const t = await addTarget(rig.ctx, { url: 'https://www.dvidshub.net/news/flintlock', cron: '15 */4 * * *' });
+    expect((await rig.ctx.captureQueue.getJobScheduler(schedulerId(t.id)))?.pattern).toBe('15 */4 * * *');
   });
 
   it('spreads a thousand targets over distinct offsets rather than one second', () => {
@@ -47,40 +37,40 @@ describe('schedules reconciled from Postgres', () => {
   });
 
   it('removes the scheduler of a paused target and restores it on resume', async () => {
-    const t = await addTarget(ctx, { url: 'https://www.army.mil/article/flintlock', every: '1h' });
-    await setPaused(ctx, t.id, true);
-    expect(await schedulerIds(ctx)).not.toContain(schedulerId(t.id));
-    await setPaused(ctx, t.id, false);
-    expect(await schedulerIds(ctx)).toContain(schedulerId(t.id));
+    const t = await addTarget(rig.ctx, { url: 'https://www.army.mil/article/flintlock', every: '1h' });
+    await setPaused(rig.ctx, t.id, true);
+    expect(await schedulerIds(rig.ctx)).not.toContain(schedulerId(t.id));
+    await setPaused(rig.ctx, t.id, false);
+    expect(await schedulerIds(rig.ctx)).toContain(schedulerId(t.id));
   });
 
   it('removes the scheduler and pending first capture of a removed target', async () => {
-    const t = await addTarget(ctx, { url: 'https://www.defense.gov/News/removed-article', every: '1h' });
-    await removeTarget(ctx, t.id);
-    expect(await schedulerIds(ctx)).not.toContain(schedulerId(t.id));
-    expect(await ctx.captureQueue.getJob(`first-${t.id}`)).toBeUndefined();
+    const t = await addTarget(rig.ctx, { url: 'https://www.defense.gov/News/removed-article', every: '1h' });
+    await removeTarget(rig.ctx, t.id);
+    expect(await schedulerIds(rig.ctx)).not.toContain(schedulerId(t.id));
+    expect(await rig.ctx.captureQueue.getJob(`first-${t.id}`)).toBeUndefined();
   });
 
   it('reconciles: creates missing, removes stale, leaves matching schedulers alone', async () => {
-    const targets = await listTargets(ctx.pool);
+    const targets = await listTargets(rig.ctx.pool);
     const active = targets.filter((t) => t.state === 'active').map((t) => schedulerId(t.id));
-    await ctx.captureQueue.upsertJobScheduler('target:999999', { every: 60_000 }, { name: 'capture', data: { targetId: 999999, reason: 'schedule' } });
-    await ctx.captureQueue.removeJobScheduler(active[0]!);
-    const result = await reconcileSchedules(ctx.captureQueue, targets);
+    await rig.ctx.captureQueue.upsertJobScheduler('target:999999', { every: 60_000 }, { name: 'capture', data: { targetId: 999999, reason: 'schedule' } });
+    await rig.ctx.captureQueue.removeJobScheduler(active[0]!);
+    const result = await reconcileSchedules(rig.ctx.captureQueue, targets);
     expect(result).toEqual({ created: 1, updated: 0, removed: 1, unchanged: active.length - 1 });
-    expect(await schedulerIds(ctx)).toEqual([...active].sort());
+    expect(await schedulerIds(rig.ctx)).toEqual([...active].sort());
   });
 
   it('restores every schedule when the worker restarts after the queue keys were deleted (as FLUSHALL would)', async () => {
-    const before = await schedulerIds(ctx);
+    const before = await schedulerIds(rig.ctx);
     expect(before.length).toBeGreaterThanOrEqual(3);
-    const deleted = await deletePrefixKeys(ctx.config.queuePrefix);
+    const deleted = await deletePrefixKeys(rig.ctx.config.queuePrefix);
     expect(deleted).toBeGreaterThan(0);
-    expect(await schedulerIds(ctx)).toEqual([]);
-    const worker = await startWorker(ctx, processors);
+    expect(await schedulerIds(rig.ctx)).toEqual([]);
+    const worker = await startWorker(rig.ctx, processors);
     try {
       expect(worker.reconciled.created).toBe(before.length);
-      expect(await schedulerIds(ctx)).toEqual(before);
+      expect(await schedulerIds(rig.ctx)).toEqual(before);
     } finally {
       await worker.close();
     }

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
 import { BlockedUrlError, DuplicateTargetError, InvalidInputError } from '../../src/errors/index.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { useContextRig } from '../helpers/context-rig.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 describe('parseNewTarget', () => {
   it('normalises the URL and defaults the schedule, fetcher and options', () => {
@@ -51,22 +51,17 @@ describe('parseNewTarget', () => {
 });
 
 describe('addTarget', () => {
-  let db: TestDatabase;
-  let open: Awaited<ReturnType<typeof createTestContext>>;
-  let strict: Awaited<ReturnType<typeof createTestContext>>;
+  const rig = useContextRig();
+  let strict: TestContext;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    open = await createTestContext(db.url);
-    strict = await createTestContext(db.url, { SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false' });
+    strict = await createTestContext(rig.db.url, { SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false' });
   });
   afterAll(async () => {
-    await open.dispose();
-    await strict.dispose();
-    await db.drop();
+    await strict?.dispose();
   });
 
   it('stores the target and answers with the contract fields', async () => {
-    const t = await addTarget(open, { url: 'https://www.africom.mil/flintlock', name: 'Flintlock 2019', tags: ['flintlock', 'mali'], options: { phrases: ['Assimi Goita'], ignore: ['.views'], confirm: 2 } });
+    const t = await addTarget(rig.ctx, { url: 'https://www.africom.mil/flintlock', name: 'Flintlock 2019', tags: ['flintlock', 'mali'], options: { phrases: ['Assimi Goita'], ignore: ['.views'], confirm: 2 } });
     expect(t).toMatchObject({
       url: 'https://www.africom.mil/flintlock',
       kind: 'page',
@@ -81,9 +76,9 @@ describe('addTarget', () => {
   });
 
   it('refuses a duplicate URL, naming the existing target', async () => {
-    const first = await addTarget(open, { url: 'https://www.army.mil/article/1' });
-    await expect(addTarget(open, { url: 'https://WWW.ARMY.MIL/article/1#x' })).rejects.toThrowError(DuplicateTargetError);
-    await expect(addTarget(open, { url: 'https://www.army.mil/article/1' })).rejects.toThrowError(`id ${first.id}`);
+    const first = await addTarget(rig.ctx, { url: 'https://www.army.mil/article/1' });
+    await expect(addTarget(rig.ctx, { url: 'https://WWW.ARMY.MIL/article/1#x' })).rejects.toThrowError(DuplicateTargetError);
+    await expect(addTarget(rig.ctx, { url: 'https://www.army.mil/article/1' })).rejects.toThrowError(`id ${first.id}`);
   });
 
   it.each(['http://127.0.0.1:8080/', 'http://localhost/', 'http://10.1.2.3/', 'http://[::1]/', 'http://169.254.169.254/latest/meta-data'])(
@@ -95,6 +90,6 @@ describe('addTarget', () => {
   );
 
   it('accepts a private address when allowed (tests and the demo)', async () => {
-    await expect(addTarget(open, { url: 'http://127.0.0.1:9/fixture' })).resolves.toMatchObject({ url: 'http://127.0.0.1:9/fixture' });
+    await expect(addTarget(rig.ctx, { url: 'http://127.0.0.1:9/fixture' })).resolves.toMatchObject({ url: 'http://127.0.0.1:9/fixture' });
   });
 });

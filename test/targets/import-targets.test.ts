@@ -9,8 +9,8 @@ import { reconcileSchedules, schedulerId } from '../../src/queue/schedules.ts';
 import { jitterMs, repeatOptions } from '../../src/target-model/schedule.ts';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImportFile, readImportSource } from '../../src/targets/import-file.ts';
 import { planImport, storeImport, countWatched } from '../../src/targets/import-targets.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createTestContext } from '../helpers/context.ts';
+import { useContextRig } from '../helpers/context-rig.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 const SQL_URL = "https://www.defense.gov/News/?q=1');drop table targets;--&x='or'1'='1";
 const UNICODE_URL = 'https://例え.テスト/記事/フリントロック?q=ニジェール';
@@ -86,18 +86,13 @@ describe('reading an import file', () => {
 });
 
 describe('importing targets', () => {
-  let db: TestDatabase;
-  let ctx: Awaited<ReturnType<typeof createTestContext>>;
-  let strict: Awaited<ReturnType<typeof createTestContext>>;
+  const rig = useContextRig();
+  let strict: TestContext;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ctx = await createTestContext(db.url);
-    strict = await createTestContext(db.url, { SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false' });
+    strict = await createTestContext(rig.db.url, { SCRUBWATCH_ALLOW_PRIVATE_NETWORKS: 'false' });
   });
   afterAll(async () => {
-    await ctx.dispose();
-    await strict.dispose();
-    await db.drop();
+    await strict?.dispose();
   });
 
   it('validates each CSV column as `targets add` validates its flag', async () => {
@@ -106,7 +101,7 @@ describe('importing targets', () => {
       'https://www.africom.mil/flintlock,Flintlock,mali;niger,1h,,http,Assimi Goita;Sahel,.views;#clock,page (is )?gone,main,3,yes,no',
       'https://www.army.mil/cron,,,,15 */4 * * *,,,,,,,,',
     ].join('\n');
-    const plan = await planImport(ctx.config, parseImportFile(csv), { tags: ['batch'] });
+    const plan = await planImport(rig.ctx.config, parseImportFile(csv), { tags: ['batch'] });
     expect(plan.invalid).toEqual([]);
     expect(plan.valid.map((v) => v.target)).toEqual([
       {
@@ -138,7 +133,7 @@ describe('importing targets', () => {
       'https://ok.example/9\u0000,,,,,,,',
       'ftp://ok.example/10,,,,,,,',
     ].join('\n');
-    const plan = await planImport(ctx.config, parseImportFile(csv));
+    const plan = await planImport(rig.ctx.config, parseImportFile(csv));
     expect(plan.valid.map((v) => v.line)).toEqual([2]);
     expect(plan.invalid.map(({ line, field }) => ({ line, field }))).toEqual([
       { line: 3, field: 'url' },
@@ -156,7 +151,7 @@ describe('importing targets', () => {
   });
 
   it('refuses local addresses in any form, naming each line: the one URL validation every target passes', async () => {
-    const plan = await planImport(ctx.config, parseImportFile('file:///etc/passwd\nview-source:file:///etc/passwd\nchrome://version/\nFILE:///etc/shadow\nhttps://ok.example/\n'));
+    const plan = await planImport(rig.ctx.config, parseImportFile('file:///etc/passwd\nview-source:file:///etc/passwd\nchrome://version/\nFILE:///etc/shadow\nhttps://ok.example/\n'));
     expect(plan.valid.map((v) => v.line)).toEqual([5]);
     expect(plan.invalid.map(({ line, field, message }) => [line, field, /only http:\/\/ and https:\/\//.test(message)])).toEqual([
       [1, 'url', true],
@@ -167,8 +162,8 @@ describe('importing targets', () => {
   });
 
   it('refuses default settings that would fail every row, once', async () => {
-    await expect(planImport(ctx.config, parseImportFile('https://a.example/\n'), { every: 'often' })).rejects.toThrowError(/every "often" is not a duration/);
-    await expect(planImport(ctx.config, parseImportFile('https://a.example/\n'), { every: '1h', cron: '0 * * * *' })).rejects.toThrowError(/not both/);
+    await expect(planImport(rig.ctx.config, parseImportFile('https://a.example/\n'), { every: 'often' })).rejects.toThrowError(/every "often" is not a duration/);
+    await expect(planImport(rig.ctx.config, parseImportFile('https://a.example/\n'), { every: '1h', cron: '0 * * * *' })).rejects.toThrowError(/not both/);
   });
 
   it('refuses private addresses under the same policy as `targets add`', async () => {
@@ -180,54 +175,54 @@ describe('importing targets', () => {
 
   it('stores the targets, schedules each like `targets add`, and queues first captures spread out', async () => {
     const urls = Array.from({ length: 250 }, (_, i) => `https://www.africom.mil/media-room/article/${i}`);
-    const plan = await planImport(ctx.config, parseImportFile(['url,every', ...urls.map((u) => `${u},6h`), 'https://twitter.com/USAfricaCommand/status/1097500000000000001,'].join('\n')));
-    const report = await storeImport(ctx, plan);
+    const plan = await planImport(rig.ctx.config, parseImportFile(['url,every', ...urls.map((u) => `${u},6h`), 'https://twitter.com/USAfricaCommand/status/1097500000000000001,'].join('\n')));
+    const report = await storeImport(rig.ctx, plan);
     expect(report).toMatchObject({ imported: 251, skippedDuplicates: 0, invalid: [], dryRun: false });
-    const stored = await listTargets(ctx.pool);
+    const stored = await listTargets(rig.ctx.pool);
     expect(report.ids).toEqual(stored.map((t) => t.id));
     expect(stored.slice(0, 250).map((t) => t.url)).toEqual(urls);
 
-    const pages = await ctx.captureQueue.getJobSchedulers(0, -1, true);
+    const pages = await rig.ctx.captureQueue.getJobSchedulers(0, -1, true);
     expect(pages).toHaveLength(250);
     const page = stored[10]!;
-    const scheduler = await ctx.captureQueue.getJobScheduler(schedulerId(page.id));
+    const scheduler = await rig.ctx.captureQueue.getJobScheduler(schedulerId(page.id));
     expect({ every: scheduler?.every, offset: scheduler?.offset }).toEqual(repeatOptions(page.schedule, page.id));
     expect(scheduler?.template?.data).toEqual({ targetId: page.id, reason: 'schedule' });
-    const first = await ctx.captureQueue.getJob(`first-${page.id}`);
+    const first = await rig.ctx.captureQueue.getJob(`first-${page.id}`);
     expect(first?.opts.delay).toBe(jitterMs(page.id, 5 * 60_000));
-    const delays = new Set(await Promise.all(stored.slice(0, 250).map(async (t) => Math.floor(((await ctx.captureQueue.getJob(`first-${t.id}`))?.opts.delay ?? 0) / 1000))));
+    const delays = new Set(await Promise.all(stored.slice(0, 250).map(async (t) => Math.floor(((await rig.ctx.captureQueue.getJob(`first-${t.id}`))?.opts.delay ?? 0) / 1000))));
     expect(delays.size).toBeGreaterThan(100);
 
     const tweet = stored[250]!;
     expect(tweet.kind).toBe('tweet');
-    expect(await ctx.tweetQueue.getJobScheduler(schedulerId(tweet.id))).toBeDefined();
-    expect(await ctx.tweetQueue.getJob(`first-${tweet.id}`)).toBeDefined();
+    expect(await rig.ctx.tweetQueue.getJobScheduler(schedulerId(tweet.id))).toBeDefined();
+    expect(await rig.ctx.tweetQueue.getJob(`first-${tweet.id}`)).toBeDefined();
 
-    const reconciled = await reconcileSchedules(ctx.captureQueue, stored.filter((t) => t.kind === 'page'));
+    const reconciled = await reconcileSchedules(rig.ctx.captureQueue, stored.filter((t) => t.kind === 'page'));
     expect(reconciled).toEqual({ created: 0, updated: 0, removed: 0, unchanged: 250 });
   });
 
   it('skips URLs already watched and repeats within the file, comparing normalised URLs', async () => {
     const list = ['https://WWW.AFRICOM.MIL/media-room/article/3#top', 'https://www.africom.mil:443/media-room/article/4', 'https://new.example/a', 'https://NEW.example/a#again'].join('\n');
-    const plan = await planImport(ctx.config, parseImportFile(list));
+    const plan = await planImport(rig.ctx.config, parseImportFile(list));
     expect(plan.repeated).toBe(1);
-    expect(await countWatched(ctx.pool, plan)).toBe(2);
-    const report = await storeImport(ctx, plan);
+    expect(await countWatched(rig.ctx.pool, plan)).toBe(2);
+    const report = await storeImport(rig.ctx, plan);
     expect(report).toMatchObject({ imported: 1, skippedDuplicates: 3, invalid: [] });
     expect(report.ids).toHaveLength(1);
   });
 
   it('stores SQL-looking and non-ASCII URLs and names as data, exactly as normalised', async () => {
     const csv = `url,name\n"${SQL_URL}","Robert'); drop table targets;--"\n${UNICODE_URL},フリントロック 2019 — Niger\n`;
-    const plan = await planImport(ctx.config, parseImportFile(csv));
+    const plan = await planImport(rig.ctx.config, parseImportFile(csv));
     expect(plan.invalid).toEqual([]);
-    const report = await storeImport(ctx, plan);
+    const report = await storeImport(rig.ctx, plan);
     expect(report.imported).toBe(2);
-    const byId = new Map((await listTargets(ctx.pool)).map((t) => [t.id, t]));
+    const byId = new Map((await listTargets(rig.ctx.pool)).map((t) => [t.id, t]));
     expect(byId.get(report.ids![0]!)).toMatchObject({ url: normalizeUrl(SQL_URL), name: "Robert'); drop table targets;--" });
     expect(byId.get(report.ids![1]!)).toMatchObject({ url: normalizeUrl(UNICODE_URL), name: 'フリントロック 2019 — Niger' });
     expect(normalizeUrl(UNICODE_URL)).toMatch(/^https:\/\/xn--/);
-    const again = await storeImport(ctx, await planImport(ctx.config, parseImportFile(`${normalizeUrl(UNICODE_URL)}\n`)));
+    const again = await storeImport(rig.ctx, await planImport(rig.ctx.config, parseImportFile(`${normalizeUrl(UNICODE_URL)}\n`)));
     expect(again).toMatchObject({ imported: 0, skippedDuplicates: 1 });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { signBody, verifySignature } from '../../src/notify/signature.ts';
-import { deliveryAttempts } from '../../src/queue/notify-jobs.ts';
-import { escapeHtml, html } from '../../src/notify/html.ts';
+import { signBody, verifySignature } from '../../../src/notify/signature.ts';
+import { deliveryAttempts } from '../../../src/queue/notify-jobs.ts';
+import { escapeHtml, html } from '../../../src/notify/html.ts';
 
 describe('webhook signatures', () => {
   const secret = 'a'.repeat(64);

@@ -1,10 +1,11 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchHttp } from '../../src/capture/fetch-http.ts';
-import type { CaptureResult } from '../../src/page-data/capture-result.ts';
-import type { CaptureLimits, CaptureRequest } from '../../src/capture/types.ts';
-import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
-import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
+import { fetchHttp } from '../../../src/capture/fetch-http.ts';
+import type { CaptureResult } from '../../../src/page-data/capture-result.ts';
+import type { CaptureLimits, CaptureRequest } from '../../../src/capture/types.ts';
+import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../../src/demo/fixture-site.ts';
+import { closedLoopbackPort as closedPort } from '../../../src/net/listen-loopback.ts';
+import { articleMedia } from '../../helpers/article-facts.ts';
 
 const logger = pino({ level: 'silent' });
 const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxCaptureBytes: 50_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };
@@ -59,16 +60,7 @@ describe('fetchHttp of the news article', () => {
     expect(result.facts?.blocks.every((b) => b.main === true)).toBe(true);
     expect(result.text).toContain('Col. Assimi Goita, commander of Mali’s special forces');
     expect(result.text).not.toContain('Related stories');
-    expect(result.facts?.media).toEqual(
-      flintlockArticle.photos.map((p) => ({
-        kind: 'image',
-        url: site.url(`/images/${p.file}`),
-        alt: p.alt,
-        caption: p.caption,
-        loaded: null,
-        status: null,
-      })),
-    );
+    expect(result.facts?.media).toEqual(articleMedia(flintlockArticle, (path) => site.url(path), { loaded: null, status: null }));
     expect(result.facts?.embeds).toEqual([expect.objectContaining({ statusId: flintlockArticle.tweet?.statusId, author: 'USAfricaCommand', rendered: false })]);
     expect(result.facts?.links).toContainEqual({ url: site.url('/leadership'), text: 'Leadership' });
   });

@@ -8,7 +8,7 @@ import {
   readyStatus,
   simpleQuery,
   takeFrontendMessage,
-} from '../../src/embedded/wire-protocol.ts';
+} from '../../../src/embedded/wire-protocol.ts';
 
 function startupMessage(params: Record<string, string>): Buffer {
   const body = Buffer.from(`${Object.entries(params).map(([k, v]) => `${k}\0${v}\0`).join('')}\0`, 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionLease } from '../../src/embedded/session-lease.ts';
+import { SessionLease } from '../../../src/embedded/session-lease.ts';
 
 describe('session lease', () => {
   it('hands the session on in arrival order', async () => {

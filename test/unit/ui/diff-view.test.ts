@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import type { TextBlock } from '../../src/page-data/page-facts.ts';
-import { diffSnapshots } from '../../src/detect/diff-snapshots.ts';
-import { pairChangedBlocks } from '../../src/review/snapshot-diff.ts';
-import { alignBlocks, buildDiffView } from '../../src/http/ui/diff-view.ts';
-import { visualDiff, VISUAL_DIFF_MAX } from '../../src/http/ui/visual-diff.ts';
+import type { TextBlock } from '../../../src/page-data/page-facts.ts';
+import { diffSnapshots } from '../../../src/detect/diff-snapshots.ts';
+import { pairChangedBlocks } from '../../../src/review/snapshot-diff.ts';
+import { alignBlocks, buildDiffView } from '../../../src/http/ui/diff-view.ts';
+import { visualDiff, VISUAL_DIFF_MAX } from '../../../src/http/ui/visual-diff.ts';
 
 const p = (text: string): TextBlock => ({ kind: 'paragraph', text });
 const facts = (blocks: TextBlock[]) => ({ title: 't', canonicalUrl: null, blocks, media: [], links: [], embeds: [] });

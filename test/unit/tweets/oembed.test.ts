@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeOembed } from '../../src/tweets/oembed.ts';
-import { outcomeOf } from '../../src/tweets/tweet-verdict.ts';
-import { canonicalTweetUrl } from '../../src/tweets/tweet-url.ts';
-import { startFakeOembed, type FakeOembed } from '../helpers/oembed-server.ts';
+import { probeOembed } from '../../../src/tweets/oembed.ts';
+import { outcomeOf } from '../../../src/tweets/tweet-verdict.ts';
+import { canonicalTweetUrl } from '../../../src/tweets/tweet-url.ts';
+import { startFakeOembed, type FakeOembed } from '../../helpers/oembed-server.ts';
 
 describe('probeOembed against a fake oEmbed endpoint', () => {
   let oembed: FakeOembed;

@@ -1,8 +1,8 @@
 import { createServer, connect, type Server, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockedUrlError } from '../../src/errors/index.ts';
-import { createAddressGuard, type AddressGuard } from '../../src/net/guarded-lookup.ts';
-import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
+import { BlockedUrlError } from '../../../src/errors/index.ts';
+import { createAddressGuard, type AddressGuard } from '../../../src/net/guarded-lookup.ts';
+import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
 
 let dns: TestDnsServer;
 let guard: AddressGuard;

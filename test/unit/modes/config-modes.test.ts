@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../../src/config.ts';
 
 const PG = 'postgres://postgres@127.0.0.1:5432/scrubwatch';
 const REDIS = 'redis://127.0.0.1:6379';

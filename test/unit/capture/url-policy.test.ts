@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { BlockedUrlError, InvalidInputError } from '../../src/errors/index.ts';
-import { assertHostAllowed, assertUrlAllowed, isPrivateAddress, isPrivateHost, normalizeUrl } from '../../src/capture/url-policy.ts';
+import { BlockedUrlError, InvalidInputError } from '../../../src/errors/index.ts';
+import { assertHostAllowed, assertUrlAllowed, isPrivateAddress, isPrivateHost, normalizeUrl } from '../../../src/capture/url-policy.ts';
 
 describe('normalizeUrl', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PageFacts } from '../../src/page-data/page-facts.ts';
-import { classifyOutcome } from '../../src/detect/outcome.ts';
-import { compileOperatorPatterns, MAX_LINE_CHARS, MAX_PROGRAM_SIZE } from '../../src/detect/operator-patterns.ts';
-import { parseNewTarget } from '../../src/targets/target-input.ts';
-import { InvalidInputError } from '../../src/errors/index.ts';
+import type { PageFacts } from '../../../src/page-data/page-facts.ts';
+import { classifyOutcome } from '../../../src/detect/outcome.ts';
+import { compileOperatorPatterns, MAX_LINE_CHARS, MAX_PROGRAM_SIZE } from '../../../src/detect/operator-patterns.ts';
+import { parseNewTarget } from '../../../src/targets/target-input.ts';
+import { InvalidInputError } from '../../../src/errors/index.ts';
 
 const page = (title: string, headings: string[] = []): PageFacts => ({
   title,

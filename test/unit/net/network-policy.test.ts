@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { ConfigError } from '../../src/errors/index.ts';
-import { compilePolicy, isValidDnsServer, isValidNetwork } from '../../src/net/network-policy.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { ConfigError } from '../../../src/errors/index.ts';
+import { compilePolicy, isValidDnsServer, isValidNetwork } from '../../../src/net/network-policy.ts';
 
 describe('isValidNetwork', () => {
   it.each(['10.1.2.0/24', '127.0.0.1/32', '127.0.0.1', '0.0.0.0/0', 'fd00::/8', '::1', '::ffff:10.0.0.0/104'])('accepts %s', (value) => {

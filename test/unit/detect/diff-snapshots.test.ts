@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { realPageFacts } from '../helpers/real-pages.ts';
-import { diffSnapshots, unchangedRecord } from '../../src/detect/diff-snapshots.ts';
-import { fingerprint, type SnapshotContent } from '../../src/detect/snapshot-content.ts';
-import type { PageFacts } from '../../src/page-data/page-facts.ts';
+import { realPageFacts } from '../../helpers/real-pages.ts';
+import { diffSnapshots, unchangedRecord } from '../../../src/detect/diff-snapshots.ts';
+import { fingerprint, type SnapshotContent } from '../../../src/detect/snapshot-content.ts';
+import type { PageFacts } from '../../../src/page-data/page-facts.ts';
 
 function realPage(file: string, url: string): SnapshotContent {
   return { status: 200, finalUrl: url, errorCode: null, facts: realPageFacts(file, url) };

@@ -1,10 +1,11 @@
-import { realPageHtml } from '../helpers/real-pages.ts';
+import { realPageHtml } from '../../helpers/real-pages.ts';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import type { PageFacts } from '../../src/page-data/page-facts.ts';
-import { FACT_CAPS } from '../../src/extract/caps.ts';
-import { extractPageFacts } from '../../src/extract/page-facts.ts';
-import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';
+import type { PageFacts } from '../../../src/page-data/page-facts.ts';
+import { FACT_CAPS } from '../../../src/extract/caps.ts';
+import { extractPageFacts } from '../../../src/extract/page-facts.ts';
+import { articleHtml, flintlockArticle } from '../../../src/demo/article-html.ts';
+import { articleEmbeds } from '../../helpers/article-facts.ts';
 
 
 function factsOf(html: string, ignore: string[] = [], baseUrl = 'https://www.africom.mil/news/flintlock'): PageFacts {
@@ -62,18 +63,7 @@ describe('extractPageFacts on the fixture article', () => {
   });
 
   it('reads the embedded tweet from its blockquote', () => {
-    const tweet = flintlockArticle.tweet;
-    expect(facts.embeds).toEqual([
-      {
-        statusId: tweet?.statusId,
-        author: tweet?.author,
-        url: `https://twitter.com/${tweet?.author}/status/${tweet?.statusId}`,
-        text: tweet?.text,
-        date: tweet?.date,
-        rendered: false,
-        error: false,
-      },
-    ]);
+    expect(facts.embeds).toEqual(articleEmbeds(flintlockArticle));
   });
 
   it('drops blocks, media and links under ignored selectors, and survives an invalid selector', () => {

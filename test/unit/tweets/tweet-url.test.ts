@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalTweetUrl, parseTweetUrl } from '../../src/tweets/tweet-url.ts';
-import { parseNewTarget } from '../../src/targets/target-input.ts';
+import { canonicalTweetUrl, parseTweetUrl } from '../../../src/tweets/tweet-url.ts';
+import { parseNewTarget } from '../../../src/targets/target-input.ts';
 
 describe('tweet URLs', () => {
   it.each([

@@ -1,15 +1,15 @@
-import { REAL_PAGES } from '../helpers/real-pages.ts';
+import { REAL_PAGES } from '../../helpers/real-pages.ts';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import type { CaptureErrorCode } from '../../src/page-data/capture-result.ts';
-import type { PageFacts, TextBlock } from '../../src/page-data/page-facts.ts';
-import { selectHeaders } from '../../src/capture/headers.ts';
-import { FACT_CAPS } from '../../src/extract/caps.ts';
-import { extractPageFacts } from '../../src/extract/page-facts.ts';
-import { classifyOutcome, saysNotFound, type Outcome, type OutcomeInput } from '../../src/detect/outcome.ts';
-import { compileOperatorPatterns } from '../../src/detect/operator-patterns.ts';
+import type { CaptureErrorCode } from '../../../src/page-data/capture-result.ts';
+import type { PageFacts, TextBlock } from '../../../src/page-data/page-facts.ts';
+import { selectHeaders } from '../../../src/capture/headers.ts';
+import { FACT_CAPS } from '../../../src/extract/caps.ts';
+import { extractPageFacts } from '../../../src/extract/page-facts.ts';
+import { classifyOutcome, saysNotFound, type Outcome, type OutcomeInput } from '../../../src/detect/outcome.ts';
+import { compileOperatorPatterns } from '../../../src/detect/operator-patterns.ts';
 
 const SNAPSHOT_QUALITY = new URL('snapshot-quality/', REAL_PAGES);
 

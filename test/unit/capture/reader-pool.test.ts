@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReaderPool, type ReaderPool } from '../../src/capture/reader-pool.ts';
-import { articleHtml, flintlockArticle } from '../../src/demo/article-html.ts';
-import { deepNestingPage, manyImagesPage } from '../helpers/hostile-site.ts';
+import { createReaderPool, type ReaderPool } from '../../../src/capture/reader-pool.ts';
+import { articleHtml, flintlockArticle } from '../../../src/demo/article-html.ts';
+import { deepNestingPage, manyImagesPage } from '../../helpers/hostile-site.ts';
 
 /**
  * The reader threads' hard limits, on real threads with real pages: a heap ceiling and a deadline that end the

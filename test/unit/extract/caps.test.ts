@@ -1,8 +1,8 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import { capCapture, cutText, CUT_MARK, ERROR_MESSAGE_CAP, FACT_CAPS, HEADER_VALUE_CAP } from '../../src/extract/caps.ts';
-import { extractPageFacts } from '../../src/extract/page-facts.ts';
-import { startResult } from '../../src/capture/capture-result.ts';
+import { capCapture, cutText, CUT_MARK, ERROR_MESSAGE_CAP, FACT_CAPS, HEADER_VALUE_CAP } from '../../../src/extract/caps.ts';
+import { extractPageFacts } from '../../../src/extract/page-facts.ts';
+import { startResult } from '../../../src/capture/capture-result.ts';
 
 describe('cutText', () => {
   it('keeps text within the cap whole, and cuts longer text to the cap with a closing ellipsis', () => {

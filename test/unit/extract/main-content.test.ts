@@ -1,11 +1,11 @@
-import { realPageHtml } from '../helpers/real-pages.ts';
+import { realPageHtml } from '../../helpers/real-pages.ts';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import type { TextBlock } from '../../src/page-data/page-facts.ts';
-import { articleHtml, flintlockArticle, type ArticleSpec } from '../../src/demo/article-html.ts';
-import { markMainContent } from '../../src/extract/main-content.ts';
-import { FACT_CAPS } from '../../src/extract/caps.ts';
-import { extractPageFacts } from '../../src/extract/page-facts.ts';
+import type { TextBlock } from '../../../src/page-data/page-facts.ts';
+import { articleHtml, flintlockArticle, type ArticleSpec } from '../../../src/demo/article-html.ts';
+import { markMainContent } from '../../../src/extract/main-content.ts';
+import { FACT_CAPS } from '../../../src/extract/caps.ts';
+import { extractPageFacts } from '../../../src/extract/page-facts.ts';
 
 const BASE_URL = 'https://www.africom.mil/news/flintlock';
 

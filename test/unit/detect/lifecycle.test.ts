@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { advance, INITIAL_STATE, type StepInput, type WatchState } from '../../src/detect/lifecycle.ts';
-import type { Finding } from '../../src/detect/findings.ts';
-import type { Outcome } from '../../src/detect/outcome.ts';
+import { advance, INITIAL_STATE, type StepInput, type WatchState } from '../../../src/detect/lifecycle.ts';
+import type { Finding } from '../../../src/detect/findings.ts';
+import type { Outcome } from '../../../src/detect/outcome.ts';
 
 const HOUR = 3_600_000;
 const T0 = new Date('2020-08-18T06:00:00Z');

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHeartbeat } from '../../src/health/heartbeat.ts';
-import { createLogger } from '../../src/logger.ts';
-import { waitUntil } from '../helpers/processes.ts';
+import { startHeartbeat } from '../../../src/health/heartbeat.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { waitUntil } from '../../helpers/processes.ts';
 
 describe("a worker's heartbeat file: what compose's health check reads", () => {
   const dir = mkdtempSync(join(tmpdir(), 'scrubwatch-heartbeat-'));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCapture, removedBlocks, type ClassifyInput, type ComparedSnapshot } from '../../src/detect/classify.ts';
-import type { ClassifiedOutcome } from '../../src/detect/outcome.ts';
-import type { HostNotFoundPage } from '../../src/detect/generic-page.ts';
-import type { MediaItem, PageFacts, TextBlock } from '../../src/page-data/page-facts.ts';
-import { realPageFacts } from '../helpers/real-pages.ts';
+import { classifyCapture, removedBlocks, type ClassifyInput, type ComparedSnapshot } from '../../../src/detect/classify.ts';
+import type { ClassifiedOutcome } from '../../../src/detect/outcome.ts';
+import type { HostNotFoundPage } from '../../../src/detect/generic-page.ts';
+import type { MediaItem, PageFacts, TextBlock } from '../../../src/page-data/page-facts.ts';
+import { realPageFacts } from '../../helpers/real-pages.ts';
 
 const URL_A = 'https://www.africom.mil/media-room/article/31514/flintlock-2019-begins';
 const GOITA = 'Col. Assimi Goita, commander of Mali’s special forces, said the exercise allowed his soldiers to rehearse cross-border cooperation.';
