@@ -1,31 +1,8 @@
-import { parseHTML } from 'linkedom';
-import { z } from 'zod';
-import type { EmbeddedTweet } from '../page-data/page-facts.ts';
 import { OembedTooLargeError } from '../errors/index.ts';
+import { OEMBED_MAX_BYTES as MAX_BYTES, oembedVerdict, type OembedAnswer } from './oembed-verdict.ts';
 import type { TweetVerdict } from './tweet-verdict.ts';
 
 const TIMEOUT_MS = 15_000;
-const MAX_BYTES = 512 * 1024;
-
-const oembedSchema = z.object({
-  author_name: z.string().max(500).optional(),
-  author_url: z.string().max(2000).optional(),
-  html: z.string().max(MAX_BYTES).optional(),
-  url: z.string().max(2000).optional(),
-});
-
-/** Reads the tweet out of the embed HTML oEmbed returns: its text, and the date in its trailing link. */
-function tweetFromHtml(id: string, html: string, authorUrl: string | undefined): EmbeddedTweet {
-  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
-  const text = Array.from(document.querySelectorAll('blockquote p'))
-    .map((p) => (p.textContent ?? '').replace(/\s+/g, ' ').trim())
-    .filter(Boolean)
-    .join('\n');
-  const links = Array.from(document.querySelectorAll('blockquote a'));
-  const date = (links[links.length - 1]?.textContent ?? '').trim();
-  const handle = /^https?:\/\/(?:www\.)?(?:twitter|x)\.com\/([A-Za-z0-9_]{1,15})\/?$/.exec(authorUrl ?? '')?.[1] ?? null;
-  return { statusId: id, author: handle, url: `https://twitter.com/${handle ?? 'i/web'}/status/${id}`, text: text || null, date: date || null, rendered: false };
-}
 
 async function readCapped(response: Response): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');
@@ -57,43 +34,31 @@ function retryAfterMs(value: string | null): number | null {
 
 /**
  * Asks the public oEmbed endpoint about a tweet (`GET <base>?url=<tweet url>&omit_script=true`), a plain HTTP
- * request with a timeout and a size cap. 200 with JSON: up; 404: deleted (or never existed); 403: protected or
- * withheld; 429, 5xx, a network failure or a malformed answer: transient — never a removal.
+ * request with a timeout and a size cap, and judges the answer (`oembedVerdict`).
  */
 export async function probeOembed(baseUrl: string, tweetId: string, tweetUrl: string): Promise<TweetVerdict> {
+  return oembedVerdict(tweetId, await askOembed(baseUrl, tweetUrl));
+}
+
+async function askOembed(baseUrl: string, tweetUrl: string): Promise<OembedAnswer> {
   const url = new URL(baseUrl);
   url.searchParams.set('url', tweetUrl);
   url.searchParams.set('omit_script', 'true');
-  const base = { source: 'oembed' as const, tweet: null, raw: null, html: null, retryAfterMs: null };
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow', headers: { accept: 'application/json', 'user-agent': 'scrubwatch (+tweet watch)' } });
   } catch (err) {
-    return { ...base, state: 'transient', status: null, detail: `oEmbed request failed: ${(err as Error).message}` };
+    return { kind: 'failed', message: (err as Error).message };
   }
-  const status = response.status;
-  if (status === 404) return { ...base, state: 'deleted', status, detail: 'oEmbed answers 404: the tweet is deleted (or never existed)' };
-  if (status === 403) return { ...base, state: 'withheld', status, detail: 'oEmbed answers 403: the tweet is protected or withheld' };
-  if (status !== 200) {
+  const answer = { kind: 'answered' as const, status: response.status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+  // Only a 200's body says anything; the others are judged by their status alone.
+  if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
-    return { ...base, state: 'transient', status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')), detail: `oEmbed answers ${status}: try again later` };
+    return { ...answer, body: null };
   }
-  let raw: string;
   try {
-    raw = await readCapped(response);
+    return { ...answer, body: await readCapped(response) };
   } catch (err) {
-    return { ...base, state: 'transient', status, detail: (err as Error).message };
-  }
-  const parsed = oembedSchema.safeParse(safeJson(raw));
-  if (!parsed.success || !parsed.data.html) return { ...base, state: 'transient', status, raw, detail: 'oEmbed answered 200 without the expected JSON' };
-  const tweet = tweetFromHtml(tweetId, parsed.data.html, parsed.data.author_url);
-  return { ...base, state: 'up', status, raw, html: parsed.data.html, tweet, detail: `oEmbed answers 200: up${tweet.author ? `, by @${tweet.author}` : ''}` };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+    return { ...answer, body: null, unreadable: (err as Error).message };
   }
 }
