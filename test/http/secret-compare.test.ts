@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startUiServer, type UiServer } from '../helpers/ui.ts';
+import { describe, expect, it } from 'vitest';
+import { useUiServer } from '../helpers/ui.ts';
 import { signInSession } from '../helpers/sessions.ts';
 import { insertTarget } from '../../src/db/targets.ts';
 
@@ -43,31 +42,22 @@ function comparesSecrets(typeOf: string | undefined, left: string, right: string
 }
 
 describe('secrets are compared in constant time', () => {
-  let db: TestDatabase;
-  let server: UiServer;
+  const rig = useUiServer();
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startUiServer(db.url);
-  });
-  afterAll(async () => {
-    await server?.dispose();
-    await db?.drop();
-  });
 
   it('bearer tokens: the right one works; a same-length wrong one, a prefix, a longer one and another case do not', async () => {
-    const status = async (token: string) => (await fetch(`${server.baseUrl}/api/alerts`, { headers: { authorization: `Bearer ${token}` } })).status;
-    const right = server.tokens.researcher;
+    const status = async (token: string) => (await fetch(`${rig.server.baseUrl}/api/alerts`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const right = rig.server.tokens.researcher;
     expect(await status(right)).toBe(200);
     for (const wrong of nearMisses(right)) expect(await status(wrong), wrong).toBe(401);
   });
 
   it('the sign-in form refuses the same near misses and sets no session', async () => {
-    for (const wrong of nearMisses(server.tokens.reviewer)) {
-      const form = await fetch(`${server.baseUrl}/signin`);
+    for (const wrong of nearMisses(rig.server.tokens.reviewer)) {
+      const form = await fetch(`${rig.server.baseUrl}/signin`);
       const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
       const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-      const res = await fetch(`${server.baseUrl}/signin`, {
+      const res = await fetch(`${rig.server.baseUrl}/signin`, {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
@@ -79,38 +69,38 @@ describe('secrets are compared in constant time', () => {
   });
 
   it('feed tokens in /feeds/<token>.atom: the right one serves the feed, near misses are 404', async () => {
-    const made = await fetch(`${server.baseUrl}/api/subscriptions`, {
+    const made = await fetch(`${rig.server.baseUrl}/api/subscriptions`, {
       method: 'POST',
-      headers: { ...server.as('researcher'), 'content-type': 'application/json' },
+      headers: { ...rig.server.as('researcher'), 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'feed for the compare test', channel: 'feed' }),
     });
     expect(made.status).toBe(201);
     const feedToken = /\/feeds\/([^/]+)\.atom$/.exec(((await made.json()) as { feedUrl: string }).feedUrl)![1]!;
-    const feed = await fetch(`${server.baseUrl}/feeds/${feedToken}.atom`);
+    const feed = await fetch(`${rig.server.baseUrl}/feeds/${feedToken}.atom`);
     expect(feed.status).toBe(200);
     expect(feed.headers.get('content-type')).toMatch(/atom/);
     for (const wrong of nearMisses(feedToken)) {
-      const res = await fetch(`${server.baseUrl}/feeds/${encodeURIComponent(wrong)}.atom`);
+      const res = await fetch(`${rig.server.baseUrl}/feeds/${encodeURIComponent(wrong)}.atom`);
       expect(res.status, wrong).toBe(404);
       expect(await res.json()).toMatchObject({ error: 'not_found' });
     }
   });
 
   it('CSRF tokens: a form with a same-length wrong token or a prefix of the right one is refused; the right one works', async () => {
-    const target = await insertTarget(server.ctx.pool, {
+    const target = await insertTarget(rig.server.ctx.pool, {
       kind: 'page', url: 'https://www.army.mil/article/csrf-compare', tweetId: null, name: null, tags: [],
       schedule: { every: '6h' }, fetcher: 'browser', options: { ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false },
     });
-    const { cookie, csrf } = await signInSession(server.baseUrl, server.tokens.operator);
+    const { cookie, csrf } = await signInSession(rig.server.baseUrl, rig.server.tokens.operator);
     const pause = (token: string) =>
-      fetch(`${server.baseUrl}/targets/${target!.id}/pause`, {
+      fetch(`${rig.server.baseUrl}/targets/${target!.id}/pause`, {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
         body: new URLSearchParams({ _csrf: token }),
       });
     for (const wrong of nearMisses(csrf)) expect((await pause(wrong)).status, wrong).toBe(403);
-    const { rows: before } = await server.ctx.pool.query<{ paused: boolean }>('select paused from targets where id = $1', [target!.id]);
+    const { rows: before } = await rig.server.ctx.pool.query<{ paused: boolean }>('select paused from targets where id = $1', [target!.id]);
     expect(before[0]!.paused).toBe(false);
     expect((await pause(csrf)).status).toBe(303);
   });
