@@ -135,19 +135,6 @@ export async function hasCaptureStartedAfter(db: Queryable, targetId: number, st
   return rows[0]!.later;
 }
 
-/**
- * Whether a capture of the target that began after `startedAt` and in which the site answered (as
- * findPreviousAnswered counts them) is stored already.
- */
-export async function hasAnsweredCaptureStartedAfter(db: Queryable, targetId: number, startedAt: Date): Promise<boolean> {
-  const { rows } = await db.query<{ later: boolean }>(
-    `select exists (select 1 from snapshots where target_id = $1 and started_at > $2
-       and (outcome in ('ok', 'gone') or (outcome is null and status is not null))) as later`,
-    [targetId, startedAt],
-  );
-  return rows[0]!.later;
-}
-
 /** A target's snapshots, newest first. */
 export async function listSnapshots(db: Queryable, targetId: number, limit = 100): Promise<Snapshot[]> {
   const { rows } = await db.query<SnapshotRow>(

@@ -29,7 +29,7 @@ export async function runCapture(ctx: Context, target: Target | number, jobId: s
   const notFound = await notFoundStep(ctx, page, result, outcome, previous);
   const notFoundPage = notFound.probeUrl ? await captureNotFoundPage(ctx, page, notFound.probeUrl, notFound.cached, log) : notFound.cached;
   const judgement = { outcome, hostNotFound: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks };
-  const saved = await saveCapture(ctx.pool, page, jobId, result, judgement, previous);
+  const saved = await saveCapture(ctx.pool, page, jobId, result, judgement);
   await afterSave(ctx, page, saved);
   if (!saved.replayed && outcome.outcome === 'ok' && page.options.watchEmbeds && result.facts?.embeds.length) {
     await watchEmbeddedTweets(ctx, page, saved.snapshot.id, result.facts.embeds, log);

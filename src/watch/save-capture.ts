@@ -8,9 +8,7 @@ import {
   findPreviousAnswered,
   findSnapshotByJob,
   getSnapshot,
-  hasAnsweredCaptureStartedAfter,
   hasCaptureStartedAfter,
-  hasSnapshot,
   insertSnapshot,
   type NewSnapshot,
   type Snapshot,
@@ -56,12 +54,6 @@ export interface Judgement {
   maxRechecks: number;
 }
 
-/**
- * The last answered snapshot as the caller read it before capturing (src/watch/capture-target.ts reads it once, for
- * the unchanged fast path and the not-found step), or undefined to have it read here (a tweet's verdict).
- */
-export type PreviousAnswered = Snapshot | null | undefined;
-
 async function loadFacts(db: Queryable, sha: string | null): Promise<PageFacts | null> {
   if (!sha) return null;
   const blob = await getBlob(db, sha);
@@ -76,17 +68,6 @@ function contentOf(s: { status: number | null; finalUrl: string; error: CaptureR
 
 function view(s: Snapshot, facts: PageFacts | null): ComparedSnapshot {
   return { id: s.id, status: s.status, requestedUrl: s.requestedUrl, finalUrl: s.finalUrl, redirects: s.redirects, facts };
-}
-
-/**
- * Whether another capture of the target was saved after `previous` was read (two in flight for one target,
- * e.g. `check --inline` beside a worker): only then is the last answered snapshot read again, under the lock.
- */
-async function savedSince(db: Queryable, targetId: number, previous: Snapshot | null): Promise<boolean> {
-  if (previous === null) return hasSnapshot(db, targetId);
-  const since = new Date(previous.startedAt);
-  // An error after an answered snapshot does not replace it; after only errors, any later one does.
-  return answered(previous) ? hasAnsweredCaptureStartedAfter(db, targetId, since) : hasCaptureStartedAfter(db, targetId, since);
 }
 
 /** What a job already saved, if it did: how a retried or redelivered job stays idempotent. */
@@ -185,7 +166,6 @@ export async function saveCapture(
   jobId: string,
   captured: CaptureResult,
   judgement: Judgement,
-  readBefore?: PreviousAnswered,
 ): Promise<SavedCapture> {
   const result = capCapture(captured);
   return withTransaction(pool, async (db) => {
@@ -194,7 +174,10 @@ export async function saveCapture(
     const existing = await findSavedCapture(db, target.id, jobId);
     if (existing) return existing;
 
-    const previous = readBefore !== undefined && !(await savedSince(db, target.id, readBefore)) ? readBefore : await findPreviousAnswered(db, target.id);
+    // Read again under the lock, not taken from the caller's read before capturing: another capture of the target
+    // (`check --inline` beside a worker) may have been saved meanwhile, and judging against it is what keeps two
+    // in flight from raising the same change twice.
+    const previous = await findPreviousAnswered(db, target.id);
     const state = (await getWatchState(db, target.id)) ?? {
       ...INITIAL_STATE,
       // Targets captured before watch states existed start from their last live snapshot.
