@@ -5,8 +5,15 @@ import type { Schedule } from '../target-model/schedule.ts';
 import { storedTargetOptionsSchema, type TargetOptions } from '../target-model/target-options.ts';
 import type { NewTarget } from '../target-model/new-target.ts';
 
-/** Whether a target's schedule runs (`state` in JSON): a paused target keeps its history and is not captured. */
-export type PauseState = 'active' | 'paused';
+/**
+ * Whether a target's schedule runs (`state` in JSON): a paused target keeps its history and is not captured; a
+ * target a source found with `--only-matching` is `screening` until its first capture (or archived copy) is
+ * judged, then `active` if it named one of the source's phrases or `screened` (kept, not scheduled) if not.
+ */
+export type TargetState = 'active' | 'paused' | 'screening' | 'screened';
+export const TARGET_STATES = ['active', 'paused', 'screening', 'screened'] as const satisfies readonly TargetState[];
+/** The SQL that computes a `targets t` row's TargetState. */
+const STATE_SQL = "case when t.paused then 'paused' when t.screening = 'pending' then 'screening' when t.screening = 'screened' then 'screened' else 'active' end";
 /**
  * The lifecycle a target reports (`lifecycle` in JSON): the page's Lifecycle, or the Blind warning when the watch
  * cannot see it (blocked, unreachable) — which a target is from its first capture when every capture of it failed.
@@ -18,7 +25,7 @@ export type TargetSeen = 'never_captured' | 'never_answered' | 'answered';
 /** A watched URL, as the CLI and (later) the API show it. */
 export interface Target extends NewTarget {
   id: number;
-  state: PauseState;
+  state: TargetState;
   lifecycle: ReportedLifecycle;
   seen: TargetSeen;
   /**
@@ -42,6 +49,7 @@ interface TargetRow {
   fetcher: 'browser' | 'http';
   options: unknown;
   paused: boolean;
+  screening: 'pending' | 'screened' | null;
   lifecycle: Lifecycle | null;
   blind: Blind | null;
   failing_outcomes: string[] | null;
@@ -77,7 +85,7 @@ function toTarget(row: TargetRow, sighting?: Sighting): Target {
     schedule: row.schedule_cron !== null ? { cron: row.schedule_cron } : { every: row.schedule_every ?? '' },
     fetcher: row.fetcher,
     options: storedTargetOptionsSchema.parse(row.options),
-    state: row.paused ? 'paused' : 'active',
+    state: row.paused ? 'paused' : row.screening === 'pending' ? 'screening' : row.screening === 'screened' ? 'screened' : 'active',
     lifecycle: row.blind ?? (seen === 'never_answered' ? blindSinceFirstCapture(row.failing_outcomes ?? []) : null) ?? row.lifecycle ?? 'live',
     seen,
     lastFailure: sighting?.last_failure ?? null,
@@ -177,25 +185,25 @@ export async function requireTarget(db: Queryable, id: number): Promise<Target> 
   return target;
 }
 
-/** Targets in id order, optionally only those carrying `tag`, only active ones, only of one kind. */
+/** Targets in id order, optionally only those carrying `tag`, only active ones (scheduled), only of one kind. */
 export async function listTargets(
   db: Queryable,
   filter: { tag?: string | undefined; activeOnly?: boolean; kind?: Target['kind'] | undefined } = {},
 ): Promise<Target[]> {
   const { rows } = await db.query<TargetRow>(
     `${SELECT}
-     where ($1::text is null or $1 = any(t.tags)) and (not $2 or not t.paused) and ($3::text is null or t.kind = $3)
+     where ($1::text is null or $1 = any(t.tags)) and (not $2 or (not t.paused and t.screening is null)) and ($3::text is null or t.kind = $3)
      order by t.id`,
     [filter.tag ?? null, filter.activeOnly ?? false, filter.kind ?? null],
   );
   return withSightings(db, rows);
 }
 
-/** Active targets that have no snapshot yet: their first capture is still to come. */
+/** Active (or screening) targets that have no snapshot yet: their first capture is still to come. */
 export async function listUncapturedTargets(db: Queryable): Promise<Target[]> {
   const { rows } = await db.query<TargetRow>(
     `${SELECT}
-     where not t.paused and not exists (select 1 from snapshots s where s.target_id = t.id)
+     where not t.paused and t.screening is distinct from 'screened' and not exists (select 1 from snapshots s where s.target_id = t.id)
      order by t.id`,
   );
   return withSightings(db, rows);
@@ -218,19 +226,19 @@ export async function deleteTarget(db: Queryable, id: number): Promise<boolean> 
 /** A filter and one page of targets, in id order: `after` is the last id of the previous page. */
 export interface TargetPageQuery {
   tag?: string | undefined;
-  state?: PauseState | undefined;
+  state?: TargetState | undefined;
   /** Matched case-insensitively anywhere in the URL or the name. */
   text?: string | undefined;
   after?: number | undefined;
   limit: number;
 }
 
-/** One page of targets matching the filter, in id order. */
+/** One page of targets matching the filter, in id order. Screened targets are listed only when asked for by state. */
 export async function listTargetsPage(db: Queryable, q: TargetPageQuery): Promise<Target[]> {
   const { rows } = await db.query<TargetRow>(
     `${SELECT}
      where ($1::text is null or $1 = any(t.tags))
-       and ($2::text is null or t.paused = ($2 = 'paused'))
+       and (${STATE_SQL}) = coalesce($2::text, case when ${STATE_SQL} = 'screened' then 'hidden' else ${STATE_SQL} end)
        and ($3::text is null or t.url ilike '%' || $3 || '%' or t.name ilike '%' || $3 || '%')
        and ($4::bigint is null or t.id > $4)
      order by t.id limit $5`,

@@ -15,7 +15,7 @@ export interface PendingFinding {
 
 /**
  * What the detector remembers of a target between captures: its Lifecycle, baseline, pending and raised findings.
- * Kept in Postgres (table target_states, src/db/target-states.ts). Not the target's PauseState (active/paused).
+ * Kept in Postgres (table target_states, src/db/target-states.ts). Not the target's TargetState (active/paused).
  */
 export interface WatchState {
   lifecycle: Lifecycle;

@@ -6,8 +6,11 @@
  * so job ids use dashes; scheduler ids are not job ids and keep the colon they were created with.
  */
 
-/** The queues: pages captured through the browser or HTTP, tweets probed through oEmbed, alerts delivered. */
-export const QUEUE = { capture: 'capture', tweet: 'tweet', notify: 'notify' } as const;
+/**
+ * The queues: pages captured through the browser or HTTP, tweets probed through oEmbed, alerts delivered, sources
+ * read for the pages they list.
+ */
+export const QUEUE = { capture: 'capture', tweet: 'tweet', notify: 'notify', discover: 'discover' } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
 /** Job names: on the watch queues, one per queue; on `notify`, one per kind (the job's `data.kind`). */
@@ -19,6 +22,7 @@ export const JOB = {
   reconcile: 'reconcile',
   wayback: 'wayback',
   archive: 'archive',
+  discover: 'discover',
 } as const;
 
 /**
@@ -54,6 +58,8 @@ export const jobIds = {
   wayback: (alertId: number): string => `wayback-${alertId}`,
   /** The Save Page Now request for a snapshot. */
   archive: (targetId: number, snapshotId: number): string => `archive-${targetId}-${snapshotId}`,
+  /** A read of source `sourceId` someone asked for (`sources run`, the API): each request is its own read. */
+  sourceRun: (sourceId: number, requestId: string): string => `source-${sourceId}-${requestId}`,
 } as const;
 
 /**
@@ -78,6 +84,8 @@ export const schedulerIds = {
   digest: (subscriptionId: number): string => `digest-${subscriptionId}`,
   /** The outbox reconciler's schedule (on `notify`). */
   reconcile: 'notify-reconcile',
+  /** A source's schedule (on `discover`). */
+  source: (sourceId: number): string => `source:${sourceId}`,
 } as const;
 
 /** Whether a scheduler on a watch queue is a target's (others, if any, are left alone by reconciling). */

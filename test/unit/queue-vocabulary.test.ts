@@ -9,14 +9,14 @@ const VOCABULARY = 'src/queue/vocabulary.ts';
  * crept in before src/queue/vocabulary.ts existed.
  */
 const HAND_BUILT: Array<{ what: string; pattern: RegExp }> = [
-  { what: 'a job id built from a prefix', pattern: /[`'"](first|recheck|check|inline|probe|render|demo|notify|wayback|archive|digest|job)-\$\{/ },
+  { what: 'a job id built from a prefix', pattern: /[`'"](first|recheck|check|inline|probe|render|demo|notify|wayback|archive|digest|job|source)-\$\{/ },
   { what: 'a job id from the clock', pattern: /(jobId|job\.id)[^\n]*Date\.now\(\)/ },
   { what: 'a literal job name added', pattern: /\.add\(\s*['"`]/ },
-  { what: 'a literal job name in a bulk add or a scheduler', pattern: /\bname:\s*['"`](capture|tweet|deliver|digest|reconcile|wayback|archive)['"`]/ },
+  { what: 'a literal job name in a bulk add or a scheduler', pattern: /\bname:\s*['"`](capture|tweet|deliver|digest|reconcile|wayback|archive|discover)['"`]/ },
   { what: 'a literal job id', pattern: /\bjobId:\s*['"`]/ },
   { what: 'a literal job looked up', pattern: /(\.(getJob|removeJobScheduler|upsertJobScheduler)|queue\.remove)\(\s*['"`]/i },
   { what: 'a literal queue name', pattern: /(new (Queue|Worker|QueueEvents)|createQueue|createWorker|createQueueEvents)(<[^>]*>)?\(\s*['"`]/ },
-  { what: 'a literal scheduler id prefix', pattern: /['"`]target:['"`]/ },
+  { what: 'a literal scheduler id prefix', pattern: /['"`](target|source):['"`]/ },
 ];
 
 describe('queue vocabulary', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
 import { requireCapability } from '../../auth/plugin.ts';
-import { listTargetsPage, requireTarget } from '../../../db/targets.ts';
+import { listTargetsPage, requireTarget, TARGET_STATES } from '../../../db/targets.ts';
 import { addTarget, removeTarget } from '../../../targets/manage-targets.ts';
 import { newTargetSchema, targetOptionsSchema, type NewTargetInput } from '../../../targets/target-input.ts';
 import { targetPatchSchema, updateTarget, type TargetPatch } from '../../../targets/update-target.ts';
@@ -21,7 +21,7 @@ export const targetShape = z.looseObject({
   schedule: z.union([z.object({ every: z.string() }), z.object({ cron: z.string() })]),
   fetcher: z.enum(['browser', 'http']),
   options: targetOptionsSchema,
-  state: z.enum(['active', 'paused']),
+  state: z.enum(TARGET_STATES),
   lifecycle: z.enum(['live', 'suspect', 'removed', 'restored', 'blocked', 'unreachable']),
   seen: z.enum(['never_captured', 'never_answered', 'answered']).describe('whether it was ever captured, and whether its site ever answered'),
   lastFailure: z.string().nullable().describe('why the latest capture failed (an error code like dns, or a signal like server_error); null when it answered'),
@@ -31,7 +31,7 @@ export const targetShape = z.looseObject({
 
 const listQuery = pageQuery.extend({
   tag: z.string().min(1).max(64).optional().describe('only targets with this tag'),
-  state: z.enum(['active', 'paused']).optional(),
+  state: z.enum(TARGET_STATES).optional(),
   q: z.string().min(1).max(200).optional().describe('text anywhere in the URL or the name, case-insensitive'),
 });
 type ListQuery = z.infer<typeof listQuery>;
