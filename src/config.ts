@@ -115,6 +115,8 @@ const envSchema = z.object({
   SCRUBWATCH_PUBLIC_URL: urlWithScheme(['http:', 'https:']).default('http://127.0.0.1:8080'),
   SCRUBWATCH_WAYBACK_URL: urlWithScheme(['http:', 'https:']).default('https://archive.org'),
   SCRUBWATCH_WAYBACK_TIMEOUT: duration('5s'),
+  SCRUBWATCH_WAYBACK_CDX_URL: urlWithScheme(['http:', 'https:']).default('https://web.archive.org/cdx/search/cdx'),
+  SCRUBWATCH_WAYBACK_REPLAY_URL: urlWithScheme(['http:', 'https:']).default('https://web.archive.org'),
   SCRUBWATCH_WEBHOOK_TIMEOUT: duration('10s'),
   SCRUBWATCH_NOTIFY_RETRY_DELAY: duration('30s'),
   SCRUBWATCH_NOTIFY_MAX_BACKOFF: duration('24h'),
@@ -225,6 +227,10 @@ export interface Config {
   /** The Wayback Machine (availability API and Save Page Now). */
   waybackUrl: string;
   waybackTimeoutMs: number;
+  /** The Wayback Machine's CDX API, which archive sources list a URL prefix's copies through. */
+  waybackCdxUrl: string;
+  /** Where archived copies are replayed raw: `<this>/web/<timestamp>id_/<url>`. */
+  waybackReplayUrl: string;
   /** A webhook receiver that has not answered in this long is cut off, in milliseconds. */
   webhookTimeoutMs: number;
   /** First retry delay of a failed delivery; each next one doubles, in milliseconds. */
@@ -298,6 +304,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.SCRUBWATCH_PUBLIC_URL.replace(/\/+$/, ''),
     waybackUrl: e.SCRUBWATCH_WAYBACK_URL.replace(/\/+$/, ''),
     waybackTimeoutMs: e.SCRUBWATCH_WAYBACK_TIMEOUT,
+    waybackCdxUrl: e.SCRUBWATCH_WAYBACK_CDX_URL,
+    waybackReplayUrl: e.SCRUBWATCH_WAYBACK_REPLAY_URL.replace(/\/+$/, ''),
     webhookTimeoutMs: e.SCRUBWATCH_WEBHOOK_TIMEOUT,
     notifyRetryDelayMs: e.SCRUBWATCH_NOTIFY_RETRY_DELAY,
     notifyMaxBackoffMs: e.SCRUBWATCH_NOTIFY_MAX_BACKOFF,
