@@ -15,6 +15,8 @@ import {
   createCaptureQueue,
   createRedis,
   createTweetQueue,
+  createDiscoverQueue,
+  type DiscoverQueue,
   postgresQueueBackend,
   redisQueueBackend,
   type CaptureQueue,
@@ -50,6 +52,8 @@ export interface Context {
   tweetQueue: TweetQueue;
   /** Deliveries of alerts to subscribers, digests, Wayback lookups. */
   notifyQueue: NotifyQueue;
+  /** Sources read for the pages they list (src/sources/). */
+  discoverQueue: DiscoverQueue;
   /** One browser per process, launched on first use. */
   browser: BrowserHost;
   /** Politeness: how many captures of one host run at once, and how far apart, across every worker. */
@@ -96,6 +100,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   const captureQueue = createCaptureQueue(config, queueBackend);
   const tweetQueue = createTweetQueue(config, queueBackend);
   const notifyQueue = createNotifyQueue(config, queueBackend);
+  const discoverQueue = createDiscoverQueue(config, queueBackend);
   const browser = createBrowserHost(config, logger);
   const limits = { perHost: config.hostConcurrency, gapMs: config.hostGapMs };
   const hostGate = redis ? createRedisHostGate(redis, config.queuePrefix, limits) : createPostgresHostGate(pool, limits);
@@ -113,6 +118,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
     captureQueue,
     tweetQueue,
     notifyQueue,
+    discoverQueue,
     browser,
     hostGate,
     async close() {
@@ -122,6 +128,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
       await captureQueue.close();
       await tweetQueue.close();
       await notifyQueue.close();
+      await discoverQueue.close();
       await pool.end();
       redis?.disconnect();
       await database.embedded?.close();

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { ConfigError, ServiceUnavailableError } from '../errors/index.ts';
 import { PostgresQueueClasses, postgresQueueConnection } from './postgres-backend.ts';
 import { QUEUE } from './vocabulary.ts';
+import type { SourceRunResult } from '../sources/source-model.ts';
 
 /**
  * The one place BullMQ queues, workers and event listeners are built, so the backend behind them (Redis today,
@@ -16,6 +17,7 @@ import { QUEUE } from './vocabulary.ts';
 export const CAPTURE_QUEUE = QUEUE.capture;
 export const TWEET_QUEUE = QUEUE.tweet;
 export const NOTIFY_QUEUE = QUEUE.notify;
+export const DISCOVER_QUEUE = QUEUE.discover;
 
 /** A job of a watch queue: capture a page target (`capture`) or probe a tweet target (`tweet`). */
 export interface WatchJobData {
@@ -47,6 +49,16 @@ export interface WatchJobResult {
 }
 
 export type CaptureJobResult = WatchJobResult;
+
+/** A read of a source (queue `discover`, job name `discover`): its schedule firing, or someone asking. */
+export interface DiscoverJobData {
+  sourceId: number;
+  reason: 'schedule' | 'manual';
+}
+/** What the read did: src/sources/source-model.ts's SourceRunResult (null when the source was paused or gone). */
+export type DiscoverJobResult = SourceRunResult | null;
+export type DiscoverQueue = Queue<DiscoverJobData, DiscoverJobResult, string>;
+export type DiscoverWorker = Worker<DiscoverJobData, DiscoverJobResult, string>;
 export type TweetJobResult = WatchJobResult;
 
 export type CaptureQueue = Queue<CaptureJobData, CaptureJobResult, string>;
@@ -157,6 +169,11 @@ export function createCaptureQueue(config: Config, backend: QueueBackend): Captu
 /** Tweet probes: the same jobs as page captures, on their own queue so one rate limit holds them all. */
 export function createTweetQueue(config: Config, backend: QueueBackend): TweetQueue {
   return createQueue<TweetJobData, TweetJobResult>(TWEET_QUEUE, config, backend, CAPTURE_JOB_OPTIONS);
+}
+
+/** Reads of sources: few and long (a sitemap of 50,000 pages), retried like captures. */
+export function createDiscoverQueue(config: Config, backend: QueueBackend): DiscoverQueue {
+  return createQueue<DiscoverJobData, DiscoverJobResult>(DISCOVER_QUEUE, config, backend, CAPTURE_JOB_OPTIONS);
 }
 
 export function createCaptureWorker(config: Config, backend: QueueBackend, processor: Processor<CaptureJobData, CaptureJobResult, string>): CaptureWorker {
