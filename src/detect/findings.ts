@@ -10,6 +10,7 @@ export type AlertKind =
   | 'embed_removed'
   | 'page_unreachable'
   | 'page_blocked'
+  | 'page_delisted'
   | 'tweet_deleted'
   | 'tweet_withheld';
 
@@ -27,6 +28,8 @@ export const SEVERITY: Record<AlertKind, Severity> = {
   embed_removed: 'medium',
   page_unreachable: 'low',
   page_blocked: 'low',
+  /** A complete source (a sitemap, an archive index) stopped listing a page that still answers. */
+  page_delisted: 'medium',
   tweet_deleted: 'high',
   tweet_withheld: 'medium',
 };

@@ -72,6 +72,7 @@ const KIND_WORDS: Record<AlertKind, string> = {
   embed_removed: 'embed(s) removed',
   page_unreachable: 'page unreachable',
   page_blocked: 'capture blocked by a firewall',
+  page_delisted: 'page no longer listed by its source',
   tweet_deleted: 'tweet deleted',
   tweet_withheld: 'tweet withheld or made private',
 };

@@ -21,6 +21,7 @@ const KIND_LABELS: Record<string, string> = {
   page_restored: 'Page restored',
   page_unreachable: 'Page unreachable',
   page_blocked: 'Page blocked',
+  page_delisted: 'Page delisted',
   tweet_deleted: 'Tweet deleted',
   tweet_withheld: 'Tweet withheld',
 };
