@@ -7,6 +7,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   blocked_url: 400,
   not_found: 404,
   duplicate_target: 409,
+  duplicate_source: 409,
+  source_run_failed: 502,
   no_worker: 503,
 };
 
