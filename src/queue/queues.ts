@@ -24,10 +24,11 @@ export interface WatchJobData {
   targetId: number;
   /**
    * Why it runs: a schedule firing, a new target's first capture, someone asking (`check`), confirming a suspected
-   * removal, or (a tweet) an embed of it that turned to its error state on a watched page. A first capture or a
+   * removal, (a tweet) an embed of it that turned to its error state on a watched page, or (`screen`) a page an
+   * `--only-matching` source found changed, captured again to judge whether it now names one of its phrases. A first capture or a
    * recheck whose moment has passed captures nothing (src/queue/stale-captures.ts).
    */
-  reason: 'schedule' | 'first' | 'manual' | 'recheck' | 'embed_error';
+  reason: 'schedule' | 'first' | 'manual' | 'recheck' | 'embed_error' | 'screen';
   /** For a recheck: the snapshot that raised (or kept up) the suspicion it confirms; any later capture settles it. */
   suspectSnapshotId?: number;
 }

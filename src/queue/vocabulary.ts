@@ -58,6 +58,11 @@ export const jobIds = {
   wayback: (alertId: number): string => `wayback-${alertId}`,
   /** The Save Page Now request for a snapshot. */
   archive: (targetId: number, snapshotId: number): string => `archive-${targetId}-${snapshotId}`,
+  /**
+   * The screening capture of a page an `--only-matching` source showed changed (`stamp`: its new lastmod or
+   * archive timestamp, digits only), so one change is screened once however often the source is read.
+   */
+  screen: (targetId: number, stamp: string): string => `screen-${targetId}-${stamp}`,
   /** A read of source `sourceId` someone asked for (`sources run`, the API): each request is its own read. */
   sourceRun: (sourceId: number, requestId: string): string => `source-${sourceId}-${requestId}`,
 } as const;

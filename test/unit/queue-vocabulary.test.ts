@@ -9,7 +9,7 @@ const VOCABULARY = 'src/queue/vocabulary.ts';
  * crept in before src/queue/vocabulary.ts existed.
  */
 const HAND_BUILT: Array<{ what: string; pattern: RegExp }> = [
-  { what: 'a job id built from a prefix', pattern: /[`'"](first|recheck|check|inline|probe|render|demo|notify|wayback|archive|digest|job|source)-\$\{/ },
+  { what: 'a job id built from a prefix', pattern: /[`'"](first|recheck|check|inline|probe|render|demo|notify|wayback|archive|digest|job|source|screen)-\$\{/ },
   { what: 'a job id from the clock', pattern: /(jobId|job\.id)[^\n]*Date\.now\(\)/ },
   { what: 'a literal job name added', pattern: /\.add\(\s*['"`]/ },
   { what: 'a literal job name in a bulk add or a scheduler', pattern: /\bname:\s*['"`](capture|tweet|deliver|digest|reconcile|wayback|archive|discover)['"`]/ },
