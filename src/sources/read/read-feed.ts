@@ -51,7 +51,15 @@ export async function* readFeed(spec: ReadSpec, io: ReadIo): AsyncGenerator<Disc
         return;
       }
       await file.close();
-      for (const feed of feeds.slice(0, MAX_ALTERNATES)) yield* readOneFeed(feed, io);
+      // A site's RSS and Atom feeds usually list the same items: each page is yielded once.
+      const seen = new Set<string>();
+      for (const feed of feeds.slice(0, MAX_ALTERNATES)) {
+        for await (const found of readOneFeed(feed, io)) {
+          if (found.type === 'page' && seen.has(found.url)) continue;
+          if (found.type === 'page') seen.add(found.url);
+          yield found;
+        }
+      }
       return;
     }
     if (first.done !== true) parts.push(first.value);

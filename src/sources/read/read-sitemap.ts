@@ -102,7 +102,9 @@ async function* readSitemapFile(file: SitemapFile, spec: ReadSpec, io: ReadIo): 
   const outcome: FileOutcome = { notSitemap: null, children: [] };
   const opened = await io.fetcher.open(file.url, { maxBytes: SITEMAP_MAX_BYTES, accept: ACCEPT, deadline: io.deadline });
   if (!opened.ok) {
-    yield opened.problem;
+    // A site root that answers with an error may still name its sitemaps in robots.txt.
+    if (file.top && opened.problem.code === 'http_status') outcome.notSitemap = opened.problem.message;
+    else yield opened.problem;
     return outcome;
   }
   const { file: body } = opened;

@@ -68,7 +68,9 @@ export class RobotsCache {
     const url = `${origin}/robots.txt`;
     const read = await this.options.read(url, deadline);
     if (!read.ok) {
-      if (read.problem.code !== 'http_status') this.options.logger.info({ url, code: read.problem.code, reason: read.problem.message }, 'robots.txt unreadable, reading as allowed');
+      // No robots.txt (an error status) is the common case and allows all; anything else is worth a log line.
+      if (read.problem.code === 'http_status') return { robot: null, problem: null };
+      this.options.logger.info({ url, code: read.problem.code, reason: read.problem.message }, 'robots.txt unreadable, reading as allowed');
       return { robot: null, problem: read.problem };
     }
     return { robot: robotsParser(url, read.text), problem: null };
