@@ -91,8 +91,11 @@ export async function scheduleNewTargets(queues: WatchQueues, targets: Target[],
     const ofKind = targets.filter((t) => t.kind === kind);
     for (let start = 0; start < ofKind.length; start += BULK) {
       const slice = ofKind.slice(start, start + BULK);
-      await inFlight(slice.filter((t) => t.state !== 'screening'), (t) => syncTargetSchedule(queue, t));
-      await queue.addBulk(slice.map((t) => firstCaptureJob(queue, t, spreadMs)));
+      // Independent of each other: the schedulers and the first captures go to Redis together.
+      await Promise.all([
+        inFlight(slice.filter((t) => t.state !== 'screening'), (t) => syncTargetSchedule(queue, t)),
+        queue.addBulk(slice.map((t) => firstCaptureJob(queue, t, spreadMs))),
+      ]);
       onDone?.(slice.length);
     }
   }

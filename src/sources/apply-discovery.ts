@@ -80,6 +80,7 @@ export async function applyDiscovery(deps: DiscoveryDeps, source: Source, items:
   let overCap = 0;
   let problems = 0;
   let batch: Found[] = [];
+  let scheduling: Promise<void> = Promise.resolve();
 
   const flush = async (): Promise<void> => {
     const found = batch;
@@ -126,7 +127,11 @@ export async function applyDiscovery(deps: DiscoveryDeps, source: Source, items:
     await recordListings(deps.pool, source.id, listings, runAt);
     await rescreenTargets(deps.pool, rescreen.map((r) => r.targetId));
     for (const r of rescreen) await queueScreenCapture(deps.captureQueue, r.targetId, r.stamp);
-    await scheduleNewTargets(deps, inserted, undefined, spreadMs);
+    // The queue's work on one batch overlaps reading and storing the next (Redis, not this process, is then the
+    // bound); one batch at most is in flight, so memory stays bounded and a failure surfaces at the next flush.
+    await scheduling;
+    scheduling = scheduleNewTargets(deps, inserted, undefined, spreadMs);
+    scheduling.catch(() => undefined);
     if (rescreen.length > 0) log.info({ targetIds: rescreen.map((r) => r.targetId) }, 'screened pages changed: screening them again');
   };
 
@@ -164,6 +169,7 @@ export async function applyDiscovery(deps: DiscoveryDeps, source: Source, items:
     if (batch.length >= DISCOVERY_BATCH) await flush();
   }
   await flush();
+  await scheduling;
 
   if (problems > result.problems.length) result.warnings.push(`${problems - result.problems.length} more problems were logged but not kept in this result`);
   if (overCap > 0) {
