@@ -14,7 +14,8 @@ import type { CaptureLimits, CaptureRequest } from './types.ts';
 const MAX_REDIRECTS = 10;
 const DNS_CHECK_MS = 5_000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const USER_AGENT = 'Mozilla/5.0 (compatible; scrubwatch/0.1; +https://github.com/scrubwatch/scrubwatch)';
+/** The User-Agent of every plain-HTTP request scrubwatch makes: captures and source discovery alike. */
+export const USER_AGENT = 'Mozilla/5.0 (compatible; scrubwatch/0.1; +https://github.com/scrubwatch/scrubwatch)';
 /** Time kept back from reading the body, to parse what arrived when the body does not end in time. */
 const PARSE_RESERVE_MS = 1_000;
 
