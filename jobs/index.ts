@@ -6,11 +6,13 @@ import { digestProcessor } from './notify-digest.ts';
 import { reconcileProcessor } from './notify-reconcile.ts';
 import { waybackProcessor } from './notify-wayback.ts';
 import { archiveProcessor } from './notify-archive.ts';
+import { discoverProcessor } from './discover.ts';
 
 /** Every job's processor, handed to the workers by whoever starts them (bin/scrubwatch, the tests). */
 export const processors: Processors = {
   capture: captureProcessor,
   tweet: tweetProcessor,
+  discover: discoverProcessor,
   notify: {
     deliver: deliverProcessor,
     digest: digestProcessor,

@@ -1,7 +1,7 @@
 import type { Processor, Worker } from 'bullmq';
 import type { Context } from '../context.ts';
 import type { NotifyJob, NotifyJobKind, NotifyJobResult } from '../queue/notify-jobs.ts';
-import type { CaptureJobData, CaptureJobResult, TweetJobData, TweetJobResult } from '../queue/queues.ts';
+import type { CaptureJobData, CaptureJobResult, DiscoverJobData, DiscoverJobResult, TweetJobData, TweetJobResult } from '../queue/queues.ts';
 
 /** The processor of each `notify` job kind. */
 export type NotifyProcessors = { [K in NotifyJobKind]: (ctx: Context) => (job: NotifyJob<K>) => Promise<NotifyJobResult> };
@@ -15,6 +15,8 @@ export interface Processors {
   capture: (ctx: Context) => Processor<CaptureJobData, CaptureJobResult, string>;
   /** `worker` is the tweet worker itself, which a 429 from oEmbed rate-limits as a whole. */
   tweet: (ctx: Context, worker: () => Worker<TweetJobData, TweetJobResult, string>) => Processor<TweetJobData, TweetJobResult, string>;
+  /** Reads of sources (`discover`): the pages a sitemap, feed, listing or archive index lists. */
+  discover: (ctx: Context) => Processor<DiscoverJobData, DiscoverJobResult, string>;
   notify: NotifyProcessors;
 }
 

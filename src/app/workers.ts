@@ -1,6 +1,8 @@
 import type { Context } from '../context.ts';
 import { reconcileTargetSchedules, resumePendingCaptures, type ReconcileResult } from '../queue/schedules.ts';
-import { createCaptureWorker, createWorker, TWEET_QUEUE, type CaptureWorker, type TweetWorker } from '../queue/queues.ts';
+import { createCaptureWorker, createWorker, DISCOVER_QUEUE, TWEET_QUEUE, type CaptureWorker, type DiscoverWorker, type TweetWorker } from '../queue/queues.ts';
+import { reconcileSourceSchedules } from '../queue/source-schedules.ts';
+import { listSources } from '../db/sources.ts';
 import { restoreAndMark, watchForRedisLoss } from '../queue/redis-loss.ts';
 import type { Processors } from './processors.ts';
 import { reconcileNotifyQueue, startNotifyWorker, type RunningNotifyWorker } from './notify-worker.ts';
@@ -10,6 +12,8 @@ type WatchWorker = CaptureWorker | TweetWorker;
 export interface RunningWorker {
   worker: CaptureWorker;
   tweetWorker: TweetWorker;
+  /** Reads sources (the `discover` queue): few reads at once, each of many pages. */
+  discoverWorker: DiscoverWorker;
   /** Delivers alerts to subscribers (the `notify` queue) and runs the outbox reconciler. */
   notify: RunningNotifyWorker;
   reconciled: ReconcileResult;
@@ -26,6 +30,12 @@ function logFailures(ctx: Context, worker: WatchWorker, what: string): void {
   );
   worker.on('error', (err) => ctx.logger.error({ err: err.message }, `${what} worker error`));
 }
+
+/**
+ * Source reads at once per process: each streams a whole site's index and writes thousands of targets, and its
+ * discovery requests share the host politeness slots with captures, so two keep one worker from starving the rest.
+ */
+const DISCOVER_CONCURRENCY = 2;
 
 /** How long closing waits for the jobs in hand before leaving them to other workers (their locks lapse). */
 const DRAIN_TIMEOUT_MS = 20_000;
@@ -52,7 +62,8 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boo
 async function restoreFromPostgres(ctx: Context, lost: boolean): Promise<ReconcileResult> {
   const reconciled = await reconcileTargetSchedules(ctx.pool, ctx);
   const resumed = await resumePendingCaptures(ctx.pool, ctx, ctx.config.confirmDelayMs, { firstCaptures: lost });
-  ctx.logger.info({ ...reconciled, ...resumed, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
+  const sources = await reconcileSourceSchedules(ctx.discoverQueue, await listSources(ctx.pool));
+  ctx.logger.info({ ...reconciled, ...resumed, sources, queuePrefix: ctx.config.queuePrefix }, 'schedules reconciled');
   return reconciled;
 }
 
@@ -80,7 +91,12 @@ export async function startWorker(ctx: Context, processors: Processors): Promise
     limiter: { max: rate.max, duration: rate.durationMs },
   });
   logFailures(ctx, tweetWorker, 'tweet probe');
-  await Promise.all([worker.waitUntilReady(), tweetWorker.waitUntilReady()]);
+  const discoverWorker: DiscoverWorker = createWorker(DISCOVER_QUEUE, ctx.config, ctx.queueBackend, processors.discover(ctx), { concurrency: DISCOVER_CONCURRENCY });
+  discoverWorker.on('failed', (job, err) =>
+    ctx.logger.warn({ jobId: job?.id, sourceId: job?.data.sourceId, attempt: job?.attemptsMade, err: err.message }, 'source read job failed'),
+  );
+  discoverWorker.on('error', (err) => ctx.logger.error({ err: err.message }, 'discover worker error'));
+  await Promise.all([worker.waitUntilReady(), tweetWorker.waitUntilReady(), discoverWorker.waitUntilReady()]);
   const notify = await startNotifyWorker(ctx, processors.notify);
   // Queues in Postgres are kept with the data, so only a Redis can lose them.
   const watch = redis
@@ -90,10 +106,11 @@ export async function startWorker(ctx: Context, processors: Processors): Promise
     }, ctx.logger)
     : null;
   ctx.logger.info({ concurrency: ctx.config.concurrency, tweetRate: rate }, 'worker started');
-  const workers = [worker, tweetWorker, notify.worker];
+  const workers = [worker, tweetWorker, discoverWorker, notify.worker];
   return {
     worker,
     tweetWorker,
+    discoverWorker,
     notify,
     reconciled,
     close: async () => {

@@ -274,12 +274,13 @@ export async function updateTargetSettings(db: Queryable, id: number, s: TargetS
 /**
  * Inserts many targets in one statement, in the order given; URLs already watched are skipped (on conflict do
  * nothing). Returns the inserted targets in id order. Each value travels as one array parameter per column.
+ * `screening: 'pending'` inserts them in screening (a source's `--only-matching`).
  */
-export async function insertTargets(db: Queryable, targets: NewTarget[]): Promise<Target[]> {
+export async function insertTargets(db: Queryable, targets: NewTarget[], options: { screening?: 'pending' } = {}): Promise<Target[]> {
   if (targets.length === 0) return [];
   const { rows } = await db.query<TargetRow>(
-    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id)
-     select r.url, r.name, array(select jsonb_array_elements_text(r.tags)), r.schedule_every, r.schedule_cron, r.fetcher, r.options, r.kind, r.tweet_id
+    `insert into targets (url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id, screening)
+     select r.url, r.name, array(select jsonb_array_elements_text(r.tags)), r.schedule_every, r.schedule_cron, r.fetcher, r.options, r.kind, r.tweet_id, $10::text
      from unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
        with ordinality as r(url, name, tags, schedule_every, schedule_cron, fetcher, options, kind, tweet_id, ord)
      order by r.ord
@@ -295,6 +296,7 @@ export async function insertTargets(db: Queryable, targets: NewTarget[]): Promis
       targets.map((t) => JSON.stringify(t.options)),
       targets.map((t) => t.kind),
       targets.map((t) => t.tweetId),
+      options.screening ?? null,
     ],
   );
   return rows.map((r) => toTarget(r, NEVER_CAPTURED)).sort((a, b) => a.id - b.id);

@@ -51,8 +51,13 @@ export async function syncTargetSchedule(queue: WatchQueue, target: Target): Pro
 /** First captures of new targets are spread over this long at most. */
 const FIRST_CAPTURE_SPREAD_MS = 5 * 60_000;
 
-function firstCaptureJob(queue: WatchQueue, target: Target) {
-  const span = 'every' in target.schedule ? Math.min(parseDuration(target.schedule.every), FIRST_CAPTURE_SPREAD_MS) : FIRST_CAPTURE_SPREAD_MS;
+/**
+ * A new target's first capture. `spreadMs` is how long first captures are spread over: by default the target's
+ * interval, at most FIRST_CAPTURE_SPREAD_MS; a source's new targets are spread over their whole interval, so
+ * thousands of pages of one site found in one read do not all fall on its host at once.
+ */
+function firstCaptureJob(queue: WatchQueue, target: Target, spreadMs?: number) {
+  const span = spreadMs ?? ('every' in target.schedule ? Math.min(parseDuration(target.schedule.every), FIRST_CAPTURE_SPREAD_MS) : FIRST_CAPTURE_SPREAD_MS);
   return {
     name: watchJobName(queue.name),
     data: { targetId: target.id, reason: 'first' as const },
@@ -75,18 +80,22 @@ async function inFlight<T>(items: T[], fn: (item: T) => Promise<unknown>): Promi
 }
 
 /**
- * What `addTarget` does after storing one target, for many at once (an import): a scheduler each and a first
- * capture each, with the same ids, options and jitter, pipelined rather than one round trip at a time.
- * `onDone` hears how many more targets are scheduled.
+ * What `addTarget` does after storing one target, for many at once (an import, a source's read): a scheduler
+ * each active target and a first capture each, with the same ids, options and jitter, pipelined rather than one
+ * round trip at a time. A target in screening gets no scheduler: its first capture is the screening capture.
+ * `onDone` hears how many more targets are scheduled; `spreadMs` (see firstCaptureJob) spreads first captures.
  */
-export async function scheduleNewTargets(queues: WatchQueues, targets: Target[], onDone?: (n: number) => void): Promise<void> {
+export async function scheduleNewTargets(queues: WatchQueues, targets: Target[], onDone?: (n: number) => void, spreadMs?: number): Promise<void> {
   for (const kind of ['page', 'tweet'] as const) {
     const queue = queueFor(queues, kind);
     const ofKind = targets.filter((t) => t.kind === kind);
     for (let start = 0; start < ofKind.length; start += BULK) {
       const slice = ofKind.slice(start, start + BULK);
-      await inFlight(slice, (t) => syncTargetSchedule(queue, t));
-      await queue.addBulk(slice.map((t) => firstCaptureJob(queue, t)));
+      // Independent of each other: the schedulers and the first captures go to Redis together.
+      await Promise.all([
+        inFlight(slice.filter((t) => t.state !== 'screening'), (t) => syncTargetSchedule(queue, t)),
+        queue.addBulk(slice.map((t) => firstCaptureJob(queue, t, spreadMs))),
+      ]);
       onDone?.(slice.length);
     }
   }
@@ -188,4 +197,12 @@ export async function resumePendingCaptures(db: Queryable, queues: WatchQueues, 
   const suspects = await listSuspectTargets(db);
   await inFlight(suspects, (s) => queueRecheck(queueFor(queues, s.kind), s.targetId, s.lastSnapshotId, confirmDelayMs));
   return { firstCaptures: uncaptured.length, rechecks: suspects.length };
+}
+
+/**
+ * Queues the screening capture of a screened page an `--only-matching` source shows changed (`stamp`: its new
+ * lastmod or archive timestamp, digits only): one per change, however often the source is read.
+ */
+export async function queueScreenCapture(queue: WatchQueue, targetId: number, stamp: string): Promise<void> {
+  await queue.add(watchJobName(queue.name), { targetId, reason: 'screen' }, { ...CAPTURE_JOB_OPTIONS, jobId: jobIds.screen(targetId, stamp) });
 }

@@ -7,6 +7,17 @@ const PAGE = 1_000;
 const SOURCE_SCHEDULER = /^source:\d+$/;
 
 /**
+ * The first read a new scheduler of the source makes: one interval after the source was added, or — for a
+ * scheduler made again later (resumed, restored after Redis lost its data) — the next slot of that cadence still
+ * to come, so a restore neither reads every source at once nor shifts when each is read.
+ */
+export function firstScheduledRead(createdAt: string, every: number, now: number): Date {
+  const created = Date.parse(createdAt);
+  const slots = Math.max(1, Math.ceil((now - created) / every));
+  return new Date(created + slots * every);
+}
+
+/**
  * Creates or updates an active source's scheduler (`source:<id>` on `discover`), or removes a paused one's. The
  * first scheduled read falls one interval after the source was added (`sources run` reads it at once): adding a
  * source is not a read of it, and a reconcile leaves a matching scheduler's next run alone.
@@ -19,7 +30,7 @@ export async function syncSourceSchedule(queue: DiscoverQueue, source: Source): 
   const every = parseDuration(source.every);
   await queue.upsertJobScheduler(
     schedulerIds.source(source.id),
-    { every, startDate: new Date(Date.parse(source.createdAt) + every) },
+    { every, startDate: firstScheduledRead(source.createdAt, every, Date.now()) },
     { name: JOB.discover, data: { sourceId: source.id, reason: 'schedule' }, opts: CAPTURE_JOB_OPTIONS },
   );
 }
