@@ -144,9 +144,12 @@ export async function findPreviousAnswered(db: Queryable, targetId: number): Pro
   return rows[0] ? toSnapshot(rows[0]) : null;
 }
 
-/** Whether the target has any snapshot (a capture of it was stored, whatever its outcome). */
-export async function hasSnapshot(db: Queryable, targetId: number): Promise<boolean> {
-  const { rows } = await db.query<{ any: boolean }>('select exists (select 1 from snapshots where target_id = $1) as any', [targetId]);
+/**
+ * Whether scrubwatch captured the target (a capture of it was stored, whatever its outcome). An archived copy
+ * stored as its baseline does not count: the page itself was not seen yet.
+ */
+export async function hasOwnCapture(db: Queryable, targetId: number): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>("select exists (select 1 from snapshots where target_id = $1 and origin = 'capture') as any", [targetId]);
   return rows[0]!.any;
 }
 

@@ -25,15 +25,6 @@ export async function hasArchivedCopy(db: Queryable, targetId: number, archivedA
   return rows[0]!.any;
 }
 
-/** Whether a capture of scrubwatch's own (not an archived copy) of the target is stored. */
-export async function hasLiveCapture(db: Queryable, targetId: number): Promise<boolean> {
-  const { rows } = await db.query<{ any: boolean }>(
-    "select exists (select 1 from snapshots where target_id = $1 and origin = 'capture') as any",
-    [targetId],
-  );
-  return rows[0]!.any;
-}
-
 /** The phrases of every `--only-matching` source that lists the target (distinct), and whether any is an archive. */
 export async function screeningPhrases(db: Queryable, targetId: number): Promise<{ phrases: string[]; archive: boolean }> {
   const { rows } = await db.query<{ phrases: string[] | null; archive: boolean | null }>(
@@ -46,8 +37,11 @@ export async function screeningPhrases(db: Queryable, targetId: number): Promise
   return { phrases: rows[0]?.phrases ?? [], archive: rows[0]?.archive ?? false };
 }
 
-/** Writes a screening verdict: null (kept, scheduled as any target) or `screened` (kept, not scheduled). */
-export async function setScreening(db: Queryable, targetId: number, screening: 'screened' | null): Promise<void> {
+/**
+ * Writes a target's screening: `pending` (found by an `--only-matching` source, not judged yet), or a verdict —
+ * null (kept, scheduled as any target) or `screened` (kept, not scheduled).
+ */
+export async function setScreening(db: Queryable, targetId: number, screening: 'pending' | 'screened' | null): Promise<void> {
   await db.query('update targets set screening = $2, updated_at = now() where id = $1', [targetId, screening]);
 }
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool.ts';
 import type { Target } from '../db/targets.ts';
-import { getSnapshot, hasCaptureStartedAfter, hasSnapshot } from '../db/snapshots.ts';
+import { getSnapshot, hasCaptureStartedAfter, hasOwnCapture } from '../db/snapshots.ts';
 import { getWatchState } from '../db/target-states.ts';
 import type { WatchJobData, WatchJobResult } from './queues.ts';
 
@@ -22,7 +22,7 @@ export async function staleCapture(db: Queryable, target: Target, data: WatchJob
   if (target.state === 'screened' && data.reason !== 'screen' && data.reason !== 'manual') {
     return { skipped: 'screened', why: 'the target was screened out: it named none of its source\'s phrases' };
   }
-  if (data.reason === 'first' && (await hasSnapshot(db, target.id))) {
+  if (data.reason === 'first' && (await hasOwnCapture(db, target.id))) {
     return { skipped: 'already_captured', why: 'the target was captured since its first capture was queued' };
   }
   if (data.reason !== 'recheck') return null;

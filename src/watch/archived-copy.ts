@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Context } from '../context.ts';
 import type { Target } from '../db/targets.ts';
-import { hasArchivedCopy, hasLiveCapture, newestArchiveTimestamp } from '../db/source-screening.ts';
+import { hasArchivedCopy, newestArchiveTimestamp } from '../db/source-screening.ts';
+import { hasOwnCapture } from '../db/snapshots.ts';
 import { captureRequestFor } from '../capture/capture-request.ts';
 import { fetchHttpAs } from '../capture/fetch-http.ts';
 import { hostKey } from '../politeness/host-gate.ts';
@@ -49,7 +50,7 @@ export async function takeArchivedCopy(ctx: Context, target: Target, log: Logger
   const archivedAt = timestamp === null ? null : waybackTimestampDate(timestamp);
   if (timestamp === null || archivedAt === null) return null;
   const screening = target.state === 'screening' || target.state === 'screened';
-  if (!screening && (await hasLiveCapture(ctx.pool, target.id))) return null;
+  if (!screening && (await hasOwnCapture(ctx.pool, target.id))) return null;
   if (await hasArchivedCopy(ctx.pool, target.id, archivedAt)) return null;
 
   const { rawUrl, publicUrl } = archivedCopyUrls(ctx.config.waybackReplayUrl, timestamp, target.url);
