@@ -15,17 +15,13 @@ import { processors } from '../../jobs/index.ts';
 import { articleHtml, type ArticleSpec } from '../../src/demo/fixture-site.ts';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { unschedule } from '../helpers/unschedule.ts';
-import { articleFor } from '../helpers/watch.ts';
+import { articleFor, withoutPhrase } from '../helpers/watch.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 
 const noop = () => undefined;
 const ARCHIVED = '20190218120000';
 const GOITA = 'Assimi Goita';
 
-/** The article without a word of Col. Goita: his paragraph and his photo taken out. */
-function withoutGoita(spec: ArticleSpec): ArticleSpec {
-  return { ...spec, paragraphs: spec.paragraphs.filter((p) => !p.includes(GOITA)), photos: spec.photos.filter((p) => !p.caption.includes(GOITA)) };
-}
 
 describe('an archive source: archived copies as baselines, judged by the live capture', () => {
   let wayback: FakeWayback;
@@ -74,7 +70,7 @@ describe('an archive source: archived copies as baselines, judged by the live ca
       await archivedPage(source.id, '/news/kept-2', spec('/news/kept-2'), spec('/news/kept-2')),
       await archivedPage(source.id, '/news/gone-1', spec('/news/gone-1'), 'gone'),
       await archivedPage(source.id, '/news/gone-2', spec('/news/gone-2'), 'gone'),
-      await archivedPage(source.id, '/news/no-goita', spec('/news/no-goita'), withoutGoita(spec('/news/no-goita'))),
+      await archivedPage(source.id, '/news/no-goita', spec('/news/no-goita'), withoutPhrase(spec('/news/no-goita'), GOITA)),
     ];
     const ids = pages.map((p) => p.id);
 

@@ -14,15 +14,12 @@ import { schedulerId } from '../../src/queue/schedules.ts';
 import { JOB, jobIds } from '../../src/queue/vocabulary.ts';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { unschedule } from '../helpers/unschedule.ts';
-import { articleFor } from '../helpers/watch.ts';
+import { articleFor, withoutPhrase } from '../helpers/watch.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 
 const GOITA = 'Assimi Goita';
 const ARCHIVED = '20200101000000';
 
-function withoutGoita(spec: ArticleSpec): ArticleSpec {
-  return { ...spec, paragraphs: spec.paragraphs.filter((p) => !p.includes(GOITA)), photos: spec.photos.filter((p) => !p.caption.includes(GOITA)) };
-}
 
 describe('screening: an only-matching source keeps watching the pages that name its phrases', () => {
   let wayback: FakeWayback;
@@ -43,7 +40,7 @@ describe('screening: an only-matching source keeps watching the pages that name 
 
   const spec = (path: string, naming: boolean) => {
     const article = { ...articleFor(path), tweet: null };
-    return naming ? article : withoutGoita(article);
+    return naming ? article : withoutPhrase(article, GOITA);
   };
 
   /** A page an only-matching source found: a target waiting for its screening, as discovery leaves it. */
