@@ -31,13 +31,29 @@ const PARSE_RESERVE_MS = 1_000;
  * result with `error` set; it never throws for them.
  */
 export async function fetchHttp(req: CaptureRequest, limits: CaptureLimits, logger: Logger): Promise<CaptureResult> {
+  return fetchPage(req, limits, logger, null);
+}
+
+/**
+ * Reads the bytes at `copyUrl` (an archived copy of `req.url`, say) exactly as fetchHttp reads a page — the same
+ * network policy, caps, deadline and extraction — but as the page `req.url`: the HTML is read with `req.url` as its
+ * base, so its links, media and canonical URL resolve as on the site, and the result's requested and final URLs are
+ * `req.url`'s. The redirects the copy's server made are followed but not recorded: they are not the page's.
+ */
+export async function fetchHttpAs(req: CaptureRequest, copyUrl: string, limits: CaptureLimits, logger: Logger): Promise<CaptureResult> {
+  return fetchPage(req, limits, logger, copyUrl);
+}
+
+async function fetchPage(req: CaptureRequest, limits: CaptureLimits, logger: Logger, copyUrl: string | null): Promise<CaptureResult> {
   const draft = startResult('http', req.url);
+  // Where the hops are recorded: the result itself, or for a copy a record of its server's own.
+  const hops: Hops = copyUrl === null ? draft : { finalUrl: copyUrl, redirects: [] };
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), req.timeoutMs);
   const guard = createAddressGuard(limits, Math.max(1, Math.min(DNS_CHECK_MS, req.timeoutMs)));
   const dispatcher = new Agent({ connect: { lookup: guard.lookup } });
   try {
-    const response = await followRedirects(draft, guard, dispatcher, abort.signal);
+    const response = await followRedirects(hops, guard, dispatcher, abort.signal);
     draft.status = response.status;
     draft.headers = selectHeaders(response.headers);
     const contentType = response.headers.get('content-type');
@@ -65,7 +81,7 @@ export async function fetchHttp(req: CaptureRequest, limits: CaptureLimits, logg
     if (abort.signal.aborted) return finishResult(draft, { code: 'timeout', message: `capture exceeded ${req.timeoutMs} ms` });
     const code = fetchErrorCode(err);
     const message = explainFailure(code, describeFetchError(err));
-    logger.debug({ url: req.url, code, err: message }, 'http capture failed');
+    logger.debug({ url: hops.finalUrl, code, err: message }, 'http capture failed');
     return finishResult(draft, { code, message });
   } finally {
     clearTimeout(timer);
@@ -73,10 +89,13 @@ export async function fetchHttp(req: CaptureRequest, limits: CaptureLimits, logg
   }
 }
 
-async function followRedirects(draft: CaptureResult, guard: AddressGuard, dispatcher: Agent, signal: AbortSignal): Promise<Response> {
-  let url = draft.requestedUrl;
+type Hops = Pick<CaptureResult, 'finalUrl' | 'redirects'>;
+
+/** Fetches `hops.finalUrl`, following redirects; each hop is recorded in `hops` as it is made. */
+async function followRedirects(hops: Hops, guard: AddressGuard, dispatcher: Agent, signal: AbortSignal): Promise<Response> {
+  let url = hops.finalUrl;
   for (let hop = 0; ; hop++) {
-    draft.finalUrl = url;
+    hops.finalUrl = url;
     let response: Response;
     try {
       // Only http(s) is ever requested, whatever a target row or a redirect names. A literal address never reaches
@@ -97,7 +116,7 @@ async function followRedirects(draft: CaptureResult, guard: AddressGuard, dispat
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     await response.body?.cancel().catch(() => undefined);
-    draft.redirects.push({ url, status: response.status });
+    hops.redirects.push({ url, status: response.status });
     if (hop >= MAX_REDIRECTS - 1) {
       const message = explainFailure('too_many_redirects', `more than ${MAX_REDIRECTS} redirects, the last from ${url}`);
       throw new CaptureStop({ code: 'too_many_redirects', message });

@@ -16,10 +16,25 @@ export interface Snapshot extends Pick<CaptureResult, 'fetcher' | 'requestedUrl'
   fingerprint: string;
   parts: { facts: string | null; html: string | null; text: string | null; screenshot: string | null; raw: string | null };
   counts: { blocks: number; media: number; links: number; embeds: number };
+  /**
+   * `capture` for scrubwatch's own capture; `archive` for an archived copy read from the Wayback Machine (a source's
+   * baseline), never to be shown as scrubwatch's own: `archivedAt` is when the Internet Archive took it, `archiveUrl`
+   * its public copy.
+   */
+  origin: SnapshotOrigin;
+  archivedAt: string | null;
+  archiveUrl: string | null;
   createdAt: string;
 }
 
-export type NewSnapshot = Omit<Snapshot, 'id' | 'createdAt' | 'startedAt'> & { startedAt: Date };
+/** Who took a snapshot: scrubwatch (`capture`) or the Internet Archive (`archive`). */
+export type SnapshotOrigin = 'capture' | 'archive';
+
+export type NewSnapshot = Omit<Snapshot, 'id' | 'createdAt' | 'startedAt' | 'origin' | 'archivedAt' | 'archiveUrl'> & {
+  startedAt: Date;
+  /** Set for an archived copy; absent for scrubwatch's own capture. */
+  archive?: { archivedAt: Date; archiveUrl: string } | undefined;
+};
 
 interface SnapshotRow {
   id: number;
@@ -49,6 +64,9 @@ interface SnapshotRow {
   media_count: number;
   link_count: number;
   embed_count: number;
+  origin: SnapshotOrigin;
+  archived_at: Date | null;
+  archive_url: string | null;
   created_at: Date;
 }
 
@@ -72,6 +90,9 @@ function toSnapshot(r: SnapshotRow): Snapshot {
     fingerprint: r.fingerprint,
     parts: { facts: r.facts_sha256, html: r.html_sha256, text: r.text_sha256, screenshot: r.screenshot_sha256, raw: r.raw_sha256 },
     counts: { blocks: r.block_count, media: r.media_count, links: r.link_count, embeds: r.embed_count },
+    origin: r.origin,
+    archivedAt: r.archived_at?.toISOString() ?? null,
+    archiveUrl: r.archive_url,
     createdAt: r.created_at.toISOString(),
   };
 }
@@ -80,14 +101,17 @@ export async function insertSnapshot(db: Queryable, s: NewSnapshot): Promise<Sna
   const { rows } = await db.query<SnapshotRow>(
     `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, redirects, status, headers,
        error_code, error_message, outcome, outcome_signal, title, canonical_url, started_at, duration_ms, fingerprint,
-       facts_sha256, html_sha256, text_sha256, screenshot_sha256, block_count, media_count, link_count, embed_count, raw_sha256)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+       facts_sha256, html_sha256, text_sha256, screenshot_sha256, block_count, media_count, link_count, embed_count, raw_sha256,
+       origin, archived_at, archive_url)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26,
+       $27, $28, $29)
      returning *`,
     [
       s.targetId, s.jobId, s.fetcher, s.requestedUrl, s.finalUrl, JSON.stringify(s.redirects), s.status,
       JSON.stringify(s.headers), s.error?.code ?? null, s.error?.message ?? null, s.outcome?.kind ?? null, s.outcome?.signal ?? null, s.title, s.canonicalUrl,
       s.startedAt, s.durationMs, s.fingerprint, s.parts.facts, s.parts.html, s.parts.text, s.parts.screenshot,
       s.counts.blocks, s.counts.media, s.counts.links, s.counts.embeds, s.parts.raw,
+      s.archive ? 'archive' : 'capture', s.archive?.archivedAt ?? null, s.archive?.archiveUrl ?? null,
     ],
   );
   return toSnapshot(rows[0]!);
@@ -120,9 +144,12 @@ export async function findPreviousAnswered(db: Queryable, targetId: number): Pro
   return rows[0] ? toSnapshot(rows[0]) : null;
 }
 
-/** Whether the target has any snapshot (a capture of it was stored, whatever its outcome). */
-export async function hasSnapshot(db: Queryable, targetId: number): Promise<boolean> {
-  const { rows } = await db.query<{ any: boolean }>('select exists (select 1 from snapshots where target_id = $1) as any', [targetId]);
+/**
+ * Whether scrubwatch captured the target (a capture of it was stored, whatever its outcome). An archived copy
+ * stored as its baseline does not count: the page itself was not seen yet.
+ */
+export async function hasOwnCapture(db: Queryable, targetId: number): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>("select exists (select 1 from snapshots where target_id = $1 and origin = 'capture') as any", [targetId]);
   return rows[0]!.any;
 }
 

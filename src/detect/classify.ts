@@ -105,6 +105,18 @@ function pageFinding(signal: string, input: ClassifyInput): Finding {
   };
 }
 
+/**
+ * The phrases of `phrases` the page names, matched as `phrase_removed` matches them (normalised, case-insensitive,
+ * in the title, the main text and the media's captions and alt text): how a source's `--only-matching` screens a page.
+ */
+export function phrasesNamed(facts: PageFacts | null, phrases: string[]): string[] {
+  const text = phrases.length ? searchableText(facts) : '';
+  return phrases.filter((phrase) => {
+    const p = normalizeText(phrase);
+    return p !== '' && text.includes(p);
+  });
+}
+
 function searchableText(facts: PageFacts | null): string {
   if (!facts) return '';
   const captions = facts.media.flatMap((m) => [m.caption ?? '', m.alt ?? '']);

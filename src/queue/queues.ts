@@ -44,9 +44,10 @@ export interface WatchJobResult {
   alertIds: number[];
   /**
    * Set when the job ran but captured nothing on purpose: the target is paused (`paused`), a first capture found
-   * the target captured already (`already_captured`), a recheck found its suspicion settled (`settled`).
+   * the target captured already (`already_captured`), a recheck found its suspicion settled (`settled`), the target
+   * was screened out by an `--only-matching` source (`screened`: only a `screen` capture or someone asking captures it).
    */
-  skipped?: 'paused' | 'already_captured' | 'settled';
+  skipped?: 'paused' | 'already_captured' | 'settled' | 'screened';
 }
 
 export type CaptureJobResult = WatchJobResult;

@@ -63,6 +63,11 @@ export const jobIds = {
    * archive timestamp, digits only), so one change is screened once however often the source is read.
    */
   screen: (targetId: number, stamp: string): string => `screen-${targetId}-${stamp}`,
+  /**
+   * The archived copy (Wayback timestamp `timestamp`) stored as target `targetId`'s baseline: a snapshot's job id,
+   * one per copy, so a retried capture does not store it twice.
+   */
+  archivedCopy: (targetId: number, timestamp: string): string => `wayback-copy-${targetId}-${timestamp}`,
   /** A read of source `sourceId` someone asked for (`sources run`, the API): each request is its own read. */
   sourceRun: (sourceId: number, requestId: string): string => `source-${sourceId}-${requestId}`,
 } as const;

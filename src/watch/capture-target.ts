@@ -9,28 +9,47 @@ import { captureNotFoundPage, notFoundStep } from './host-not-found.ts';
 import { findSavedCapture, saveCapture, type SavedCapture } from './save-capture.ts';
 import { afterSave } from './after-save.ts';
 import { watchEmbeddedTweets } from './embedded-tweets.ts';
+import { takeArchivedCopy } from './archived-copy.ts';
+import { isScreening, screenTarget } from './screen-target.ts';
 
 /**
  * Captures one page target end to end: captures it, judges the capture (its outcome, the host's not-found page),
  * saves snapshot, change, state and alerts in one transaction, queues the confirming capture of a suspected
  * removal, hands the alerts to delivery, and watches the tweets the page embeds. `target` is the target already
  * loaded (the processor loads it for its host gate) or its id. Idempotent per job id: a job that already saved its
- * snapshot (and then lost its lock or its Redis) returns that snapshot without capturing again.
+ * snapshot (and then lost its lock or its Redis) returns that snapshot without capturing again. A page a source
+ * found first gets the archived copy the source named as its baseline (archived-copy.ts), and a page an
+ * `--only-matching` source found is screened (screen-target.ts): on its archived copy, after which a page naming
+ * none of the phrases is not captured live, or else on this capture.
  */
 export async function runCapture(ctx: Context, target: Target | number, jobId: string): Promise<SavedCapture> {
-  const page = typeof target === 'number' ? await requireTarget(ctx.pool, target) : target;
+  let page = typeof target === 'number' ? await requireTarget(ctx.pool, target) : target;
   const log = ctx.logger.child({ jobId, targetId: page.id });
   const already = await findSavedCapture(ctx.pool, page.id, jobId);
   if (already) return already;
+  const copy = await takeArchivedCopy(ctx, page, log);
+  let screening = isScreening(page);
+  if (copy && screening) {
+    const verdict = await screenTarget(ctx, page, copy.saved.snapshot, copy.facts, log);
+    if (verdict === 'screened') return copy.saved;
+    if (verdict === 'active') {
+      screening = false;
+      // Kept: its live capture is now an active target's, whose suspected removal is rechecked.
+      page = await requireTarget(ctx.pool, page.id);
+    }
+  }
   const previous = await findPreviousAnswered(ctx.pool, page.id);
 
-  const result = await capturePage(ctx, page, previous, log);
+  // An archived copy is not scrubwatch's capture: a live page reading as it still gets its own screenshot and files.
+  const result = await capturePage(ctx, page, previous?.origin === 'capture' ? previous : null, log);
   const outcome = judgeOutcome(page, result, log);
   const notFound = await notFoundStep(ctx, page, result, outcome, previous);
   const notFoundPage = notFound.probeUrl ? await captureNotFoundPage(ctx, page, notFound.probeUrl, notFound.cached, log) : notFound.cached;
   const judgement = { outcome, hostNotFound: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks };
   const saved = await saveCapture(ctx.pool, page, jobId, result, judgement);
   await afterSave(ctx, page, saved);
+  // Judged once: on the archived copy when it showed the page, else on this capture.
+  if (screening && !saved.late) await screenTarget(ctx, page, saved.snapshot, result.facts, log);
   if (!saved.replayed && outcome.outcome === 'ok' && page.options.watchEmbeds && result.facts?.embeds.length) {
     await watchEmbeddedTweets(ctx, page, saved.snapshot.id, result.facts.embeds, log);
   }

@@ -16,6 +16,8 @@ import {
 import { getChangeForSnapshot, insertChange, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import { raiseAlert } from './raise-alert.ts';
+import { namesDelisting, withSourceEvidence } from './alert-evidence.ts';
+import { findDelisting } from '../db/source-screening.ts';
 import { getWatchState, putWatchState } from '../db/target-states.ts';
 import { lockTarget, type Target } from '../db/targets.ts';
 import { diffSnapshots } from '../detect/diff-snapshots.ts';
@@ -52,6 +54,11 @@ export interface Judgement {
   embeddedIn?: ClassifyInput['embeddedIn'];
   unreachableAfterMs: number;
   maxRechecks: number;
+  /**
+   * Set when the capture is an archived copy (the Wayback Machine's, read as the page): stored with origin
+   * `archive`, it raises nothing and, when it is `ok`, becomes the target's baseline.
+   */
+  archive?: { archivedAt: Date; archiveUrl: string } | undefined;
 }
 
 async function loadFacts(db: Queryable, sha: string | null): Promise<PageFacts | null> {
@@ -91,11 +98,12 @@ async function storeSnapshot(
   result: CaptureResult,
   verdict: ClassifiedOutcome,
   previous: Snapshot | null,
+  archive: Judgement['archive'],
 ): Promise<{ snapshot: Snapshot; facts: PageFacts | null }> {
   if (result.sameAs !== undefined && previous?.fingerprint === result.sameAs && result.facts) {
     const print = fingerprint(contentOf(result, result.facts));
     const facts = print === previous.fingerprint ? await loadFacts(db, previous.parts.facts) : null;
-    if (facts) return { snapshot: await insertSnapshot(db, snapshotRow(targetId, jobId, result, verdict, facts, print, previous.parts)), facts };
+    if (facts) return { snapshot: await insertSnapshot(db, { ...snapshotRow(targetId, jobId, result, verdict, facts, print, previous.parts), archive }), facts };
   }
   const facts = result.facts ? structuredClone(result.facts) : null;
   if (facts) {
@@ -114,7 +122,7 @@ async function storeSnapshot(
     screenshot: await put(result.screenshot, 'image/png'),
     raw: result.raw ? await put(result.raw.data, result.raw.mediaType) : null,
   };
-  const snapshot = await insertSnapshot(db, snapshotRow(targetId, jobId, result, verdict, facts, fingerprint(contentOf(result, facts)), parts));
+  const snapshot = await insertSnapshot(db, { ...snapshotRow(targetId, jobId, result, verdict, facts, fingerprint(contentOf(result, facts)), parts), archive });
   return { snapshot, facts };
 }
 
@@ -184,7 +192,7 @@ export async function saveCapture(
       baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : null,
     };
     const late = await hasCaptureStartedAfter(db, target.id, result.startedAt);
-    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous);
+    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous, judgement.archive);
     if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, late };
     const sawPage = answered(snapshot);
     const content = contentOf(result, sawPage ? facts : null);
@@ -195,6 +203,13 @@ export async function saveCapture(
       previousFacts = previous.fingerprint === snapshot.fingerprint ? facts : await loadFacts(db, previous.parts.facts);
       const record = diffSnapshots(contentOf(previous, answered(previous) ? previousFacts : null), content);
       change = await insertChange(db, { targetId: target.id, snapshotId: snapshot.id, previousSnapshotId: previous.id, record });
+    }
+    if (judgement.archive) {
+      // The Internet Archive's copy is what the page said then, not a sighting of it now: it is the baseline a
+      // first (or screening) capture is judged against when it is ok, and otherwise kept as evidence only.
+      const lifecycle = snapshot.outcome?.kind === 'ok' ? 'live' : state.lifecycle;
+      if (snapshot.outcome?.kind === 'ok') await putWatchState(db, target.id, { ...INITIAL_STATE, baselineSnapshotId: snapshot.id });
+      return { snapshot, change, alerts: [], replayed: false, lifecycle, recheck: false, late };
     }
 
     const baselineSnapshot = state.baselineSnapshotId === null ? null : await getSnapshot(db, state.baselineSnapshotId);
@@ -222,8 +237,10 @@ export async function saveCapture(
     const nextState = step.acceptBaseline ? { ...step.state, baselineSnapshotId: snapshot.id } : step.state;
     await putWatchState(db, target.id, nextState);
     const alerts: Alert[] = [];
+    const delisting = step.alerts.some(namesDelisting) ? await findDelisting(db, target.id) : null;
     for (const draft of step.alerts) {
-      alerts.push(await raiseAlert(db, { ...draft, targetId: target.id, snapshotId: snapshot.id, changeId: change?.id ?? null }));
+      const evidence = withSourceEvidence(draft, baselineSnapshot, delisting);
+      alerts.push(await raiseAlert(db, { ...draft, evidence, targetId: target.id, snapshotId: snapshot.id, changeId: change?.id ?? null }));
     }
     return { snapshot, change, alerts, replayed: false, lifecycle: nextState.lifecycle, recheck: step.recheck, late };
   });

@@ -15,6 +15,11 @@ export function articleFor(path: string, changes: Partial<ArticleSpec> = {}): Ar
   };
 }
 
+/** The article without a word of `phrase`: the paragraphs and photos naming it taken out. */
+export function withoutPhrase(spec: ArticleSpec, phrase: string): ArticleSpec {
+  return { ...spec, paragraphs: spec.paragraphs.filter((p) => !p.includes(phrase)), photos: spec.photos.filter((p) => !p.caption.includes(phrase)) };
+}
+
 /** A watched page of the fixture site, captured through the real capture job, inline. */
 export interface WatchedPage {
   targetId: number;
