@@ -21,10 +21,22 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   email: '--email',
   target: '--target',
   kinds: '--kind',
+  kind: '--kind',
   minSeverity: '--min-severity',
   digest: '--digest',
   role: '--role',
   format: '--format',
+  include: '--include',
+  exclude: '--exclude',
+  targetsEvery: '--targets-every',
+  phrases: '--phrase',
+  maxTargets: '--max-targets',
+  since: '--since',
+  onlyMatching: '--only-matching',
+  complete: '--complete',
+  ignoreRobots: '--ignore-robots',
+  nextSelector: '--next-selector',
+  pages: '--pages',
 };
 
 /** The flag a field is typed as (`tags.3` is `--tag`), the field itself when it is a flag already, else null. */

@@ -15,6 +15,7 @@ import { registerDeliveries } from './deliveries.ts';
 import { registerTweets } from './tweets.ts';
 import { registerTokens } from './tokens.ts';
 import { registerTransfer } from './transfer.ts';
+import { registerSources } from './sources.ts';
 
 /** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -35,6 +36,7 @@ export function buildProgram(loadProcessors: LoadProcessors): Command {
     .exitOverride();
   registerServe(program, loadProcessors);
   registerTargets(program);
+  registerSources(program);
   registerCheck(program);
   registerSnapshots(program);
   registerAlerts(program);

@@ -1,8 +1,11 @@
 import { Option, type Command } from 'commander';
-import { listTargets, requireTarget } from '../db/targets.ts';
+import { listTargetsPage, requireTarget, TARGET_STATES, type Target, type TargetState } from '../db/targets.ts';
+import { listSourcesOfTarget } from '../db/source-reports.ts';
+import type { Pool } from '../db/pool.ts';
 import { InvalidInputError } from '../errors/index.ts';
 import { FETCHERS, type Fetcher } from '../target-model/fetchers.ts';
 import { targetDetail, targetLine } from './format.ts';
+import { targetSourcesText } from './source-format.ts';
 import { registerImport } from './targets-import.ts';
 import { collect, note, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
 
@@ -29,6 +32,20 @@ function parseConfirm(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d{1,6}$/.test(text)) throw new InvalidInputError('--confirm', `--confirm must be a whole number of captures, like 2; got "${text}"`);
   return Number(text);
+}
+
+/** How many targets one query of `targets list` reads: pages are read one after another, never all at once. */
+const LIST_PAGE = 1000;
+
+/** Every target matching the filter, read page by page (screened ones only when asked for by state). */
+async function listAllTargets(pool: Pool, filter: { tag?: string | undefined; state?: TargetState | undefined; source?: number | undefined }): Promise<Target[]> {
+  const all: Target[] = [];
+  for (let after: number | undefined; ; ) {
+    const page = await listTargetsPage(pool, { ...filter, after, limit: LIST_PAGE });
+    all.push(...page);
+    if (page.length < LIST_PAGE) return all;
+    after = page[page.length - 1]!.id;
+  }
 }
 
 export function registerTargets(program: Command): void {
@@ -82,22 +99,29 @@ export function registerTargets(program: Command): void {
 
   targets
     .command('list')
-    .description('list watched pages')
+    .description('list watched pages (screened ones only with --state screened)')
     .option('--tag <tag>', 'only targets with this tag')
+    .option('--source <id>', 'only the targets this source lists')
+    .addOption(new Option('--state <state>', 'only targets in this state').choices(TARGET_STATES))
     .option('--json', 'print an array of targets as JSON')
-    .action(async (flags: CommonFlags & { tag?: string }) => {
+    .action(async (flags: CommonFlags & { tag?: string; source?: string; state?: TargetState }) => {
+      const source = flags.source === undefined ? undefined : parseId(flags.source, '--source');
       await withPool(async (pool) => {
-        const list = await listTargets(pool, { tag: flags.tag });
+        const list = await listAllTargets(pool, { tag: flags.tag, state: flags.state, source });
         output(flags, list, (l) => (l.length ? l.map(targetLine).join('\n') : 'no targets yet: add one with `scrubwatch targets add <url>`'));
       });
     });
 
   targets
     .command('show <id>')
-    .description('show one target')
-    .option('--json', 'print the target as JSON')
+    .description('show one target and the sources that list it')
+    .option('--json', 'print the target as JSON, with `sources`')
     .action(async (id: string, flags: CommonFlags) => {
-      await withPool(async (pool) => output(flags, await requireTarget(pool, parseId(id, 'target id')), targetDetail));
+      await withPool(async (pool) => {
+        const target = await requireTarget(pool, parseId(id, 'target id'));
+        const sources = await listSourcesOfTarget(pool, target.id);
+        output(flags, { ...target, sources }, (t) => [targetDetail(t), targetSourcesText(sources)].filter((l) => l !== null).join('\n'));
+      });
     });
 
   for (const [name, paused] of [['pause', true], ['resume', false]] as const) {

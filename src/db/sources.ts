@@ -92,6 +92,12 @@ export async function listSources(db: Queryable): Promise<Source[]> {
   return rows.map(toSource);
 }
 
+/** One page of sources in id order: `after` is the last id of the previous page. */
+export async function listSourcesPage(db: Queryable, q: { after?: number | undefined; limit: number }): Promise<Source[]> {
+  const { rows } = await db.query<SourceRow>('select * from sources where ($1::bigint is null or id > $1) order by id limit $2', [q.after ?? null, q.limit]);
+  return rows.map(toSource);
+}
+
 export async function setSourcePaused(db: Queryable, id: number, paused: boolean): Promise<Source | null> {
   const { rows } = await db.query<SourceRow>('update sources set paused = $2, updated_at = now() where id = $1 returning *', [id, paused]);
   return rows[0] ? toSource(rows[0]) : null;

@@ -227,6 +227,8 @@ export async function deleteTarget(db: Queryable, id: number): Promise<boolean> 
 export interface TargetPageQuery {
   tag?: string | undefined;
   state?: TargetState | undefined;
+  /** Only the targets this source lists (or listed). */
+  source?: number | undefined;
   /** Matched case-insensitively anywhere in the URL or the name. */
   text?: string | undefined;
   after?: number | undefined;
@@ -241,8 +243,9 @@ export async function listTargetsPage(db: Queryable, q: TargetPageQuery): Promis
        and (${STATE_SQL}) = coalesce($2::text, case when ${STATE_SQL} = 'screened' then 'hidden' else ${STATE_SQL} end)
        and ($3::text is null or t.url ilike '%' || $3 || '%' or t.name ilike '%' || $3 || '%')
        and ($4::bigint is null or t.id > $4)
+       and ($6::bigint is null or exists (select 1 from source_pages p where p.source_id = $6 and p.target_id = t.id))
      order by t.id limit $5`,
-    [q.tag ?? null, q.state ?? null, q.text === undefined ? null : escapeLike(q.text), q.after ?? null, q.limit],
+    [q.tag ?? null, q.state ?? null, q.text === undefined ? null : escapeLike(q.text), q.after ?? null, q.limit, q.source ?? null],
   );
   return withSightings(db, rows);
 }

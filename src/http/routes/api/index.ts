@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
 import { registerDocs } from './docs.ts';
 import { targetRoutes } from './targets.ts';
+import { sourceRoutes } from './sources.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { alertRoutes } from './alerts.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
@@ -27,6 +28,7 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: Context })
   });
 
   await app.register(targetRoutes, { ctx });
+  await app.register(sourceRoutes, { ctx });
   await app.register(snapshotRoutes, { ctx });
   await app.register(alertRoutes, { ctx });
   await app.register(subscriptionRoutes, { ctx, notifyQueue });

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../../context.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { listTargetsPage, requireTarget, TARGET_STATES } from '../../../db/targets.ts';
+import { listSourcesOfTarget } from '../../../db/source-reports.ts';
+import { SOURCE_KINDS } from '../../../sources/discovered.ts';
 import { addTarget, removeTarget } from '../../../targets/manage-targets.ts';
 import { newTargetSchema, targetOptionsSchema, type NewTargetInput } from '../../../targets/target-input.ts';
 import { targetPatchSchema, updateTarget, type TargetPatch } from '../../../targets/update-target.ts';
@@ -27,11 +29,16 @@ export const targetShape = z.looseObject({
   lastFailure: z.string().nullable().describe('why the latest capture failed (an error code like dns, or a signal like server_error); null when it answered'),
   createdAt: z.string(),
   updatedAt: z.string(),
+  sources: z
+    .array(z.object({ id: z.number().int(), kind: z.enum(SOURCE_KINDS), url: z.string(), firstListedAt: z.string(), lastListedAt: z.string(), delistedAt: z.string().nullable() }))
+    .optional()
+    .describe('GET /api/targets/{id}: the sources that list the target, and since when'),
 });
 
 const listQuery = pageQuery.extend({
   tag: z.string().min(1).max(64).optional().describe('only targets with this tag'),
-  state: z.enum(TARGET_STATES).optional(),
+  state: z.enum(TARGET_STATES).optional().describe('only targets in this state; screened ones are listed only when asked for'),
+  source: z.number().int().positive().optional().describe('only the targets this source lists (or listed)'),
   q: z.string().min(1).max(200).optional().describe('text anywhere in the URL or the name, case-insensitive'),
 });
 type ListQuery = z.infer<typeof listQuery>;
@@ -51,14 +58,14 @@ export async function targetRoutes(app: FastifyInstance, options: { ctx: Context
   const target = jsonSchema(targetShape, { io: 'output' });
 
   app.get<{ Querystring: ListQuery }>('/api/targets', {
-    schema: routeSchema('targets:read', TAG, 'List targets (filter by tag, state, text; paginated by id)', {
+    schema: routeSchema('targets:read', TAG, 'List targets (filter by tag, state, source, text; paginated by id)', {
       querystring: jsonSchema(listQuery),
       response: { 200: jsonSchema(pageOf(targetShape), { io: 'output' }) },
     }),
     onRequest: requireCapability('targets:read'),
   }, async (request) => {
-    const { limit, cursor, tag, state, q } = request.query;
-    return toPage(await listTargetsPage(ctx.pool, { tag, state, text: q, after: cursor, limit: limit + 1 }), limit);
+    const { limit, cursor, tag, state, source, q } = request.query;
+    return toPage(await listTargetsPage(ctx.pool, { tag, state, source, text: q, after: cursor, limit: limit + 1 }), limit);
   });
 
   app.post<{ Body: NewTargetInput }>('/api/targets', {
@@ -73,7 +80,10 @@ export async function targetRoutes(app: FastifyInstance, options: { ctx: Context
   app.get<{ Params: IdParams }>('/api/targets/:id', {
     schema: routeSchema('targets:read', TAG, 'Show a target', { params: jsonSchema(idParams), response: { 200: target }, errors: [404] }),
     onRequest: requireCapability('targets:read'),
-  }, async (request) => requireTarget(ctx.pool, request.params.id));
+  }, async (request) => {
+    const found = await requireTarget(ctx.pool, request.params.id);
+    return { ...found, sources: await listSourcesOfTarget(ctx.pool, found.id) };
+  });
 
   app.patch<{ Params: IdParams; Body: TargetPatch }>('/api/targets/:id', {
     schema: routeSchema('targets:write', TAG, 'Change a target: name, tags, schedule (every or cron), fetcher, options (merged), paused', {

@@ -8,13 +8,14 @@ import { PAGE_CSP, refuseCrossOrigin, renderPage } from '../../ui/page.ts';
 import { sessionRoutes } from './session.ts';
 import { alertRoutes } from './alerts.ts';
 import { targetRoutes } from './targets.ts';
+import { sourceRoutes } from './sources.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { diffRoutes } from './diff.ts';
 import { QUEUES_PATH, queueRoutes } from './queues.ts';
 import type { UiOptions } from './ui-options.ts';
 
 /** Typed errors whose message is meant for the person reading the page, and the status they answer. */
-const STATUS_BY_CODE: Record<string, number> = { invalid_input: 400, blocked_url: 400, not_found: 404, duplicate_target: 409, check_failed: 502 };
+const STATUS_BY_CODE: Record<string, number> = { invalid_input: 400, blocked_url: 400, not_found: 404, duplicate_target: 409, duplicate_source: 409, check_failed: 502, source_run_failed: 502 };
 
 /**
  * The review UI: server-rendered pages for operators, reviewers and researchers, and the queue dashboard. The
@@ -52,6 +53,7 @@ export async function uiRoutes(app: FastifyInstance, options: { ctx: Context }):
     await pages.register(sessionRoutes, opts);
     await pages.register(alertRoutes, opts);
     await pages.register(targetRoutes, opts);
+    await pages.register(sourceRoutes, opts);
     await pages.register(snapshotRoutes, opts);
     await pages.register(diffRoutes, opts);
   });

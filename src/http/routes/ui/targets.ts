@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { listAlerts, type Alert } from '../../../db/alerts.ts';
-import { listTargets, requireTarget } from '../../../db/targets.ts';
+import { listTargets, listTargetsPage, requireTarget, TARGET_STATES, type TargetState } from '../../../db/targets.ts';
+import { listSourcesOfTarget } from '../../../db/source-reports.ts';
 import { listTimeline } from '../../../db/timeline.ts';
 import { AppError } from '../../../errors/index.ts';
 import { checkThroughQueue, queueCheck } from '../../../checks/check-now.ts';
 import { NoWorkerError } from '../../../errors/index.ts';
 import { addTarget, removeTarget, setPaused } from '../../../targets/manage-targets.ts';
-import { renderPage, requirePage, PAGE_ID_PARAMS } from '../../ui/page.ts';
+import { renderPage, requirePage, PAGE_ID, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import type { UiOptions } from './ui-options.ts';
 
 /** The add-target form as posted: every field a string. */
@@ -21,6 +22,9 @@ interface TargetForm {
 
 /** How long "Check now" waits for the worker before answering that the check is still queued. */
 const CHECK_WAIT_MS = 90_000;
+
+/** The most targets a filtered list (by source or state) shows. */
+const FILTERED_LIMIT = 500;
 
 const NOTICES: Record<string, string> = {
   added: 'Target added. Its first capture is queued.',
@@ -39,9 +43,14 @@ export async function targetRoutes(app: FastifyInstance, options: UiOptions): Pr
   const { ctx, views } = options;
   const write = [app.csrfProtection, requirePage('targets:write', views)];
 
-  app.get<{ Querystring: { done?: string } }>('/targets', { preHandler: requirePage('targets:read', views) }, async (request, reply) => {
-    const targets = await listTargets(ctx.pool);
-    return renderPage(request, reply, 'targets', { title: 'Targets', targets, form: {}, notice: NOTICES[request.query.done ?? ''] ?? null });
+  app.get<{ Querystring: { done?: string; source?: number; state?: TargetState } }>('/targets', {
+    schema: { querystring: { type: 'object', properties: { done: { type: 'string' }, source: PAGE_ID, state: { type: 'string', enum: [...TARGET_STATES] } } } },
+    preHandler: requirePage('targets:read', views),
+  }, async (request, reply) => {
+    const { source, state } = request.query;
+    // A source can list tens of thousands of pages: its targets are shown a page at a time, screened ones on asking.
+    const targets = source === undefined && state === undefined ? await listTargets(ctx.pool) : await listTargetsPage(ctx.pool, { source, state, limit: FILTERED_LIMIT });
+    return renderPage(request, reply, 'targets', { title: 'Targets', targets, filter: { source, state }, form: {}, notice: NOTICES[request.query.done ?? ''] ?? null });
   });
 
   app.post<{ Body: TargetForm }>('/targets', { preHandler: write }, async (request, reply) => {
@@ -68,10 +77,14 @@ export async function targetRoutes(app: FastifyInstance, options: UiOptions): Pr
     preHandler: requirePage('targets:read', views),
   }, async (request, reply) => {
     const target = await requireTarget(ctx.pool, request.params.id);
-    const [timeline, alerts] = await Promise.all([listTimeline(ctx.pool, target.id, 100), listAlerts(ctx.pool, { targetId: target.id, limit: 500 })]);
+    const [timeline, alerts, sources] = await Promise.all([
+      listTimeline(ctx.pool, target.id, 100),
+      listAlerts(ctx.pool, { targetId: target.id, limit: 500 }),
+      listSourcesOfTarget(ctx.pool, target.id),
+    ]);
     const alertsBySnapshot: Record<number, Alert[]> = {};
     for (const a of alerts) (alertsBySnapshot[a.snapshotId] ??= []).push(a);
-    return renderPage(request, reply, 'target', { title: target.name ?? target.url, target, timeline, alertsBySnapshot, notice: NOTICES[request.query.done ?? ''] ?? null });
+    return renderPage(request, reply, 'target', { title: target.name ?? target.url, target, sources, timeline, alertsBySnapshot, notice: NOTICES[request.query.done ?? ''] ?? null });
   });
 
   app.post<{ Params: { id: number }; Body: { wait?: string } }>('/targets/:id/check', { schema: { params: PAGE_ID_PARAMS }, preHandler: write }, async (request, reply) => {
