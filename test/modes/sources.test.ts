@@ -6,6 +6,10 @@ import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
 import { addSource, runSourceNow } from '../../src/sources/manage-sources.ts';
 import { listTargetsPage } from '../../src/db/targets.ts';
+import { listAlerts } from '../../src/db/alerts.ts';
+import { listSnapshots } from '../../src/db/snapshots.ts';
+import { jobIds } from '../../src/queue/vocabulary.ts';
+import { waitUntil } from '../helpers/processes.ts';
 import { startSourceSite, type SourceSite } from '../helpers/source-site.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { INITDB_TIMEOUT_MS } from '../helpers/embedded.ts';
@@ -30,7 +34,7 @@ describe.each(MODES)('sources read through the real worker in the %s mode', (mod
   beforeAll(async () => {
     setup = await setUpMode(mode);
     [site, wayback] = await Promise.all([startSourceSite(), startFakeWayback()]);
-    const config = loadConfig(setup.env({ SCRUBWATCH_WAYBACK_CDX_URL: `${wayback.url}/cdx/search/cdx`, SCRUBWATCH_WAYBACK_REPLAY_URL: wayback.url }));
+    const config = loadConfig(setup.env({ SCRUBWATCH_WAYBACK_CDX_URL: `${wayback.url}/cdx/search/cdx`, SCRUBWATCH_WAYBACK_REPLAY_URL: wayback.url, SCRUBWATCH_CONFIRM_DELAY: '1s' }));
     ctx = await createContext(config, createLogger(config.logLevel, { pretty: false }), { embedded: 'own' });
     worker = await startWorker(ctx, processors);
     cli = await createContext(config, createLogger(config.logLevel, { pretty: false }));
@@ -77,5 +81,15 @@ describe.each(MODES)('sources read through the real worker in the %s mode', (mod
     expect(result).toMatchObject({ discovered: 2, added: 1, alreadyWatched: 1, problems: [] });
     expect(await sourceTargets(archive.id)).toEqual([site.articleUrl('news-1'), gone].sort());
     expect(wayback.cdxQueries.at(-1)?.get('matchType')).toBe('prefix');
+
+    // Its first capture stores the newest archived copy as the baseline, then finds the page gone: page_removed,
+    // once confirmed, names the archived copy.
+    const [target] = await listTargetsPage(cli.pool, { tag: 'sweep', text: 'pulled-2019', limit: 1 });
+    await (await cli.captureQueue.getJob(jobIds.firstCapture(target!.id)))!.promote();
+    const removed = await waitUntil('page_removed', async () => (await listAlerts(cli.pool, { targetId: target!.id })).find((a) => a.kind === 'page_removed'), RUN_MS);
+    expect(removed.evidence).toMatchObject({ archivedAt: '2020-01-01T00:00:00.000Z', archiveUrl: expect.stringContaining('20200101000000') });
+    const origins = (await listSnapshots(cli.pool, target!.id)).map((s) => s.origin);
+    expect(origins).toContain('archive');
+    expect(origins).toContain('capture');
   }, RUN_MS);
 });
