@@ -10,6 +10,7 @@ import { listAlerts } from '../../src/db/alerts.ts';
 import { listSnapshots } from '../../src/db/snapshots.ts';
 import { jobIds } from '../../src/queue/vocabulary.ts';
 import { waitUntil } from '../helpers/processes.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startSourceSite, type SourceSite } from '../helpers/source-site.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 import { INITDB_TIMEOUT_MS } from '../helpers/embedded.ts';
@@ -30,11 +31,13 @@ describe.each(MODES)('sources read through the real worker in the %s mode', (mod
   let worker: RunningWorker;
   let site: SourceSite;
   let wayback: FakeWayback;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     setup = await setUpMode(mode);
     [site, wayback] = await Promise.all([startSourceSite(), startFakeWayback()]);
-    const config = loadConfig(setup.env({ SCRUBWATCH_WAYBACK_CDX_URL: `${wayback.url}/cdx/search/cdx`, SCRUBWATCH_WAYBACK_REPLAY_URL: wayback.url, SCRUBWATCH_CONFIRM_DELAY: '1s' }));
+    env = setup.env({ SCRUBWATCH_WAYBACK_CDX_URL: `${wayback.url}/cdx/search/cdx`, SCRUBWATCH_WAYBACK_REPLAY_URL: wayback.url, SCRUBWATCH_CONFIRM_DELAY: '1s' });
+    const config = loadConfig(env);
     ctx = await createContext(config, createLogger(config.logLevel, { pretty: false }), { embedded: 'own' });
     worker = await startWorker(ctx, processors);
     cli = await createContext(config, createLogger(config.logLevel, { pretty: false }));
@@ -56,6 +59,11 @@ describe.each(MODES)('sources read through the real worker in the %s mode', (mod
     const targets = await listTargetsPage(cli.pool, { tag: 'africom', limit: 100 });
     expect(targets.map((t) => t.url).sort()).toEqual(site.articles.map((a) => site.articleUrl(a.slug)).sort());
     expect(targets.every((t) => 'every' in t.schedule && t.schedule.every === '12h' && t.state === 'active')).toBe(true);
+
+    // The CLI, as an operator runs it beside the worker: the same read, its result as JSON and nothing else.
+    const cliRun = await runCli(['sources', 'run', String(source.id), '--json'], env);
+    expect(cliRun.code, cliRun.stderr).toBe(0);
+    expect(JSON.parse(cliRun.stdout)).toEqual({ discovered: 6, added: 0, alreadyWatched: 6, skipped: 0, delisted: 0, screenedOut: 0, capped: false, problems: [], warnings: [] });
   }, RUN_MS);
 
   it('a feed and a listing find the same articles already watched, and a newly published one', async () => {
