@@ -74,7 +74,7 @@ export function registerSources(program: Command): void {
     .option('--targets-every <duration>', 'the capture schedule of the targets it makes (default 24h)')
     .option('--tag <tag>', 'a tag given to every target it makes (repeatable)', collect, [])
     .option('--phrase <text>', 'a watched phrase given to every target it makes (repeatable)', collect, [])
-    .option('--max-targets <n>', 'the most targets it makes (default 10000); reaching it is a warning')
+    .option('--max-targets <n>', 'the most pages it lists as targets (default 10000); reaching it is a warning')
     .option('--since <date>', 'pass over sitemap entries (lastmod) and archive captures older than this date')
     .option('--only-matching', 'schedule only the pages whose first capture (or archived copy) names one of the phrases')
     .option('--complete', 'a page it stops listing is delisted (the default for sitemap and archive)')
