@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { listSources } from '../db/sources.ts';
-import { InvalidInputError } from '../errors/index.ts';
+import { AppError, InvalidInputError, NoWorkerError } from '../errors/index.ts';
 import { SOURCE_KINDS, type SourceKind } from '../sources/discovered.ts';
 import type { NewSourceInput } from '../sources/source-model.ts';
 import { reportSource, summariseSources } from '../sources/source-report.ts';
@@ -74,7 +74,7 @@ export function registerSources(program: Command): void {
     .option('--targets-every <duration>', 'the capture schedule of the targets it makes (default 24h)')
     .option('--tag <tag>', 'a tag given to every target it makes (repeatable)', collect, [])
     .option('--phrase <text>', 'a watched phrase given to every target it makes (repeatable)', collect, [])
-    .option('--max-targets <n>', 'the most targets it makes (default 10000); reaching it is a warning')
+    .option('--max-targets <n>', 'the most pages it lists as targets (default 10000); reaching it is a warning')
     .option('--since <date>', 'pass over sitemap entries (lastmod) and archive captures older than this date')
     .option('--only-matching', 'schedule only the pages whose first capture (or archived copy) names one of the phrases')
     .option('--complete', 'a page it stops listing is delisted (the default for sitemap and archive)')
@@ -152,7 +152,11 @@ export function registerSources(program: Command): void {
         const { runSourceNow } = await manageSources();
         const live = !flags.json && process.stderr.isTTY === true;
         if (live) process.stderr.write(terminalText(`reading source #${sourceId}…\n`));
-        const r = await runSourceNow(ctx, sourceId, waitMs);
+        const r = await runSourceNow(ctx, sourceId, waitMs).catch((err: unknown) => {
+          // The shared message offers `check --inline`; a source is read by a worker only.
+          if (!(err instanceof NoWorkerError)) throw err;
+          throw new AppError('no_worker', `no worker is taking jobs on queue prefix "${ctx.config.queuePrefix}": start one with \`scrubwatch worker\` (or \`scrubwatch start\`), then run this again`);
+        });
         const result = {
           discovered: r.discovered,
           added: r.added,

@@ -77,7 +77,7 @@ interface CountRow {
 }
 
 /** What became of each source's pages, by source id (a source with no page yet is absent: use NO_COUNTS). */
-export async function countSourcePages(db: Queryable, sourceIds: number[]): Promise<Map<number, SourceCounts>> {
+export async function countPagesBySource(db: Queryable, sourceIds: number[]): Promise<Map<number, SourceCounts>> {
   const { rows } = await db.query<CountRow>(
     `select p.source_id,
        count(*)::int as pages,

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool.ts';
 import type { Source } from '../db/sources.ts';
-import { countSourcePages, listSourceLosses, NO_COUNTS, type SourceCounts, type SourceLoss } from '../db/source-reports.ts';
+import { countPagesBySource, listSourceLosses, NO_COUNTS, type SourceCounts, type SourceLoss } from '../db/source-reports.ts';
 
 /** A source with what became of its pages: `sources list`, `GET /api/sources`, the Sources page. */
 export interface SourceSummary extends Source {
@@ -18,7 +18,7 @@ export const LOSSES_SHOWN = 200;
 
 /** Each source with its counts, in one query for all of them. */
 export async function summariseSources(db: Queryable, sources: Source[]): Promise<SourceSummary[]> {
-  const counts = sources.length > 0 ? await countSourcePages(db, sources.map((s) => s.id)) : new Map<number, SourceCounts>();
+  const counts = sources.length > 0 ? await countPagesBySource(db, sources.map((s) => s.id)) : new Map<number, SourceCounts>();
   return sources.map((s) => ({ ...s, counts: counts.get(s.id) ?? NO_COUNTS }));
 }
 

@@ -35,7 +35,7 @@ describe('targets on private networks: the CLI says the capturing process needs 
       },
     ]);
     const shown = await runCli(['targets', 'show', String(target.id), '--json'], rig.env);
-    expect(target).toEqual(JSON.parse(shown.stdout));
+    expect({ ...target, sources: [] }).toEqual(JSON.parse(shown.stdout));
 
     const human = await runCli(['targets', 'add', 'http://localhost:9/other'], rig.env);
     expect(human.code, human.stderr).toBe(0);

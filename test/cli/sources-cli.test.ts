@@ -98,7 +98,7 @@ describe('scrubwatch sources', () => {
     const run = await runCli(['sources', 'run', String(added.id), '--json'], rig.env);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/no worker is taking jobs/);
+    expect(run.stderr).toMatch(/no worker is taking jobs on queue prefix ".+": start one with `scrubwatch worker` \(or `scrubwatch start`\), then run this again/);
 
     const removed = await runCli(['sources', 'remove', String(added.id)], rig.env);
     expect(removed.code).toBe(0);

@@ -84,6 +84,14 @@ describe('sources API', () => {
     expect(await page(`/api/targets?source=${s.id}&state=screened`)).toEqual([screened]);
     expect(await page(`/api/targets?source=${s.id}&limit=1&cursor=${kept}`)).toEqual([delisted]);
 
+    for (const [query, field] of [['source=abc', 'source'], ['source=0', 'source'], ['state=gone', 'state']]) {
+      const bad = await rig.server.app.inject({ method: 'GET', url: `/api/targets?${query}`, headers: rig.server.as('reviewer') });
+      expect(bad.statusCode, query).toBe(400);
+      expect(bad.json()).toMatchObject({ error: 'invalid_input', field });
+    }
+    const unknown = await rig.server.app.inject({ method: 'PATCH', url: `/api/sources/${s.id}`, headers: rig.server.as('operator'), payload: { pause: true } });
+    expect(unknown.json()).toMatchObject({ error: 'invalid_input', field: 'pause' });
+
     const target = (await rig.server.app.inject({ method: 'GET', url: `/api/targets/${kept}`, headers: rig.server.as('reviewer') })).json() as Target & { sources: unknown[] };
     expect(target.sources).toEqual([{ id: s.id, kind: 'sitemap', url: s.url, firstListedAt: expect.any(String), lastListedAt: expect.any(String), delistedAt: null }]);
   });
