@@ -75,7 +75,8 @@ export function resolveHttp(href: string, base: string): string | null {
   }
 }
 
-const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/json']);
+// Not plain application/json: WordPress names its REST API that way on every page, and that is no feed.
+const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml', 'application/feed+json']);
 
 /** The feeds a page names with `<link rel="alternate" type="application/rss+xml|atom+xml|feed+json">`, in order. */
 export function alternateFeeds(doc: Document, base: string): string[] {
