@@ -87,6 +87,29 @@ describe('hostile sources', () => {
     expect(read.ms).toBeLessThan(30_000);
   }, 90_000);
 
+  it('a 1 GB gzip of zeros as a child sitemap is malformed at its first byte, and the other child is still read', async () => {
+    site.route('/zeros.xml.gz', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-gzip' });
+      const zeros = Buffer.alloc(1024 * 1024);
+      let produced = 0;
+      const source = new Readable({
+        read() {
+          produced += zeros.byteLength;
+          this.push(produced > 1024 ** 3 ? null : zeros);
+        },
+      });
+      res.on('close', () => source.destroy());
+      source.pipe(createGzip()).pipe(res);
+    });
+    site.route('/zeros-index.xml', (_req, res) =>
+      xml(res, `<sitemapindex><sitemap><loc>${site.url('/zeros.xml.gz')}</loc></sitemap><sitemap><loc>${site.url('/sitemap-news.xml')}</loc></sitemap></sitemapindex>`),
+    );
+    const read = await rig.read('sitemap', site.url('/zeros-index.xml'));
+    expect(read.problems.map((p) => [p.code, p.url])).toEqual([['malformed', site.url('/zeros.xml.gz')]]);
+    expect(read.urls).toHaveLength(3);
+    expect(read.ms).toBeLessThan(5_000);
+  });
+
   it('an index that nests forever ends at depth 3 (too_deep) and one that loops reads each file once (loop)', async () => {
     site.route('/nest', (req, res) => {
       const n = Number(new URL(req.url!, site.origin).searchParams.get('n'));
