@@ -9,6 +9,10 @@ describe('CDX lines', () => {
     });
   });
 
+  it('ignores fields after the third (the index default field list)', () => {
+    expect(parseCdxLine('org,example)/p1 20190101000000 http://example.org/p1 text/html 200')).toMatchObject({ type: 'row', row: { original: 'http://example.org/p1' } });
+  });
+
   it('tells blank lines and anything else (a resume key, an HTML error page) from rows', () => {
     expect(parseCdxLine('  ')).toEqual({ type: 'blank' });
     expect(parseCdxLine('mil%2Cexample%29%2Fa+20190101000000')).toEqual({ type: 'other', text: 'mil%2Cexample%29%2Fa+20190101000000' });
