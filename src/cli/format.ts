@@ -36,7 +36,9 @@ export function snapshotLine(s: Snapshot): string {
   const http = s.error ? `error ${s.error.code}` : `HTTP ${s.status}`;
   const outcome = s.outcome && s.outcome.kind !== 'ok' ? `${http} (${s.outcome.kind}: ${s.outcome.signal})` : http;
   const c = s.counts;
-  return `snapshot #${s.id} ${s.startedAt} ${outcome} ${s.finalUrl} — ${c.blocks} blocks, ${c.media} media, ${c.links} links, ${c.embeds} embeds (${s.durationMs} ms)`;
+  // An archived copy is the Internet Archive's, read on `startedAt`: said first, so it never reads as our capture.
+  const origin = s.origin === 'archive' ? `archived copy from ${s.archivedAt}, Internet Archive (${s.archiveUrl}), read ` : '';
+  return `snapshot #${s.id} ${origin}${s.startedAt} ${outcome} ${s.finalUrl} — ${c.blocks} blocks, ${c.media} media, ${c.links} links, ${c.embeds} embeds (${s.durationMs} ms)`;
 }
 
 /** Whether a snapshot holds no view of the page: the capture failed, or the site answered an error or a firewall. */

@@ -5,6 +5,8 @@
  */
 export const EXPORTED_TABLES = [
   'targets',
+  'sources',
+  'source_pages',
   'blobs',
   'snapshots',
   'changes',

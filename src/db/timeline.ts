@@ -12,6 +12,10 @@ export interface TimelineEntry {
   errorCode: string | null;
   title: string | null;
   counts: { blocks: number; media: number; embeds: number };
+  /** `archive` for a copy the Internet Archive took (when: `archivedAt`; where: `archiveUrl`), else `capture`. */
+  origin: 'capture' | 'archive';
+  archivedAt: string | null;
+  archiveUrl: string | null;
   /** Null for the first snapshot (nothing to compare with). */
   change: {
     previousSnapshotId: number;
@@ -38,6 +42,9 @@ interface TimelineRow {
   block_count: number;
   media_count: number;
   embed_count: number;
+  origin: 'capture' | 'archive';
+  archived_at: Date | null;
+  archive_url: string | null;
   previous_snapshot_id: number | null;
   unchanged: boolean | null;
   blocks_added: number | null;
@@ -53,7 +60,7 @@ interface TimelineRow {
 export async function listTimeline(db: Queryable, targetId: number, limit = 100): Promise<TimelineEntry[]> {
   const { rows } = await db.query<TimelineRow>(
     `select s.id, s.created_at, s.fetcher, s.status, s.outcome, s.outcome_signal, s.error_code, s.title,
-       s.block_count, s.media_count, s.embed_count, c.previous_snapshot_id, c.unchanged,
+       s.block_count, s.media_count, s.embed_count, s.origin, s.archived_at, s.archive_url, c.previous_snapshot_id, c.unchanged,
        jsonb_array_length(coalesce(c.record->'blocks'->'added', '[]'))::int as blocks_added,
        jsonb_array_length(coalesce(c.record->'blocks'->'removed', '[]'))::int as blocks_removed,
        jsonb_array_length(coalesce(c.record->'media'->'added', '[]'))::int as media_added,
@@ -75,6 +82,9 @@ export async function listTimeline(db: Queryable, targetId: number, limit = 100)
     errorCode: r.error_code,
     title: r.title,
     counts: { blocks: r.block_count, media: r.media_count, embeds: r.embed_count },
+    origin: r.origin,
+    archivedAt: r.archived_at?.toISOString() ?? null,
+    archiveUrl: r.archive_url,
     change:
       r.previous_snapshot_id === null
         ? null

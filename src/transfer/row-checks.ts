@@ -39,19 +39,32 @@ function targetRowProblem(row: Record<string, unknown>): string | null {
   return `${what}: ${String(row.url).slice(0, 200)} (${String(row.kind)}) is not in the form scrubwatch stores (${target.url}, ${target.kind}): the file was edited`;
 }
 
+/** What is wrong with a stored URL (`what` names it), or null: it passes normalizeUrl and is in the form it stores. */
+function urlProblem(what: string, url: unknown): string | null {
+  const parsed = validated(() => normalizeUrl(String(url)));
+  if ('problem' in parsed) return `${what}: ${parsed.problem}`;
+  return parsed.value === url ? null : `${what}: ${String(url).slice(0, 200)} is not in the form scrubwatch stores: the file was edited`;
+}
+
 /** What is wrong with a subscriptions row, or null: its webhook URL passes the check every webhook URL passes. */
 function subscriptionRowProblem(row: Record<string, unknown>): string | null {
   if (row.webhook_url === null || row.webhook_url === undefined) return null;
-  const what = `subscription ${String(row.id)}: webhook_url`;
-  const parsed = validated(() => normalizeUrl(String(row.webhook_url)));
-  if ('problem' in parsed) return `${what}: ${parsed.problem}`;
-  return parsed.value === row.webhook_url ? null : `${what}: ${String(row.webhook_url).slice(0, 200)} is not in the form scrubwatch stores: the file was edited`;
+  return urlProblem(`subscription ${String(row.id)}: webhook_url`, row.webhook_url);
+}
+
+/**
+ * What is wrong with a sources row, or null: its URL — which discovery reads — passes the check every source URL
+ * passes when it is added. A snapshots row's archive_url is a link, shown only when it is a web URL.
+ */
+function sourceRowProblem(row: Record<string, unknown>): string | null {
+  return urlProblem(`source ${String(row.id)}: url`, row.url);
 }
 
 const CHECKS: Partial<Record<string, (row: Record<string, unknown>) => string | null>> = {
   blobs: blobRowProblem,
   targets: targetRowProblem,
   subscriptions: subscriptionRowProblem,
+  sources: sourceRowProblem,
 };
 
 /**

@@ -95,8 +95,9 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
     expect(list[0]).toMatchObject({ targetId: 1, kind: 'page_removed', severity: 'high', state: 'open', snapshotId: second.snapshot.id });
     expect(json<unknown[]>((await runCli(['alerts', '--kind', 'content_removed', '--json'], env)).stdout)).toEqual([]);
 
-    const snapshots = json<Array<{ status: number }>>((await runCli(['snapshots', '1', '--json'], env)).stdout);
+    const snapshots = json<Array<{ status: number; origin: string; archivedAt: string | null }>>((await runCli(['snapshots', '1', '--json'], env)).stdout);
     expect(snapshots.map((s) => s.status)).toEqual([404, 200]);
+    expect(snapshots.map((s) => [s.origin, s.archivedAt])).toEqual([['capture', null], ['capture', null]]);
   });
 
   it('checks every active target at once with check --all, quietly in --json', { timeout: 180_000 }, async () => {

@@ -4,7 +4,8 @@ import { createTestServer, type TestServer } from '../helpers/server.ts';
 import { articleFor, watchPage, type WatchedPage } from '../helpers/watch.ts';
 import { flintlockArticle, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { getBlob, putBlob } from '../../src/db/blobs.ts';
-import type { Snapshot } from '../../src/db/snapshots.ts';
+import { insertSnapshot, type Snapshot } from '../../src/db/snapshots.ts';
+import { insertAlert } from '../../src/db/alerts.ts';
 import type { SnapshotDiff } from '../../src/review/snapshot-diff.ts';
 
 const GOITA = flintlockArticle.paragraphs.find((p) => p.includes('Goita'))!;
@@ -171,5 +172,45 @@ describe('snapshots API, over real captures of the fixture site', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: 'internal_error', message: 'internal error; the server log has the details' });
     expect(res.body).not.toMatch(/SyntaxError|JSON|\.ts|at /);
+  });
+
+  it("shows an archived copy as the Internet Archive's, in the API, the UI and the evidence of its alerts", async () => {
+    const archiveUrl = `https://web.archive.org/web/20190218120000/${other.finalUrl}`;
+    const archived = await insertSnapshot(server.ctx.pool, {
+      ...other,
+      jobId: 'test-archived-copy',
+      startedAt: new Date(Date.parse(other.startedAt) - 60_000),
+      archive: { archivedAt: new Date('2019-02-18T12:00:00Z'), archiveUrl },
+    });
+    const shown = { origin: 'archive', archivedAt: '2019-02-18T12:00:00.000Z', archiveUrl };
+    expect((await get(`/api/snapshots/${archived.id}`)).json()).toMatchObject(shown);
+    const listed = (await get(`/api/targets/${other.targetId}/snapshots`)).json() as { items: Snapshot[] };
+    expect(listed.items.map((s) => [s.id, s.origin])).toEqual([[archived.id, 'archive'], [other.id, 'capture']]);
+    expect(listed.items[1]).toMatchObject({ archivedAt: null, archiveUrl: null });
+
+    const ui = (url: string) => server.app.inject({ method: 'GET', url, headers: server.as('reviewer') });
+    const snapshotPage = await ui(`/snapshots/${archived.id}`);
+    expect(snapshotPage.statusCode).toBe(200);
+    expect(snapshotPage.body).toContain('archived copy from');
+    expect(snapshotPage.body).toContain('Internet Archive');
+    expect(snapshotPage.body).toContain(`href="${archiveUrl}"`);
+    expect(snapshotPage.body).not.toMatch(/<dt>Captured<\/dt>/);
+    expect((await ui(`/snapshots/${other.id}`)).body).not.toContain('archived copy from');
+    const timeline = (await ui(`/targets/${other.targetId}`)).body;
+    expect(timeline.match(/class="archived-copy"/g)).toHaveLength(1);
+
+    const alert = await insertAlert(server.ctx.pool, {
+      kind: 'page_removed',
+      severity: 'high',
+      summary: 'page removed (status_404)',
+      evidence: { lastWithSnapshotId: archived.id, firstWithoutSnapshotId: other.id, items: [], archivedAt: shown.archivedAt, archiveUrl, delistedAt: '2026-01-02T00:00:00.000Z', delistedBySourceId: 7 },
+      targetId: other.targetId,
+      snapshotId: other.id,
+      changeId: null,
+    });
+    const alertPage = (await ui(`/alerts/${alert.id}`)).body;
+    expect(alertPage).toContain('Judged against the');
+    expect(alertPage).toContain(`href="${archiveUrl}"`);
+    expect(alertPage).toContain('Delisted by source 7');
   });
 });

@@ -6,6 +6,10 @@ import { createApiToken } from '../../src/db/api-tokens.ts';
 import { EXPORTED_TABLES } from '../../src/db/export-tables.ts';
 import { migrationFiles } from '../../src/db/migrate.ts';
 import { insertTarget } from '../../src/db/targets.ts';
+import { listSnapshots } from '../../src/db/snapshots.ts';
+import { insertSource } from '../../src/db/sources.ts';
+import { findDelisting, newestArchiveTimestamp, putSourcePage } from '../../src/db/source-screening.ts';
+import { parseNewSource } from '../../src/sources/source-model.ts';
 import { countRows } from '../../src/db/table-rows.ts';
 import { ExportFileError, ImportTargetNotEmptyError } from '../../src/errors/index.ts';
 import { parseNewTarget } from '../../src/targets/target-input.ts';
@@ -58,6 +62,14 @@ describe('importing an export: every check that keeps a damaged or foreign file 
     await putBlob(source.pool, { data: ALL_BYTES, mediaType: 'application/octet-stream' });
     await putBlob(source.pool, { data: Buffer.from('Col. Assimi Goita at Flintlock 2019'), mediaType: 'text/plain' });
     await createApiToken(source.pool, 'admin', 'desk');
+    // An archive source's listing of the first target, and that target's baseline: the Internet Archive's copy.
+    const archive = (await insertSource(source.pool, parseNewSource({ url: 'https://www.africom.mil/story/', kind: 'archive', phrases: ['Goita'] })))!;
+    await putSourcePage(source.pool, { sourceId: archive.id, targetId: 1, archiveTimestamp: '20190218120000', delistedAt: new Date('2026-01-02T00:00:00Z') });
+    await source.pool.query(
+      `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, status, started_at, duration_ms, fingerprint, origin, archived_at, archive_url)
+       values (1, 'wayback-copy-1-20190218120000', 'http', $1, $1, 200, now(), 5, 'f', 'archive', '2019-02-18T12:00:00Z', $2)`,
+      ['https://www.africom.mil/story/1', 'https://web.archive.org/web/20190218120000/https://www.africom.mil/story/1'],
+    );
     lines = [];
     await exportDatabase(source.pool, async (line) => {
       lines.push(line);
@@ -72,7 +84,11 @@ describe('importing an export: every check that keeps a damaged or foreign file 
   it('imports its own export whole: rows, ids, bytes, and ids that continue after the imported ones', async () => {
     const db = await destination();
     const report = await importDatabase(db.pool, each(lines), known);
-    expect(report.rows).toMatchObject({ targets: 2, blobs: 2, api_tokens: 1, snapshots: 0 });
+    expect(report.rows).toMatchObject({ targets: 2, blobs: 2, api_tokens: 1, snapshots: 1, sources: 1, source_pages: 1 });
+    const archived = (await listSnapshots(db.pool, 1))[0]!;
+    expect(archived).toMatchObject({ origin: 'archive', archivedAt: '2019-02-18T12:00:00.000Z', archiveUrl: 'https://web.archive.org/web/20190218120000/https://www.africom.mil/story/1' });
+    expect(await newestArchiveTimestamp(db.pool, 1)).toBe('20190218120000');
+    expect(await findDelisting(db.pool, 1)).toEqual({ sourceId: 1, delistedAt: new Date('2026-01-02T00:00:00Z') });
     expect(report.blobsVerified).toBe(2);
     const { rows } = await db.pool.query<{ data: Buffer }>('select data from blobs where sha256 = $1', [sha256Hex(ALL_BYTES)]);
     expect(rows[0]!.data.equals(ALL_BYTES)).toBe(true);
@@ -102,6 +118,14 @@ describe('importing an export: every check that keeps a damaged or foreign file 
     expect(altered).not.toEqual(lines);
     const { error, rows } = await refused(altered);
     expect((error as Error).message).toMatch(new RegExp(`line \\d+ of the export: blob ${sha}: its bytes hash to [0-9a-f]{64}, so they were altered`));
+    expect(rows).toBe(0);
+  });
+
+  it('refuses a source whose URL was edited into one scrubwatch would not read', async () => {
+    const edited = replaceLine((l) => l.includes('"https://www.africom.mil/story/"'), (l) => l.replace('"https://www.africom.mil/story/"', '"file:///etc/"'));
+    expect(edited).not.toEqual(lines);
+    const { error, rows } = await refused(edited);
+    expect((error as Error).message).toMatch(/source 1: url: /);
     expect(rows).toBe(0);
   });
 

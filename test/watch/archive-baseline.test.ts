@@ -73,6 +73,9 @@ describe('an archive source: archived copies as baselines, judged by the live ca
       await archivedPage(source.id, '/news/no-goita', spec('/news/no-goita'), withoutPhrase(spec('/news/no-goita'), GOITA)),
     ];
     const ids = pages.map((p) => p.id);
+    // The site took one of the gone pages out of its index first: its removal says when.
+    const delistedAt = new Date('2026-11-30T08:00:00Z');
+    await putSourcePage(rig.ctx.pool, { sourceId: source.id, targetId: pages[2]!.id, archiveTimestamp: ARCHIVED, delistedAt });
 
     await checkThroughQueue(rig.ctx, pages.map((p) => ({ id: p.id, kind: 'page' as const })), 60_000, noop);
     await settled(ids);
@@ -81,6 +84,9 @@ describe('an archive source: archived copies as baselines, judged by the live ca
     const of = (kind: Alert['kind']) => alerts.filter((a) => a.kind === kind);
     expect(of('page_removed').map((a) => a.targetId).sort()).toEqual([pages[2]!.id, pages[3]!.id].sort());
     expect(of('phrase_removed').map((a) => a.targetId)).toEqual([pages[4]!.id]);
+    const delisted = of('page_removed').find((a) => a.targetId === pages[2]!.id)!;
+    expect(delisted.evidence).toMatchObject({ delistedAt: delistedAt.toISOString(), delistedBySourceId: source.id });
+    expect(of('page_removed').find((a) => a.targetId === pages[3]!.id)!.evidence).not.toHaveProperty('delistedAt');
     expect(alerts.filter((a) => a.targetId === pages[0]!.id || a.targetId === pages[1]!.id)).toEqual([]);
     for (const alert of [...of('page_removed'), ...of('phrase_removed')]) {
       expect(alert.evidence).toMatchObject({ archivedAt: '2019-02-18T12:00:00.000Z', archiveUrl: expect.stringMatching(new RegExp(`^${wayback.url}/web/${ARCHIVED}/http://127\\.0\\.0\\.1:\\d+/news/`)) });

@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchHttp } from '../../../src/capture/fetch-http.ts';
+import { fetchHttp, fetchHttpAs } from '../../../src/capture/fetch-http.ts';
 import type { CaptureResult } from '../../../src/page-data/capture-result.ts';
 import type { CaptureLimits, CaptureRequest } from '../../../src/capture/types.ts';
-import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../../src/demo/fixture-site.ts';
+import { articleHtml, flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../../src/demo/fixture-site.ts';
 import { closedLoopbackPort as closedPort } from '../../../src/net/listen-loopback.ts';
 import { articleMedia } from '../../helpers/article-facts.ts';
 
@@ -136,3 +136,24 @@ describe('fetchHttp failures and edge cases', () => {
 });
 
 
+
+describe('fetchHttpAs: an archived copy read as the page it copies', () => {
+  it('reads the copy through its server\'s redirects, but as the page: its URLs, links and photos resolve on the site', async () => {
+    site.html('/web/20190218120000id_/copy', articleHtml(flintlockArticle));
+    site.redirect('/web/20190218id_/copy', '/web/20190218120000id_/copy', 302);
+    const page = 'https://www.africom.mil/media-room/article/31608/flintlock-2019';
+    const req: CaptureRequest = { url: page, fetcher: 'http', timeoutMs: 10_000, ignore: [] };
+    const result = await fetchHttpAs(req, site.url('/web/20190218id_/copy'), limits, logger);
+
+    expect(result).toMatchObject({ error: null, status: 200, requestedUrl: page, finalUrl: page, redirects: [] });
+    expect(result.facts!.title).toContain('Flintlock 2019');
+    expect(result.facts!.media.map((m) => m.url)).toEqual(flintlockArticle.photos.map((p) => `https://www.africom.mil/images/${p.file}`));
+    expect(result.facts!.links.every((l) => !l.url.startsWith(site.origin))).toBe(true);
+  });
+
+  it('keeps the page\'s URL when the copy\'s server refuses it', async () => {
+    const req: CaptureRequest = { url: 'https://www.africom.mil/gone', fetcher: 'http', timeoutMs: 10_000, ignore: [] };
+    const result = await fetchHttpAs(req, site.url('/web/20190218120000id_/missing'), limits, logger);
+    expect(result).toMatchObject({ status: 404, requestedUrl: 'https://www.africom.mil/gone', finalUrl: 'https://www.africom.mil/gone' });
+  });
+});

@@ -28,6 +28,9 @@ export const snapshotShape = z.looseObject({
   fingerprint: z.string(),
   parts: z.record(z.string(), z.string().nullable()).describe('blob SHA-256 of each stored part: facts, html, text, screenshot, raw'),
   counts: z.object({ blocks: z.number().int(), media: z.number().int(), links: z.number().int(), embeds: z.number().int() }),
+  origin: z.enum(['capture', 'archive']).describe("`capture`: scrubwatch's own capture; `archive`: a copy the Internet Archive took (a source's baseline), read from the Wayback Machine"),
+  archivedAt: z.string().nullable().describe('for an archived copy: when the Internet Archive took it'),
+  archiveUrl: z.string().nullable().describe('for an archived copy: where the Wayback Machine shows it'),
   createdAt: z.string(),
 });
 
