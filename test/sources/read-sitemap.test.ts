@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSourceSite, type SourceSite } from '../helpers/source-site.ts';
+import { printFigure } from '../helpers/figures.ts';
 import { useReaderRig } from '../helpers/source-reader.ts';
 
 const rig = useReaderRig();
@@ -74,6 +75,28 @@ describe('sitemap sources', () => {
     expect(site.hits('/private/sitemap.xml')).toBe(0);
     const ignoring = await rig.read('sitemap', site.url('/private/sitemap.xml'), { ignoreRobots: true });
     expect(ignoring.urls).toEqual([site.articleUrl('news-1')]);
+  });
+
+  it('keeps the first 50,000 URLs of a file that lists more (too_many), quickly', async () => {
+    const urls = Array.from({ length: 50_001 }, (_, i) => `<url><loc>${site.url(`/big/${i}`)}</loc><lastmod>2024-01-01</lastmod></url>`).join('\n');
+    site.route('/big.xml', (_req, res) => void res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><urlset>${urls}</urlset>`));
+    const read = await rig.read('sitemap', site.url('/big.xml'));
+    expect(read.problems.map((p) => p.code)).toEqual(['too_many']);
+    expect(read.urls).toHaveLength(50_000);
+    expect(read.urls[49_999]).toBe(site.url('/big/49999'));
+    printFigure('memory', `50,001-URL sitemap read in ${read.ms} ms`);
+    expect(read.ms).toBeLessThan(15_000);
+  });
+
+  it('ends a read at its deadline (timeout), keeping what came before', async () => {
+    site.route('/slow.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      res.write(`<urlset><url><loc>${site.articleUrl('news-1')}</loc></url>`);
+    });
+    const read = await rig.read('sitemap', site.url('/slow.xml'), { readMs: 1_000 });
+    expect(read.urls).toEqual([site.articleUrl('news-1')]);
+    expect(read.problems.map((p) => p.code)).toEqual(['timeout']);
+    expect(read.ms).toBeLessThan(3_000);
   });
 
   it('says what a page that is not a sitemap was when its site names no sitemap either', async () => {

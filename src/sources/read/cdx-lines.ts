@@ -10,13 +10,16 @@ export type CdxLine = { type: 'row'; row: CdxRow } | { type: 'blank' } | { type:
 
 const TIMESTAMP = /^\d{14}$/;
 
-/** Reads one line of a CDX text answer (`urlkey timestamp original`, space-separated). */
+/**
+ * Reads one line of a CDX text answer (`urlkey timestamp original`, space-separated). Further fields are ignored:
+ * an index that answers its default field list (urlkey timestamp original mimetype statuscode …) starts the same.
+ */
 export function parseCdxLine(line: string): CdxLine {
   const trimmed = line.trim();
   if (trimmed === '') return { type: 'blank' };
   const fields = trimmed.split(' ');
   const [urlkey, timestamp, original] = fields;
-  if (fields.length !== 3 || urlkey === undefined || timestamp === undefined || original === undefined || !TIMESTAMP.test(timestamp) || !/^https?:\/\//i.test(original)) {
+  if (fields.length < 3 || urlkey === undefined || timestamp === undefined || original === undefined || !TIMESTAMP.test(timestamp) || !/^https?:\/\//i.test(original)) {
     return { type: 'other', text: trimmed };
   }
   return { type: 'row', row: { urlkey, timestamp, original } };

@@ -168,10 +168,12 @@ async function openUrl(url: string, opts: OpenOptions, shared: Shared): Promise<
         return await fail(problem('timeout', url, `${host} stayed busy with other reads until the source's time limit; the next run tries again`));
       }
       if (timer === undefined) {
+        // The request's own limit, or what is left of the whole read's when that is shorter.
+        const limitMs = Math.max(0, Math.min(options.timeoutMs, (opts.deadline ?? Number.POSITIVE_INFINITY) - Date.now()));
         timer = setTimeout(() => {
           timedOut = true;
           abort.abort();
-        }, options.timeoutMs);
+        }, limitMs);
       }
       let answer: Awaited<ReturnType<typeof request>>;
       try {
@@ -189,7 +191,7 @@ async function openUrl(url: string, opts: OpenOptions, shared: Shared): Promise<
         options.signal?.throwIfAborted();
         const blocked = blockedOf(err);
         if (blocked) return await fail(problem('blocked_url', url, hop === 0 ? blocked.message : `redirected to ${current}: ${blocked.message}`));
-        if (timedOut) return await fail(problem('timeout', url, `no answer within ${options.timeoutMs} ms`));
+        if (timedOut) return await fail(problem('timeout', url, `no answer within the request's time limit (${options.timeoutMs} ms, or the source's if sooner)`));
         const code = fetchErrorCode(err);
         const detail = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
         return await fail(problem(code === 'timeout' ? 'timeout' : 'network', url, `the request failed (${code}): ${detail}`));

@@ -5,11 +5,6 @@ export function problem(code: SourceProblemCode, url: string, message: string): 
   return { type: 'problem', code, url, message };
 }
 
-/** Whether the caller's abort (shutdown) ended the wait: then the read throws instead of yielding a problem. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted();
-}
-
 /** Resolves after `ms`, or at once when `signal` aborts (the caller checks it). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

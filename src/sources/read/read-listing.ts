@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Discovered, ReadSpec } from '../discovered.ts';
 import type { ReadIo } from './read-source.ts';
 import { contentLinks, documentBase, nextPage, parseHtmlStream } from './html-document.ts';
@@ -40,7 +41,10 @@ export async function* readListing(spec: ReadSpec, io: ReadIo): AsyncGenerator<D
       }
       const doc = await parseHtmlStream(file.chunks());
       const base = documentBase(doc, file.finalUrl);
+      // Each walk of a large page's tree takes tens of milliseconds: the event loop gets a turn between them.
+      await nextTurn();
       const { links, more } = contentLinks(doc, base, LISTING_MAX_LINKS);
+      await nextTurn();
       for (const link of links) {
         if (yielded.has(link)) continue;
         yielded.add(link);
