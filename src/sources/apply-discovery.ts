@@ -20,6 +20,9 @@ export const DISCOVERY_BATCH = 1_000;
 /** Problems kept in a run's result (all are logged): a hostile source could yield one per URL. */
 export const MAX_KEPT_PROBLEMS = 100;
 
+/** How much of a URL that is not one is kept to count it once (valid URLs are at most 2,048 characters). */
+const MAX_INVALID_KEY_CHARS = 2_048;
+
 /** A page the run keeps: normalised, de-duplicated, through the filter. */
 interface Found {
   url: string;
@@ -147,8 +150,10 @@ export async function applyDiscovery(deps: DiscoveryDeps, source: Source, items:
       url = normaliseDiscoveredUrl(page.url);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
-      if (seen.has(page.url)) return;
-      seen.add(page.url);
+      // Kept by a prefix: a hostile source's megabyte-long non-URLs must not fill the set.
+      const key = page.url.slice(0, MAX_INVALID_KEY_CHARS);
+      if (seen.has(key)) return;
+      seen.add(key);
       result.discovered += 1;
       result.skipped += 1;
       return;

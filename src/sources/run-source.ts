@@ -8,8 +8,12 @@ import { createDiscoveryFetcher } from './read/discovery-fetch.ts';
 import { readSource } from './read/read-source.ts';
 import type { SourceRunResult } from './source-model.ts';
 
-/** One discovery request, from its first byte sent to its last byte read. */
-export const DISCOVERY_REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * One discovery request, from its first byte sent to its last byte read. A file is read as fast as its pages are
+ * stored and scheduled (the stream is not buffered), so a 50,000-URL sitemap stays open about as long as the read
+ * takes to apply it: the bound is the read's, not a download's.
+ */
+export const DISCOVERY_REQUEST_TIMEOUT_MS = 5 * 60_000;
 /** A whole read: past it what was found is kept and a `timeout` problem recorded (the read is then not complete). */
 export const DISCOVERY_DEADLINE_MS = 15 * 60_000;
 /** One file of a source, uncompressed: the sitemap protocol's limit (50 MB). */
