@@ -31,7 +31,7 @@ describe('an archive source: archived copies as baselines, judged by the live ca
   afterAll(async () => {
     await wayback?.close();
   });
-  const rig = useFixtureRig(() => ({ SCRUBWATCH_WAYBACK_REPLAY_URL: wayback.url, SCRUBWATCH_CONFIRM_DELAY: '1s' }));
+  const rig = useFixtureRig(() => ({ SCRUBWATCH_WAYBACK_URL: wayback.url, SCRUBWATCH_WAYBACK_REPLAY_URL: wayback.url, SCRUBWATCH_CONFIRM_DELAY: '1s' }));
   let worker: RunningWorker;
   beforeAll(async () => {
     worker = await startWorker(rig.ctx, processors);
