@@ -35,9 +35,18 @@ export interface ReconcileResult {
   unchanged: number;
 }
 
-/** Creates or updates the job scheduler of an active target, or removes it for a paused one. */
+/**
+ * Whether a target is captured on its schedule: an active one, and one awaiting its screening verdict — should its
+ * screening capture fail (the site down, a firewall), the next scheduled capture screens it again rather than
+ * leaving it waiting for ever. Paused and screened-out targets have no schedule.
+ */
+export function isScheduled(target: Pick<Target, 'state'>): boolean {
+  return target.state === 'active' || target.state === 'screening';
+}
+
+/** Creates or updates the job scheduler of a scheduled target (isScheduled), or removes it for any other. */
 export async function syncTargetSchedule(queue: WatchQueue, target: Target): Promise<void> {
-  if (target.state !== 'active') {
+  if (!isScheduled(target)) {
     await queue.removeJobScheduler(schedulerId(target.id));
     return;
   }
@@ -82,7 +91,8 @@ async function inFlight<T>(items: T[], fn: (item: T) => Promise<unknown>): Promi
 /**
  * What `addTarget` does after storing one target, for many at once (an import, a source's read): a scheduler
  * each active target and a first capture each, with the same ids, options and jitter, pipelined rather than one
- * round trip at a time. A target in screening gets no scheduler: its first capture is the screening capture.
+ * round trip at a time. A target in screening is scheduled too: its first capture screens it, and should that
+ * capture not show the page, the next one does.
  * `onDone` hears how many more targets are scheduled; `spreadMs` (see firstCaptureJob) spreads first captures.
  */
 export async function scheduleNewTargets(queues: WatchQueues, targets: Target[], onDone?: (n: number) => void, spreadMs?: number): Promise<void> {
@@ -93,7 +103,7 @@ export async function scheduleNewTargets(queues: WatchQueues, targets: Target[],
       const slice = ofKind.slice(start, start + BULK);
       // Independent of each other: the schedulers and the first captures go to Redis together.
       await Promise.all([
-        inFlight(slice.filter((t) => t.state !== 'screening'), (t) => syncTargetSchedule(queue, t)),
+        inFlight(slice, (t) => syncTargetSchedule(queue, t)),
         queue.addBulk(slice.map((t) => firstCaptureJob(queue, t, spreadMs))),
       ]);
       onDone?.(slice.length);
@@ -137,7 +147,7 @@ export async function reconcileSchedules(queue: WatchQueue, targets: Target[]): 
   const wanted = new Set<string>();
   const stale: Target[] = [];
   for (const target of targets) {
-    if (target.state !== 'active') continue;
+    if (!isScheduled(target)) continue;
     const id = schedulerId(target.id);
     wanted.add(id);
     const have = existing.get(id);

@@ -1,9 +1,9 @@
 import type { Context } from '../context.ts';
 import type { Source } from '../db/sources.ts';
 import { countScreenedOut, countSourcePages, findKnownUrls, recordListings, rescreenTargets, type KnownUrl, type Listing } from '../db/source-pages.ts';
-import { insertTargets, type Target } from '../db/targets.ts';
+import { insertTargets, requireTarget, type Target } from '../db/targets.ts';
 import { InvalidInputError } from '../errors/index.ts';
-import { queueScreenCapture, scheduleNewTargets } from '../queue/schedules.ts';
+import { queueScreenCapture, scheduleNewTargets, syncTargetSchedule } from '../queue/schedules.ts';
 import { parseDuration } from '../target-model/schedule.ts';
 import { targetOptionsSchema } from '../target-model/target-options.ts';
 import type { NewTarget } from '../target-model/new-target.ts';
@@ -129,7 +129,11 @@ export async function applyDiscovery(deps: DiscoveryDeps, source: Source, items:
     result.alreadyWatched += racedKnown.size;
     await recordListings(deps.pool, source.id, listings, runAt);
     await rescreenTargets(deps.pool, rescreen.map((r) => r.targetId));
-    for (const r of rescreen) await queueScreenCapture(deps.captureQueue, r.targetId, r.stamp);
+    for (const r of rescreen) {
+      // Back in screening, the page is scheduled again until a capture of it gives a verdict.
+      await syncTargetSchedule(deps.captureQueue, await requireTarget(deps.pool, r.targetId));
+      await queueScreenCapture(deps.captureQueue, r.targetId, r.stamp);
+    }
     // The queue's work on one batch overlaps reading and storing the next (Redis, not this process, is then the
     // bound); one batch at most is in flight, so memory stays bounded and a failure surfaces at the next flush.
     await scheduling;

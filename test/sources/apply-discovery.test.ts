@@ -108,14 +108,15 @@ describe('applying a read of a source: new targets, filters, the cap, already wa
     expect(result).toMatchObject({ discovered: 2, added: 2, problems: [problem] });
   });
 
-  it('with --only-matching, queues each new page\'s screening capture but gives it no schedule', async () => {
+  it('with --only-matching, queues each new page\'s screening capture and schedules it until a verdict', async () => {
     const base = site();
     const src = await source({ url: `${base}/sitemap.xml`, onlyMatching: true, phrases: ['Assimi Goita'] });
     const result = await applyDiscovery(rig.ctx, src, stream([page(`${base}/news/1`)]));
     expect(result).toMatchObject({ added: 1, screenedOut: 0 });
     const t = await target(`${base}/news/1`);
     expect(t.state).toBe('screening');
-    expect(await rig.ctx.captureQueue.getJobScheduler(schedulerIds.target(t.id))).toBeUndefined();
+    // Should the screening capture not show the page (the site down), the next scheduled one screens it.
+    expect(await rig.ctx.captureQueue.getJobScheduler(schedulerIds.target(t.id))).toMatchObject({ every: 24 * 3_600_000 });
     expect((await rig.ctx.captureQueue.getJob(jobIds.firstCapture(t.id)))?.data).toEqual({ targetId: t.id, reason: 'first' });
   });
 

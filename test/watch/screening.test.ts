@@ -10,7 +10,7 @@ import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
 import { articleHtml, type ArticleSpec } from '../../src/demo/fixture-site.ts';
 import type { WatchJobData, WatchJobResult } from '../../src/queue/queues.ts';
-import { schedulerId } from '../../src/queue/schedules.ts';
+import { schedulerId, syncTargetSchedule } from '../../src/queue/schedules.ts';
 import { JOB, jobIds } from '../../src/queue/vocabulary.ts';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { unschedule } from '../helpers/unschedule.ts';
@@ -19,7 +19,6 @@ import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
 
 const GOITA = 'Assimi Goita';
 const ARCHIVED = '20200101000000';
-
 
 describe('screening: an only-matching source keeps watching the pages that name its phrases', () => {
   let wayback: FakeWayback;
@@ -95,6 +94,21 @@ describe('screening: an only-matching source keeps watching the pages that name 
     expect(screened.snapshotId).toBeGreaterThan(0);
     expect((await requireTarget(rig.ctx.pool, silent.id)).state).toBe('active');
     expect(await scheduler(silent.id)).toBeTruthy();
+  });
+
+  it('keeps a page whose screening capture failed scheduled, and screens it on the next capture that shows it', async () => {
+    const source = (await insertSource(rig.ctx.pool, parseNewSource({ url: rig.site.url('/down/sitemap.xml'), kind: 'sitemap', phrases: [GOITA], onlyMatching: true })))!;
+    const page = await foundPage(source.id, '/down/names-goita', spec('/down/names-goita', true));
+    await syncTargetSchedule(rig.ctx.captureQueue, await requireTarget(rig.ctx.pool, page.id));
+    rig.site.fail('/down/names-goita', 503);
+    await runJob({ targetId: page.id, reason: 'first' }, jobIds.firstCapture(page.id));
+    expect((await requireTarget(rig.ctx.pool, page.id)).state).toBe('screening');
+    expect(await scheduler(page.id)).toBeTruthy();
+
+    rig.site.article('/down/names-goita', spec('/down/names-goita', true));
+    expect((await runJob({ targetId: page.id, reason: 'schedule' }, `test-schedule-${page.id}`)).skipped).toBeUndefined();
+    expect((await requireTarget(rig.ctx.pool, page.id)).state).toBe('active');
+    expect(await scheduler(page.id)).toBeTruthy();
   });
 
   it('screens an archive source page on its archived copy, with no live capture when it does not match', async () => {
