@@ -8,7 +8,7 @@ import { addSource, runSourceNow } from '../../src/sources/manage-sources.ts';
 import { listTargetsPage } from '../../src/db/targets.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
 import { listSnapshots } from '../../src/db/snapshots.ts';
-import { jobIds } from '../../src/queue/vocabulary.ts';
+import { jobIds, schedulerIds } from '../../src/queue/vocabulary.ts';
 import { waitUntil } from '../helpers/processes.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startSourceSite, type SourceSite } from '../helpers/source-site.ts';
@@ -54,6 +54,7 @@ describe.each(MODES)('sources read through the real worker in the %s mode', (mod
 
   it('a sitemap (found through robots.txt) makes a target of every article, with the source’s tags and schedule', async () => {
     const source = await addSource(cli, { url: site.origin, kind: 'sitemap', tags: ['africom'], targetsEvery: '12h', include: ['/articles/'] });
+    expect(await cli.discoverQueue.getJobScheduler(schedulerIds.source(source.id))).toMatchObject({ every: 6 * 3_600_000 });
     const result = await runSourceNow(cli, source.id, RUN_MS);
     expect(result).toMatchObject({ discovered: 6, added: 6, alreadyWatched: 0, capped: false, problems: [] });
     const targets = await listTargetsPage(cli.pool, { tag: 'africom', limit: 100 });
