@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { listSources } from '../db/sources.ts';
-import { AppError, InvalidInputError, NoWorkerError } from '../errors/index.ts';
+import { InvalidInputError } from '../errors/index.ts';
 import { SOURCE_KINDS, type SourceKind } from '../sources/discovered.ts';
 import type { NewSourceInput } from '../sources/source-model.ts';
 import { reportSource, summariseSources } from '../sources/source-report.ts';
@@ -152,11 +152,7 @@ export function registerSources(program: Command): void {
         const { runSourceNow } = await manageSources();
         const live = !flags.json && process.stderr.isTTY === true;
         if (live) process.stderr.write(terminalText(`reading source #${sourceId}…\n`));
-        const r = await runSourceNow(ctx, sourceId, waitMs).catch((err: unknown) => {
-          // The shared message offers `check --inline`; a source is read by a worker only.
-          if (!(err instanceof NoWorkerError)) throw err;
-          throw new AppError('no_worker', `no worker is taking jobs on queue prefix "${ctx.config.queuePrefix}": start one with \`scrubwatch worker\` (or \`scrubwatch start\`), then run this again`);
-        });
+        const r = await runSourceNow(ctx, sourceId, waitMs);
         const result = {
           discovered: r.discovered,
           added: r.added,

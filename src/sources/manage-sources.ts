@@ -59,7 +59,7 @@ export async function removeSource(deps: SourceDeps, id: number): Promise<Source
 export async function runSourceNow(ctx: Context, id: number, waitMs: number): Promise<SourceRunResult> {
   await requireSource(ctx, id);
   const trusted = ctx.runsWorkers || ctx.embeddedAccess === 'attached';
-  if (!trusted && (await ctx.discoverQueue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix);
+  if (!trusted && (await ctx.discoverQueue.getWorkersCount()) === 0) throw new NoWorkerError(ctx.config.queuePrefix, { inline: false });
   const events = createQueueEvents(DISCOVER_QUEUE, ctx.config, ctx.queueBackend);
   let waiter: JobWaiter<DiscoverJobResult> | null = null;
   try {
