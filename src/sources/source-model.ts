@@ -111,10 +111,10 @@ export function parseNewSource(input: NewSourceInput): NewSource {
     throw err;
   }
   if (v.onlyMatching && v.phrases.length === 0) {
-    throw new InvalidInputError('onlyMatching', 'only-matching keeps the pages that name one of the source\'s phrases; give at least one --phrase');
+    throw new InvalidInputError('onlyMatching', 'onlyMatching keeps the pages that name one of the source\'s phrases; give at least one phrase');
   }
   if (v.nextSelector !== undefined && v.kind !== 'listing') {
-    throw new InvalidInputError('nextSelector', 'next-selector is for listing sources (--kind listing)');
+    throw new InvalidInputError('nextSelector', 'nextSelector is for listing sources only');
   }
   return {
     kind: v.kind,

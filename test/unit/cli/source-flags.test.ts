@@ -23,8 +23,8 @@ describe('sources add names the flag the user typed, for every option', () => {
     [{ phrases: [' '] }, '--phrase must not be empty'],
     [{ maxTargets: 0 }, '--max-targets must be at least 1'],
     [{ since: 'last summer' }, '--since "last summer" is not a date; write it like 2019-01-01 or 2019-01-01T00:00:00Z'],
-    [{ onlyMatching: true }, /--phrase/],
-    [{ nextSelector: 'a.next' }, 'next-selector is for listing sources (--kind listing)'],
+    [{ onlyMatching: true }, "--only-matching keeps the pages that name one of the source's phrases; give at least one phrase"],
+    [{ nextSelector: 'a.next' }, '--next-selector is for listing sources only'],
     [{ kind: 'listing', pages: 101 }, '--pages must be at most 100'],
     [{ name: 'x'.repeat(301) }, '--name must have at most 300 characters'],
   ])('%j', (input, message) => {
