@@ -108,7 +108,13 @@ export function registerTargets(program: Command): void {
       const source = flags.source === undefined ? undefined : parseId(flags.source, '--source');
       await withPool(async (pool) => {
         const list = await listAllTargets(pool, { tag: flags.tag, state: flags.state, source });
-        output(flags, list, (l) => (l.length ? l.map(targetLine).join('\n') : 'no targets yet: add one with `scrubwatch targets add <url>`'));
+        const none =
+          source !== undefined
+            ? `source ${source} lists no target${flags.state === undefined ? '' : ` in state ${flags.state}`}: read it with \`scrubwatch sources run ${source}\``
+            : flags.tag !== undefined || flags.state !== undefined
+              ? 'no target matches'
+              : 'no targets yet: add one with `scrubwatch targets add <url>`';
+        output(flags, list, (l) => (l.length ? l.map(targetLine).join('\n') : none));
       });
     });
 

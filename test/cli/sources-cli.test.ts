@@ -88,6 +88,8 @@ describe('scrubwatch sources', () => {
     const added = JSON.parse((await runCli(['sources', 'add', 'https://www.army.mil/news/', '--kind', 'listing', '--next-selector', 'a.next', '--pages', '3', '--json'], rig.env)).stdout) as Source;
     expect(added).toMatchObject({ kind: 'listing', nextSelector: 'a.next', pages: 3, complete: false, maxTargets: 10_000, every: '6h', targetsEvery: '24h' });
     const [target] = await listPages(rig.db.pool, added.id, [{ url: 'https://www.army.mil/news/one' }]);
+    const none = await runCli(['targets', 'list', '--source', String(added.id), '--state', 'screened'], rig.env);
+    expect(none.stdout.trim()).toBe(`source ${added.id} lists no target in state screened: read it with \`scrubwatch sources run ${added.id}\``);
 
     const paused = await runCli(['sources', 'pause', String(added.id), '--json'], rig.env);
     expect(JSON.parse(paused.stdout)).toMatchObject({ id: added.id, state: 'paused' });
