@@ -211,6 +211,19 @@ describe('snapshots API, over real captures of the fixture site', () => {
     const alertPage = (await ui(`/alerts/${alert.id}`)).body;
     expect(alertPage).toContain('Judged against the');
     expect(alertPage).toContain(`href="${archiveUrl}"`);
-    expect(alertPage).toContain('Delisted by source 7');
+    expect(alertPage).toContain('Delisted by <a href="/sources/7">source 7</a>');
+
+    // A delisting names the source that stopped listing the page, linked, and since when.
+    const delisted = await insertAlert(server.ctx.pool, {
+      kind: 'page_delisted',
+      severity: 'medium',
+      summary: 'The page still answers, but sitemap source 7 has not listed it in 2 complete reads in a row',
+      evidence: { sourceId: 7, sourceKind: 'sitemap', sourceUrl: 'https://www.africom.mil/sitemap.xml', lastListedAt: '2026-01-01T06:00:00.000Z', missedRuns: 2 },
+      targetId: other.targetId,
+      snapshotId: other.id,
+      changeId: null,
+    });
+    const delistedPage = (await ui(`/alerts/${delisted.id}`)).body;
+    expect(delistedPage).toContain('No longer listed by <a href="/sources/7">sitemap source 7</a> (https://www.africom.mil/sitemap.xml): last listed <time datetime="2026-01-01T06:00:00.000Z">2026-01-01 06:00 UTC</time>, absent from 2 complete reads since');
   });
 });
