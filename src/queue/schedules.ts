@@ -131,18 +131,31 @@ export async function removeTargetSchedule(queue: WatchQueue, targetId: number):
   await queue.remove(jobIds.firstCapture(targetId));
 }
 
+/** What reconciling reads of a scheduler: its interval and offset, or its cron pattern. */
+export interface SchedulerTiming {
+  every?: number | undefined;
+  offset?: number | undefined;
+  pattern?: string | undefined;
+}
+
+/** Every scheduler of `queue` whose id `keep` accepts, by id, read a page at a time. */
+export async function listSchedulers(queue: { getJobSchedulers(start: number, end: number, asc: boolean): Promise<Array<{ key: string } & SchedulerTiming>> }, keep: (id: string) => boolean): Promise<Map<string, SchedulerTiming>> {
+  const found = new Map<string, SchedulerTiming>();
+  for (let start = 0; ; start += PAGE) {
+    const page = await queue.getJobSchedulers(start, start + PAGE - 1, true);
+    for (const s of page) if (keep(s.key)) found.set(s.key, s);
+    if (page.length < PAGE) break;
+  }
+  return found;
+}
+
 /**
  * Makes the queue's schedulers match Postgres, the source of truth: every active target gets one, nothing else
  * keeps one. Schedulers that already match are left alone, so their next run time is not disturbed; after Redis
  * was flushed every one is created again.
  */
 export async function reconcileSchedules(queue: WatchQueue, targets: Target[]): Promise<ReconcileResult> {
-  const existing = new Map<string, { every?: number | undefined; offset?: number | undefined; pattern?: string | undefined }>();
-  for (let start = 0; ; start += PAGE) {
-    const page = await queue.getJobSchedulers(start, start + PAGE - 1, true);
-    for (const s of page) if (isTargetScheduler(s.key)) existing.set(s.key, s);
-    if (page.length < PAGE) break;
-  }
+  const existing = await listSchedulers(queue, isTargetScheduler);
   const result: ReconcileResult = { created: 0, updated: 0, removed: 0, unchanged: 0 };
   const wanted = new Set<string>();
   const stale: Target[] = [];

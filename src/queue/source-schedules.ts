@@ -2,8 +2,8 @@ import type { Source } from '../db/sources.ts';
 import { parseDuration } from '../target-model/schedule.ts';
 import { CAPTURE_JOB_OPTIONS, type DiscoverQueue } from './queues.ts';
 import { JOB, schedulerIds } from './vocabulary.ts';
+import { listSchedulers } from './schedules.ts';
 
-const PAGE = 1_000;
 const SOURCE_SCHEDULER = /^source:\d+$/;
 
 /**
@@ -44,19 +44,14 @@ export async function removeSourceSchedule(queue: DiscoverQueue, sourceId: numbe
  * interval, nothing else keeps one. Matching schedulers are left alone; after Redis lost its data each comes back.
  */
 export async function reconcileSourceSchedules(queue: DiscoverQueue, sources: Source[]): Promise<{ created: number; removed: number; unchanged: number }> {
-  const existing = new Map<string, number | undefined>();
-  for (let start = 0; ; start += PAGE) {
-    const page = await queue.getJobSchedulers(start, start + PAGE - 1, true);
-    for (const s of page) if (SOURCE_SCHEDULER.test(s.key)) existing.set(s.key, s.every ?? undefined);
-    if (page.length < PAGE) break;
-  }
+  const existing = await listSchedulers(queue, (id) => SOURCE_SCHEDULER.test(id));
   const result = { created: 0, removed: 0, unchanged: 0 };
   const wanted = new Set<string>();
   for (const source of sources) {
     if (source.state !== 'active') continue;
     const id = schedulerIds.source(source.id);
     wanted.add(id);
-    if (existing.get(id) === parseDuration(source.every)) {
+    if (existing.get(id)?.every === parseDuration(source.every)) {
       result.unchanged += 1;
       continue;
     }
