@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { Logger } from 'pino';
 import { AppError, ServiceUnavailableError } from '../errors/index.ts';
 import { acquireDataDirLock, readDataDirOwner } from './data-dir-lock.ts';
@@ -50,7 +51,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     if (!existsSync(pgdata)) options.logger.info({ dataDir }, 'creating the embedded database (first run only)');
     try {
-      db = await PGlite.create(pgdata);
+      // unaccent is what search folds accents with (sql/010_search.sql): loaded so both backends search alike.
+      db = await PGlite.create(pgdata, { extensions: { unaccent } });
     } catch (err) {
       throw new ServiceUnavailableError('postgres', `cannot open the embedded database in ${pgdata}: ${(err as Error).message}; check the folder's permissions and free space`, { cause: err });
     }

@@ -27,6 +27,7 @@ import type { ClassifiedOutcome } from '../detect/outcome.ts';
 import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import { fingerprint, type SnapshotContent } from '../detect/snapshot-content.ts';
 import { capCapture, cutText, FACT_CAPS } from '../extract/caps.ts';
+import { indexSnapshot } from '../search/index-snapshot.ts';
 
 /** What one capture left in the store: its snapshot, how it differs from the last, and what was raised. */
 export interface SavedCapture {
@@ -193,6 +194,8 @@ export async function saveCapture(
     };
     const late = await hasCaptureStartedAfter(db, target.id, result.startedAt);
     const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous, judgement.archive);
+    // Searchable from the moment it is stored: indexed in the same transaction, so search never misses a snapshot.
+    await indexSnapshot(db, snapshot, facts);
     if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, late };
     const sawPage = answered(snapshot);
     const content = contentOf(result, sawPage ? facts : null);

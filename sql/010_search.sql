@@ -1,0 +1,63 @@
+-- Search: every distinct text scrubwatch holds, indexed once, and which pages said it when.
+-- Forward-only: never edit this file once it has landed; add 011_….sql instead.
+
+-- Accents are folded on both sides (Goïta finds Goita and back). PGlite carries unaccent too (loaded by the
+-- embedded mode), so every run mode searches alike.
+create extension if not exists unaccent;
+
+-- Words as written, lower-cased and unaccented: no stemming, so a name matches itself and nothing else, and no
+-- stop words, so every word of a quoted phrase counts.
+create text search configuration scrubwatch_search (copy = simple);
+alter text search configuration scrubwatch_search
+  alter mapping for word, hword, hword_part with unaccent, simple;
+
+-- One row per distinct searchable text (a page's title, main text, captions and alt text, embedded tweets' text),
+-- named by the SHA-256 of those parts (src/search/search-document.ts): a page re-captured unchanged adds nothing.
+-- `document` weighs each part so a hit can say where it was: A title, B main text, C captions and alt text, D embeds.
+create table search_texts (
+  sha256     bytea primary key check (length(sha256) = 32),
+  title      text not null,
+  main       text not null,
+  captions   text not null,
+  embeds     text not null,
+  document   tsvector not null,
+  created_at timestamptz not null default now()
+);
+create index search_texts_document on search_texts using gin (document);
+
+-- Which texts each page showed, and when it was first and last seen showing each: one row per page and text, moved
+-- forward (not added to) by every capture that reads the same.
+create table search_sightings (
+  target_id         bigint not null references targets (id) on delete cascade,
+  text_sha256       bytea not null references search_texts (sha256) on delete cascade,
+  first_snapshot_id bigint not null references snapshots (id) on delete cascade,
+  first_seen_at     timestamptz not null,
+  last_snapshot_id  bigint not null references snapshots (id) on delete cascade,
+  last_seen_at      timestamptz not null,
+  primary key (target_id, text_sha256)
+);
+create index search_sightings_text on search_sightings (text_sha256);
+
+-- Each page's latest answered snapshot (the site answered: ok or gone), as the `now` and `gone` scopes read it.
+create table search_latest (
+  target_id    bigint primary key references targets (id) on delete cascade,
+  snapshot_id  bigint not null references snapshots (id) on delete cascade,
+  captured_at  timestamptz not null,
+  -- The page answered "gone" (a 404, a soft 404, a redirect to a generic page): it is never in `now`.
+  removed      boolean not null,
+  text_sha256  bytea references search_texts (sha256) on delete set null
+);
+create index search_latest_text on search_latest (text_sha256);
+
+-- Saved searches: a query kept so that a page that stops matching it raises phrase_removed.
+create table saved_searches (
+  id          bigint generated always as identity primary key,
+  query       text not null check (length(query) between 1 and 500),
+  -- Optional narrowing, as `scrubwatch search` takes it.
+  target_id   bigint references targets (id) on delete cascade,
+  tag         text,
+  source_id   bigint references sources (id) on delete cascade,
+  -- Who kept it: an API token's name, or `cli`.
+  created_by  text not null,
+  created_at  timestamptz not null default now()
+);
