@@ -11,6 +11,14 @@ create text search configuration scrubwatch_search (copy = simple);
 alter text search configuration scrubwatch_search
   alter mapping for word, hword, hword_part with unaccent, simple;
 
+-- A document's tsvector, one home for indexing and reindexing. Each part is weighed so a hit can say where it was
+-- (A title, B main text, C captions and alt text, D embedded tweets). Postgres counts word positions only to 16,383:
+-- the main text goes last, so a long article cannot push the title's, captions' or tweets' words past that count.
+create function search_document(title text, main text, captions text, embeds text) returns tsvector
+  language sql immutable parallel safe
+  return setweight(to_tsvector('scrubwatch_search', title), 'A') || setweight(to_tsvector('scrubwatch_search', captions), 'C')
+    || setweight(to_tsvector('scrubwatch_search', embeds), 'D') || setweight(to_tsvector('scrubwatch_search', main), 'B');
+
 -- One row per distinct searchable text (a page's title, main text, captions and alt text, embedded tweets' text),
 -- named by the SHA-256 of those parts (src/search/search-document.ts): a page re-captured unchanged adds nothing.
 -- `document` weighs each part so a hit can say where it was: A title, B main text, C captions and alt text, D embeds.
@@ -24,6 +32,32 @@ create table search_texts (
   created_at timestamptz not null default now()
 );
 create index search_texts_document on search_texts using gin (document);
+
+-- The texts a query matches, always through the GIN index: on a small or freshly loaded table the planner may pick a
+-- scan that reads every tsvector, which stays fast only while the table is small.
+create function search_matching_texts(query tsquery) returns setof bytea
+  language sql stable set enable_seqscan = off
+  as $$ select sha256 from search_texts where document @@ query $$;
+
+-- Which part of a document a query hits, first in page order of importance: title, main text, captions, embeds.
+create function search_part(document tsvector, query tsquery) returns text
+  language sql immutable parallel safe
+  return case
+    when ts_filter(document, '{a}') @@ query then 'title'
+    when ts_filter(document, '{b}') @@ query then 'main'
+    when ts_filter(document, '{c}') @@ query then 'caption'
+    when ts_filter(document, '{d}') @@ query then 'embed'
+  end;
+
+-- The stretch of a part around the first of the terms found, `width` characters long: ts_headline reads all of its
+-- input, so a snippet is cut from a window, never from a whole article. Each term is looked for as written (case
+-- folded) first; only when none is found is the whole part unaccented, which costs a pass over an article.
+create function search_window(body text, terms text[], width integer) returns text
+  language sql stable parallel safe
+  return substr(body, greatest(1, coalesce(
+      nullif((select min(nullif(strpos(lower(body), lower(t)), 0)) from unnest(terms) t), 0),
+      (select min(nullif(strpos(lower(unaccent(body)), lower(unaccent(t))), 0)) from unnest(terms) t),
+      1) - width / 4), width);
 
 -- Which texts each page showed, and when it was first and last seen showing each: one row per page and text, moved
 -- forward (not added to) by every capture that reads the same.
@@ -59,5 +93,7 @@ create table saved_searches (
   source_id   bigint references sources (id) on delete cascade,
   -- Who kept it: an API token's name, or `cli`.
   created_by  text not null,
+  -- The API token that kept it, so its keeper can remove it (null when kept from the CLI).
+  owner_token_id bigint references api_tokens (id) on delete set null,
   created_at  timestamptz not null default now()
 );

@@ -33,6 +33,7 @@ export interface SearchPageRow {
   last_matching_snapshot_id: number;
   /** The first answered snapshot after the last matching one: where the mention went (null while it is there). */
   first_without_snapshot_id: number | null;
+  first_without_at: Date | null;
   /** Where in the last matching text the hit was, and the marked excerpt (src/search/snippet.ts reads the marks). */
   part: 'title' | 'main' | 'caption' | 'embed' | null;
   headline: string | null;
@@ -42,17 +43,17 @@ export interface SearchPageRow {
 export const MARK_START = '\uE000';
 export const MARK_END = '\uE001';
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=1, MaxFragments=2, FragmentDelimiter=" … "`;
-// ts_headline reads its whole input: a snippet is cut from a window around the first hit, not from a whole article.
-const WINDOW = 2000;
+/** Characters of a part ts_headline reads around the first hit (sql/010_search.sql, search_window). */
+export const SNIPPET_WINDOW = 2000;
 
 /**
  * One page of search results, in target id order. The query's texts are found through the GIN index once; each page's
  * sightings of those texts say when it was first and last seen matching; its latest answer says whether it still does.
  */
-export async function searchPages(db: Queryable, q: SearchPageQuery, firstTerm: string): Promise<SearchPageRow[]> {
+export async function searchPages(db: Queryable, q: SearchPageQuery, terms: string[]): Promise<SearchPageRow[]> {
   const { rows } = await db.query<SearchPageRow>(
     `with q as (select to_tsquery('${SEARCH_CONFIG}', $1) as query),
-     hits as (select t.sha256 from search_texts t, q where t.document @@ q.query),
+     hits as materialized (select sha256 from q, search_matching_texts(q.query) as sha256),
      matched as (
        select s.target_id, min(s.first_seen_at) as first_seen_at, max(s.last_seen_at) as last_seen_at,
          (array_agg(s.last_snapshot_id order by s.last_seen_at desc, s.last_snapshot_id desc))[1] as last_matching_snapshot_id,
@@ -76,30 +77,23 @@ export async function searchPages(db: Queryable, q: SearchPageQuery, firstTerm: 
        order by target_id limit $8)
      select c.target_id, c.url, c.name, c.latest_snapshot_id, c.latest_captured_at, c.removed, c.still_there,
        c.first_seen_at, c.last_seen_at, c.last_matching_snapshot_id,
-       case when c.still_there then null else (
-         select x.id from snapshots x
-         where x.target_id = c.target_id and x.outcome in ('ok', 'gone')
-           and x.started_at > (select y.started_at from snapshots y where y.id = c.last_matching_snapshot_id)
-         order by x.started_at, x.id limit 1) end as first_without_snapshot_id,
-       hit.part,
+       fw.id as first_without_snapshot_id, fw.started_at as first_without_at,
+       p.part,
        ts_headline('${SEARCH_CONFIG}', hit.window, q.query, '${HEADLINE_OPTIONS}') as headline
      from chosen c
      cross join q
      join search_texts d on d.sha256 = c.last_text
-     cross join lateral (
-       select p.part, p.body,
-         substr(p.body, greatest(1, strpos(lower(unaccent(p.body)), lower(unaccent($9::text))) - ${WINDOW / 4}), ${WINDOW}) as window
-       from (select case
-           when ts_filter(d.document, '{a}') @@ q.query then 'title'
-           when ts_filter(d.document, '{b}') @@ q.query then 'main'
-           when ts_filter(d.document, '{c}') @@ q.query then 'caption'
-           when ts_filter(d.document, '{d}') @@ q.query then 'embed'
-           else null end as part) w
-       cross join lateral (select w.part, case w.part when 'title' then d.title when 'caption' then d.captions
-         when 'embed' then d.embeds else d.main end as body) p
-     ) hit
+     cross join lateral (select search_part(d.document, q.query) as part) p
+     cross join lateral (select case p.part when 'title' then d.title when 'caption' then d.captions
+       when 'embed' then d.embeds else d.main end as body) b
+     cross join lateral (select search_window(b.body, $9::text[], ${SNIPPET_WINDOW}) as window) hit
+     left join lateral (
+       select x.id, x.started_at from snapshots x
+       where not c.still_there and x.target_id = c.target_id and x.outcome in ('ok', 'gone')
+         and x.started_at > (select y.started_at from snapshots y where y.id = c.last_matching_snapshot_id)
+       order by x.started_at, x.id limit 1) fw on true
      order by c.target_id`,
-    [q.tsquery, q.after ?? null, q.targetId ?? null, q.tag ?? null, q.sourceId ?? null, q.scope, q.since ?? null, q.limit, firstTerm],
+    [q.tsquery, q.after ?? null, q.targetId ?? null, q.tag ?? null, q.sourceId ?? null, q.scope, q.since ?? null, q.limit, terms],
   );
   return rows;
 }

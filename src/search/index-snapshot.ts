@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/pool.ts';
 import type { Snapshot } from '../db/snapshots.ts';
 import type { PageFacts } from '../page-data/page-facts.ts';
-import { insertSearchText, recordLatestAnswer, recordSighting } from '../db/search-index.ts';
+import { recordSnapshotIndex } from '../db/search-index.ts';
 import { isEmptyDocument, searchDocument, searchDocumentSha } from './search-document.ts';
 
 /**
@@ -30,23 +30,16 @@ export function searchTextSha(facts: PageFacts | null): Buffer | null {
 export async function indexSnapshot(db: Queryable, snapshot: Snapshot, facts: PageFacts | null): Promise<Buffer | null> {
   const kind = answer(snapshot);
   if (kind === null) return null;
-  let sha: Buffer | null = null;
-  if (kind === 'page' && facts) {
-    const doc = searchDocument(facts);
-    if (!isEmptyDocument(doc)) {
-      sha = searchDocumentSha(doc);
-      await insertSearchText(db, sha, doc);
-      // An archived copy is what the page said when the Internet Archive took it, not when scrubwatch read it.
-      const seenAt = new Date(snapshot.archivedAt ?? snapshot.startedAt);
-      await recordSighting(db, { targetId: snapshot.targetId, textSha256: sha, snapshotId: snapshot.id, seenAt });
-    }
-  }
-  await recordLatestAnswer(db, {
+  const doc = kind === 'page' && facts ? searchDocument(facts) : null;
+  const text = doc && !isEmptyDocument(doc) ? { sha256: searchDocumentSha(doc), doc } : null;
+  await recordSnapshotIndex(db, {
     targetId: snapshot.targetId,
     snapshotId: snapshot.id,
     capturedAt: new Date(snapshot.startedAt),
+    // An archived copy is what the page said when the Internet Archive took it, not when scrubwatch read it.
+    seenAt: new Date(snapshot.archivedAt ?? snapshot.startedAt),
     removed: kind === 'gone',
-    textSha256: sha,
+    text,
   });
-  return sha;
+  return text?.sha256 ?? null;
 }

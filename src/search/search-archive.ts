@@ -40,6 +40,8 @@ export interface SearchHit {
   removed: boolean;
   /** The first answered snapshot without the match, when it went: the diff from lastMatchingSnapshotId shows it go. */
   firstWithoutSnapshotId: number | null;
+  /** When that snapshot was captured. */
+  firstWithoutAt: string | null;
   /** Where the hit was in the last matching snapshot. */
   part: SearchPart;
   /** An excerpt of the last matching snapshot around the hit, as the page wrote it. */
@@ -75,7 +77,7 @@ export async function searchArchive(db: Queryable, req: SearchRequest): Promise<
       after: req.cursor,
       limit: req.limit + 1,
     },
-    compiled.terms[0]!,
+    compiled.terms,
   );
   const items = rows.slice(0, req.limit).map((row) => toHit(row, req.scope));
   return { items, next: rows.length > req.limit ? items[items.length - 1]!.targetId : null };
@@ -97,6 +99,7 @@ function toHit(row: SearchPageRow, scope: SearchScope): SearchHit {
     stillThere: row.still_there,
     removed: row.removed,
     firstWithoutSnapshotId: row.first_without_snapshot_id,
+    firstWithoutAt: row.first_without_at?.toISOString() ?? null,
     part: row.part ?? 'main',
     snippet: snippet.text,
     highlights: snippet.highlights,
