@@ -77,6 +77,9 @@ const KIND_WORDS: Record<AlertKind, string> = {
   tweet_withheld: 'tweet withheld or made private',
 };
 
+// A saved search's item carries the query as typed, quotes and operators included: quoting it again would muddle it.
+const phraseWords = (i: Record<string, unknown>) => (i.savedSearchId === undefined ? `"${String(i.phrase)}"` : `saved search ${String(i.phrase)}`);
+
 function describe(kind: AlertKind, items: Array<Record<string, unknown>>): string {
   const first = items[0] ?? {};
   switch (kind) {
@@ -88,7 +91,7 @@ function describe(kind: AlertKind, items: Array<Record<string, unknown>>): strin
     case 'page_moved':
       return `page moved to ${String(first.to)}`;
     case 'phrase_removed':
-      return `watched phrase${items.length > 1 ? 's' : ''} no longer on the page: ${items.map((i) => `"${String(i.phrase)}"`).join(', ')}`;
+      return `watched phrase${items.length > 1 ? 's' : ''} no longer on the page: ${items.map(phraseWords).join(', ')}`;
     case 'content_removed':
       return `${items.length} paragraph${items.length > 1 ? 's' : ''} removed: "${String(first.text).slice(0, 120)}"`;
     case 'media_removed':

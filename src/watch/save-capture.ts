@@ -28,6 +28,7 @@ import type { HostNotFoundPage } from '../detect/generic-page.ts';
 import { fingerprint, type SnapshotContent } from '../detect/snapshot-content.ts';
 import { capCapture, cutText, FACT_CAPS } from '../extract/caps.ts';
 import { indexSnapshot } from '../search/index-snapshot.ts';
+import { savedSearchFindings } from '../search/saved-search-findings.ts';
 
 /** What one capture left in the store: its snapshot, how it differs from the last, and what was raised. */
 export interface SavedCapture {
@@ -195,7 +196,7 @@ export async function saveCapture(
     const late = await hasCaptureStartedAfter(db, target.id, result.startedAt);
     const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous, judgement.archive);
     // Searchable from the moment it is stored: indexed in the same transaction, so search never misses a snapshot.
-    await indexSnapshot(db, snapshot, facts);
+    const textSha = await indexSnapshot(db, snapshot, facts);
     if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, late };
     const sawPage = answered(snapshot);
     const content = contentOf(result, sawPage ? facts : null);
@@ -219,7 +220,7 @@ export async function saveCapture(
     const baselineFacts = baselineSnapshot
       ? baselineSnapshot.id === previous?.id ? previousFacts : await loadFacts(db, baselineSnapshot.parts.facts)
       : null;
-    const findings = classifyCapture({
+    const classified = classifyCapture({
       baseline: baselineSnapshot ? view(baselineSnapshot, baselineFacts) : null,
       current: view(snapshot, sawPage ? facts : null),
       outcome: judgement.outcome,
@@ -228,6 +229,12 @@ export async function saveCapture(
       targetKind: target.kind,
       embeddedIn: judgement.embeddedIn,
     });
+    // Saved searches watch every page they apply to, as if each had the query as its own phrase.
+    const baseline = baselineSnapshot ? { snapshot: baselineSnapshot, facts: baselineFacts } : null;
+    const findings = [
+      ...classified,
+      ...(await savedSearchFindings(db, { target, lifecycle: state.lifecycle, baseline, current: { snapshot, textSha }, classified })),
+    ];
     const step = advance(state, {
       snapshotId: snapshot.id,
       capturedAt: result.startedAt,
