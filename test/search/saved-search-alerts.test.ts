@@ -6,6 +6,9 @@ import { runCapture } from '../../src/watch/capture-target.ts';
 import { saveSearch } from '../../src/search/saved-searches.ts';
 import { listAlerts, type Alert } from '../../src/db/alerts.ts';
 import type { ArticleSpec } from '../../src/demo/fixture-site.ts';
+import { insertSource } from '../../src/db/sources.ts';
+import { recordListings } from '../../src/db/source-pages.ts';
+import { parseNewSource } from '../../src/sources/source-model.ts';
 
 interface SavedSearchItem {
   phrase: string;
@@ -42,8 +45,15 @@ describe('saved searches raise phrase_removed (plain HTTP captures of the fixtur
     };
   }
 
-  const keep = (query: string, narrowing: { targetId?: number; tag?: string } = {}) =>
-    saveSearch(rig.db.pool, { query, targetId: narrowing.targetId ?? null, tag: narrowing.tag ?? null, sourceId: null, createdBy: 'cli', ownerTokenId: null });
+  const keep = (query: string, narrowing: { targetId?: number; tag?: string; sourceId?: number } = {}) =>
+    saveSearch(rig.db.pool, {
+      query,
+      targetId: narrowing.targetId ?? null,
+      tag: narrowing.tag ?? null,
+      sourceId: narrowing.sourceId ?? null,
+      createdBy: 'cli',
+      ownerTokenId: null,
+    });
   const phraseAlerts = (targetId: number): Promise<Alert[]> => listAlerts(rig.db.pool, { targetId, kind: 'phrase_removed' });
   const itemsOf = (alert: Alert) => alert.evidence.items as SavedSearchItem[];
   /** The main text of each text a page showed, first seen first. */
@@ -144,6 +154,19 @@ describe('saved searches raise phrase_removed (plain HTTP captures of the fixtur
     expect(await phraseAlerts(other.id)).toEqual([]);
     expect((await phraseAlerts(named.id)).flatMap(itemsOf).map((i) => i.phrase)).toEqual(['"Col. Assimi"']);
     expect((await phraseAlerts(unnarrowed.id)).flatMap(itemsOf).map((i) => i.phrase)).toEqual(['kwiriwai']);
+  });
+
+  it('a search narrowed to a source watches only the pages that source lists', async () => {
+    const listed = await watched('/news/saved-listed', articleFor('/news/saved-listed'));
+    const unlisted = await watched('/news/saved-unlisted', articleFor('/news/saved-unlisted'));
+    const source = (await insertSource(rig.db.pool, parseNewSource({ url: rig.site.url('/sitemap.xml'), kind: 'sitemap' })))!;
+    await recordListings(rig.db.pool, source.id, [{ targetId: listed.id, lastmod: null, archiveTimestamp: null }], new Date());
+    await keep('"Mali’s special forces"', { sourceId: source.id });
+    for (const page of [listed, unlisted]) await page.capture();
+    for (const page of [listed, unlisted]) rig.site.article(page.path, withoutPhrase(articleFor(page.path), 'Goita'));
+    for (const page of [listed, unlisted]) await page.kinds(2);
+    expect((await phraseAlerts(listed.id)).flatMap(itemsOf).map((i) => i.phrase)).toEqual(['"Mali’s special forces"']);
+    expect(await phraseAlerts(unlisted.id)).toEqual([]);
   });
 
   it('the same query kept twice is one item; a target phrase of the same words is another: one alert, two items', async () => {
