@@ -7,6 +7,7 @@ import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { runCapture } from '../../src/watch/capture-target.ts';
 import type { Role } from '../../src/db/api-tokens.ts';
+import { PAGE_BUDGET_BYTES } from '../../src/http/routes/api/schemas.ts';
 
 interface Hit {
   targetId: number;
@@ -180,6 +181,19 @@ describe('GET /api/search over pages captured from the fixture site', () => {
       expect(targetsOf(res.json() as Page)).toEqual([ids.kept, ids.cut, ids.removed]);
     }
     expect((await rig.server.app.inject({ method: 'GET', url: '/api/search?q=goita' })).statusCode).toBe(401);
+  });
+
+  // Last: it leaves the targets' names huge.
+  it('a page stops at the byte budget like every list, and next picks up where it stopped', async () => {
+    // Two names of 600 KiB each: both together pass the 1 MiB budget, either alone does not.
+    await rig.server.ctx.pool.query(`update targets set name = repeat('n', $2) where id = any($1::bigint[])`, [[ids.kept, ids.cut], 600 * 1024]);
+    const first = await found({ q: 'goita', scope: 'ever', limit: '3' });
+    expect(targetsOf(first)).toEqual([ids.kept]);
+    expect(first.next).toBe(ids.kept);
+    expect(JSON.stringify(first).length).toBeLessThan(PAGE_BUDGET_BYTES);
+    const rest = await found({ q: 'goita', scope: 'ever', limit: '3', cursor: String(first.next) });
+    expect(targetsOf(rest)).toEqual([ids.cut, ids.removed]);
+    expect(rest.next).toBeNull();
   });
 
   it('the OpenAPI document lists search and saved searches, with their parameters and response schemas', async () => {

@@ -5,7 +5,7 @@ import { InvalidInputError } from '../../../errors/index.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { SEARCH_SCOPES, searchArchive, type SearchResult } from '../../../search/search-archive.ts';
 import { SEARCH_PARTS } from '../../../search/search-document.ts';
-import { jsonSchema, pageOf, pageQuery, routeSchema } from './schemas.ts';
+import { jsonSchema, pageOf, pageQuery, routeSchema, toPage } from './schemas.ts';
 
 const at = z.string().describe('ISO 8601');
 
@@ -52,14 +52,20 @@ function sinceTime(text: string | undefined): Date | undefined {
   return at;
 }
 
-/** The engine names the query `query`, as the CLI's argument; here it is the parameter `q`. */
-async function asParameterQ(search: Promise<SearchResult>): Promise<SearchResult> {
+/**
+ * The search's answer as the API gives it: the engine names the query `query`, as the CLI's argument, where the API
+ * has the parameter `q`; and a page stops at PAGE_BUDGET_BYTES like every list, `next` following its last item.
+ */
+async function apiPage(search: Promise<SearchResult>): Promise<SearchResult> {
+  let result: SearchResult;
   try {
-    return await search;
+    result = await search;
   } catch (err) {
     if (err instanceof InvalidInputError && err.field === 'query') throw new InvalidInputError('q', `q: ${err.message}`);
     throw err;
   }
+  const page = toPage(result.items.map((hit) => ({ id: hit.targetId, hit })), result.items.length);
+  return { items: page.items.map((row) => row.hit), next: page.next ?? result.next };
 }
 
 /** Search: every role searches the archive, as `scrubwatch search` does. */
@@ -74,7 +80,7 @@ export async function searchRoutes(app: FastifyInstance, options: { ctx: Context
     onRequest: requireCapability('search:read'),
   }, async (request) => {
     const q = request.query;
-    return asParameterQ(searchArchive(ctx.pool, {
+    return apiPage(searchArchive(ctx.pool, {
       query: q.q,
       scope: q.scope,
       targetId: q.target,
