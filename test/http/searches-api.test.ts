@@ -4,6 +4,7 @@ import { createApiToken, type ApiToken } from '../../src/db/api-tokens.ts';
 import { saveSearch } from '../../src/search/saved-searches.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import type { SavedSearch as Saved } from '../../src/db/saved-searches.ts';
+import { CONTROLS, VERBATIM, tableNames } from '../helpers/hostile-strings.ts';
 
 type Headers = { authorization: string };
 
@@ -109,12 +110,28 @@ describe('saved searches API', () => {
     ['query', { query: { text: 'goita' } }],
     ['target', { query: 'goita', target: 0 }],
     ['tag', { query: 'goita', tag: '' }],
+    ['tag', { query: 'goita', tag: 'two words' }],
     ['source', { query: 'goita', source: 'one' }],
     ['owner', { query: 'goita', owner: 1 }],
   ])('refuses a bad %s with a 400 naming it', async (field, payload) => {
     const res = await keep(ana.headers, payload);
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json()).toMatchObject({ error: 'invalid_input', field });
+  });
+
+  it('SQL and markup in a kept query are kept as written, never run; control characters are refused naming query', async () => {
+    const before = await tableNames(rig.server.ctx.pool);
+    for (const query of VERBATIM) {
+      const res = await keep(ana.headers, { query });
+      if (res.statusCode === 201) expect((res.json() as Saved).query, query).toBe(query);
+      else expect(res.json(), query).toMatchObject({ error: 'invalid_input', field: 'query' });
+    }
+    expect(await tableNames(rig.server.ctx.pool)).toEqual(before);
+    for (const control of CONTROLS) {
+      const res = await keep(ana.headers, { query: `goita ${control}` });
+      expect(res.statusCode, control).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'invalid_input', field: 'query', message: expect.stringMatching(/^query: contains/) });
+    }
   });
 
   it('a target or source that does not exist is a 404; an id that is not one is a 400', async () => {

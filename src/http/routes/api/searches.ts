@@ -7,6 +7,9 @@ import { can } from '../../auth/roles.ts';
 import { getSavedSearch, listSavedSearchesPage, type SavedSearch } from '../../../db/saved-searches.ts';
 import { removeSavedSearch, saveSearch } from '../../../search/saved-searches.ts';
 import { triagedBy } from '../../../review/triage-alert.ts';
+import { tagSchema } from '../../../targets/target-input.ts';
+import { operatorText } from '../../../operator-text.ts';
+import { parseInput } from '../../../invalid-input.ts';
 import { idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
 /** A saved search: a query whose matching pages raise `phrase_removed` when they stop matching. */
@@ -24,10 +27,16 @@ export const savedSearchShape = z.object({
 const newSavedSearchBody = z.strictObject({
   query: z.string().describe('web-search syntax, as GET /api/search takes `q` (at most 500 characters)'),
   target: z.number().int().positive().optional().describe('watch only this target'),
-  tag: z.string().min(1).max(64).optional().describe('watch only targets with this tag'),
+  tag: tagSchema.optional().describe('watch only targets with this tag'),
   source: z.number().int().positive().optional().describe('watch only the targets this source lists'),
 });
 type NewSavedSearchBody = z.infer<typeof newSavedSearchBody>;
+
+/**
+ * A kept query is shown to everyone who lists saved searches (and in the alerts it raises): no control characters,
+ * as for every text an operator gives. The JSON Schema cannot carry the refinement, so it is parsed here.
+ */
+const keptQuery = operatorText(z.string());
 
 /** Whether the caller may remove `search`: its keeper (the same token, not just the same name), or an admin. */
 function mayRemove(request: FastifyRequest, search: SavedSearch): boolean {
@@ -76,10 +85,10 @@ export async function savedSearchRoutes(app: FastifyInstance, options: { ctx: Co
     }),
     onRequest: own,
   }, async (request, reply) => {
-    const { query, target, tag, source } = request.body;
+    const { target, tag, source } = request.body;
     const principal = request.principal!;
     const { search, created } = await saveSearch(ctx.pool, {
-      query,
+      query: parseInput(keptQuery, request.body.query, ['query']),
       targetId: target ?? null,
       tag: tag ?? null,
       sourceId: source ?? null,
