@@ -58,6 +58,12 @@ const TABLE: Record<string, Rule> = {
   'GET /api/alerts': { kind: 'api', allow: EVERY_ROLE, status: 200 },
   'GET /api/alerts/:id': { kind: 'api', allow: EVERY_ROLE, status: 404 },
   'PATCH /api/alerts/:id': { kind: 'api', allow: TRIAGERS, body: 'json', status: 400 },
+  // No `q`: a 400 naming it.
+  'GET /api/search': { kind: 'api', allow: EVERY_ROLE, status: 400 },
+  'GET /api/searches': { kind: 'api', allow: EVERY_ROLE, status: 200 },
+  'POST /api/searches': { kind: 'api', allow: EVERY_ROLE, body: 'json', status: 400 },
+  'GET /api/searches/:id': { kind: 'api', allow: EVERY_ROLE, status: 404 },
+  'DELETE /api/searches/:id': { kind: 'api', allow: EVERY_ROLE, status: 404 },
   'GET /api/subscriptions': { kind: 'api', allow: SUBSCRIBERS, status: 200 },
   'POST /api/subscriptions': { kind: 'api', allow: SUBSCRIBERS, body: 'json', status: 400 },
   'DELETE /api/subscriptions/:id': { kind: 'api', allow: SUBSCRIBERS, status: 404 },

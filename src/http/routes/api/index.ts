@@ -9,6 +9,8 @@ import { subscriptionRoutes } from './subscriptions.ts';
 import { tokenRoutes } from './tokens.ts';
 import { metricsRoutes } from './metrics.ts';
 import { feedRoutes } from './feeds.ts';
+import { searchRoutes } from './search.ts';
+import { savedSearchRoutes } from './searches.ts';
 import { rejectUnknownFields } from './schemas.ts';
 import { jsonBodiesOnly } from '../../request-guards.ts';
 import { checkReadiness } from '../../../health/readiness.ts';
@@ -31,6 +33,8 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: Context })
   await app.register(sourceRoutes, { ctx });
   await app.register(snapshotRoutes, { ctx });
   await app.register(alertRoutes, { ctx });
+  await app.register(searchRoutes, { ctx });
+  await app.register(savedSearchRoutes, { ctx });
   await app.register(subscriptionRoutes, { ctx, notifyQueue });
   await app.register(tokenRoutes, { ctx });
   await app.register(metricsRoutes, { ctx, notifyQueue });
