@@ -48,7 +48,10 @@ export function compileQuery(input: string): CompiledQuery {
   const groups = orGroups(tokens(text));
   const terms = groups.flat();
   if (terms.length === 0) throw new InvalidInputError(field, 'the query has no words to search for, only operators: type a word, or a "quoted phrase"');
-  if (terms.length > MAX_QUERY_TERMS) throw new InvalidInputError(field, `the query has ${terms.length} words and phrases; at most ${MAX_QUERY_TERMS}`);
+  if (terms.length > MAX_QUERY_TERMS) throw new InvalidInputError(
+      field,
+      `the query has ${terms.length} words and phrases; at most ${MAX_QUERY_TERMS}: leave some out, or put a name in quotes to search for it as one "phrase"`,
+    );
   if (!groups.some((g) => g.every((t) => !t.negated))) {
     throw new InvalidInputError(field, 'the query only excludes (-word): add a word or a "quoted phrase" that pages must contain');
   }
