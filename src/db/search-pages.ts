@@ -98,8 +98,12 @@ export async function searchPages(db: Queryable, q: SearchPageQuery, terms: stri
   return rows;
 }
 
-/** Whether Postgres finds any word in the query (false for words it folds away entirely). */
+/**
+ * Whether the query has a word to look up in the index. False when Postgres folds every word away (`½`), and when
+ * only exclusions are left once it has (`½ -Goita`): such a query would read every text, and match nearly all.
+ */
 export async function queryHasWords(db: Queryable, tsquery: string): Promise<boolean> {
-  const { rows } = await db.query<{ n: number }>(`select numnode(to_tsquery('${SEARCH_CONFIG}', $1)) as n`, [tsquery]);
-  return rows[0]!.n > 0;
+  // querytree is the part of a query the index can answer: '' when it has no words, 'T' when it only excludes.
+  const { rows } = await db.query<{ tree: string }>(`select querytree(to_tsquery('${SEARCH_CONFIG}', $1)) as tree`, [tsquery]);
+  return rows[0]!.tree !== '' && rows[0]!.tree !== 'T';
 }
