@@ -23,7 +23,7 @@ export interface CompiledQuery {
   text: string;
   /** Input for `to_tsquery('scrubwatch_search', …)`. */
   tsquery: string;
-  /** The words and phrases searched for (not those excluded), as typed: what a snippet marks. */
+  /** The words and phrases searched for (not those excluded), as typed, a prefix with its `*`: where a snippet is cut. */
   terms: string[];
 }
 
@@ -58,7 +58,7 @@ export function compileQuery(input: string): CompiledQuery {
   const tsquery = groups
     .map((group) => (group.length === 1 ? literal(group[0]!) : `( ${group.map(literal).join(' | ')} )`))
     .join(' & ');
-  return { text, tsquery, terms: terms.filter((t) => !t.negated).map((t) => t.text) };
+  return { text, tsquery, terms: terms.filter((t) => !t.negated).map((t) => (t.prefix ? `${t.text}*` : t.text)) };
 }
 
 type Token = Term | 'OR';

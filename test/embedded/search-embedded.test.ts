@@ -57,6 +57,16 @@ describe('search in the embedded mode (PGlite)', () => {
     await expect(search(pool, '½ -Goita')).rejects.toMatchObject({ code: 'invalid_input', field: 'query' });
   });
 
+  it('cuts a long text’s snippet around the hit, its words found whole under PGlite’s locale too', async () => {
+    const filler = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} says nothing of note about the region today.`);
+    const page = await searchablePage(pool, '/embedded/long');
+    await page.capture(T1, { paragraphs: ['Kidalois troops paraded.', ...filler, 'Col. Ousmane, Haïdara spoke at Kidal.'] });
+    for (const [query, marked] of [['Kidal', ['Kidal']], ['"Ousmane Haidara"', ['Ousmane', 'Haïdara']], ['Haid*', ['Haïdara']]] as const) {
+      const hit = (await search(pool, query)).items[0]!;
+      expect(hit.highlights.map((h) => hit.snippet.slice(h.start, h.end))).toEqual(marked);
+    }
+  });
+
   it('answers each scope: a page removed entirely and a mention cut while the page lives', async () => {
     const mention = { paragraphs: ['Malick Diaw chaired the council.', 'The council met at noon.'] };
     const cut = { paragraphs: ['The council met at noon.'] };

@@ -71,6 +71,23 @@ describe('search over stored snapshots: what matches', () => {
     expect(await foundIds(db.pool, 'Diarrassoubas')).toEqual([page.target.id]);
   });
 
+  it('cuts a long text’s snippet around the hit, not around a word that only starts like it', async () => {
+    const filler = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} says nothing of note about the region today.`);
+    const page = await searchablePage(db.pool, '/snippet/long');
+    await page.capture(T1, {
+      paragraphs: ['Kidalois troops paraded.', ...filler, 'The accord with Kidal was signed.', 'Col. Ousmane, Haidara spoke.', ...filler, 'Haïdara left.'],
+    });
+    const marks = async (query: string) => {
+      const hit = (await search(db.pool, query)).items[0]!;
+      return hit.highlights.map((h) => hit.snippet.slice(h.start, h.end));
+    };
+    expect(await marks('Kidal')).toEqual(['Kidal']);
+    expect(await marks('"Ousmane Haidara"')).toEqual(['Ousmane', 'Haidara']);
+    expect(await marks('Haid*')).toEqual(['Haidara']);
+    expect(await marks('Haïdara')).toContain('Haïdara');
+    expect(await marks('Kidalois')).toEqual(['Kidalois']);
+  });
+
   it('says which part each hit came from: title, main text, caption (alt text too), embedded tweet', async () => {
     const title = await searchablePage(db.pool, '/part/title');
     await title.capture(T1, { title: 'Traore named envoy', paragraphs: ['The ministry named Traore envoy.'] });

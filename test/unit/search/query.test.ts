@@ -46,7 +46,7 @@ describe('compileQuery: what people type', () => {
 
   it('matches a prefix for a trailing *', () => {
     expect(compileQuery('Goi* Mali**').tsquery).toBe("'Goi':* & 'Mali':*");
-    expect(compileQuery('Goi*').terms).toEqual(['Goi']);
+    expect(compileQuery('Goi* Mali**').terms).toEqual(['Goi*', 'Mali*']);
   });
 
   it('reads control characters as spaces', () => {
