@@ -25,6 +25,11 @@ export interface CompiledQuery {
   tsquery: string;
   /** The words and phrases searched for (not those excluded), as typed, a prefix with its `*`: where a snippet is cut. */
   terms: string[];
+  /**
+   * Those words and phrases ORed, as `to_tsquery` input: the part a hit is shown from when its words are spread
+   * over several parts (a name in the title, another in a caption) and no one part matches the whole query.
+   */
+  anyTerm: string;
 }
 
 const field = 'query';
@@ -58,7 +63,8 @@ export function compileQuery(input: string): CompiledQuery {
   const tsquery = groups
     .map((group) => (group.length === 1 ? literal(group[0]!) : `( ${group.map(literal).join(' | ')} )`))
     .join(' & ');
-  return { text, tsquery, terms: terms.filter((t) => !t.negated).map((t) => (t.prefix ? `${t.text}*` : t.text)) };
+  const wanted = terms.filter((t) => !t.negated);
+  return { text, tsquery, terms: wanted.map((t) => (t.prefix ? `${t.text}*` : t.text)), anyTerm: wanted.map(literal).join(' | ') };
 }
 
 type Token = Term | 'OR';

@@ -110,6 +110,17 @@ describe('search over stored snapshots: what matches', () => {
     ]);
     expect((await search(db.pool, 'envoy_news')).items.map((h) => h.part)).toEqual(['embed']);
   });
+
+  it('names the first part holding a searched word when the words are spread over parts', async () => {
+    const page = await searchablePage(db.pool, '/part/spread');
+    await page.capture(T1, { title: 'Tessalit garrison', paragraphs: ['Soldiers trained.'], photos: [{ caption: 'Gamou greets the troops.' }] });
+    const [hit] = (await search(db.pool, 'Gamou Tessalit -Niamey')).items;
+    expect(hit).toMatchObject({ part: 'title', snippet: 'Tessalit garrison' });
+    expect(hit!.highlights).toEqual([{ start: 0, end: 8 }]);
+    const phrase = (await search(db.pool, 'Gamou "Soldiers trained"')).items[0]!;
+    expect(phrase).toMatchObject({ part: 'main', snippet: expect.stringMatching(/^Soldiers trained/) });
+    expect(phrase.highlights).toEqual([{ start: 0, end: 16 }]);
+  });
 });
 
 describe('search over stored snapshots: the three scopes', () => {

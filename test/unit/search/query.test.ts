@@ -16,7 +16,7 @@ function refusal(query: string): InvalidInputError {
 
 describe('compileQuery: what people type', () => {
   it('ANDs words, each a quoted literal', () => {
-    expect(compileQuery('Assimi Goita')).toEqual({ text: 'Assimi Goita', tsquery: "'Assimi' & 'Goita'", terms: ['Assimi', 'Goita'] });
+    expect(compileQuery('Assimi Goita')).toEqual({ text: 'Assimi Goita', tsquery: "'Assimi' & 'Goita'", terms: ['Assimi', 'Goita'], anyTerm: "'Assimi' | 'Goita'" });
   });
 
   it('keeps a quoted phrase as one literal (Postgres reads its words as adjacent), spaces inside collapsed', () => {
@@ -38,6 +38,7 @@ describe('compileQuery: what people type', () => {
     const q = compileQuery('Goita -Mali -"special forces"');
     expect(q.tsquery).toBe("'Goita' & !'Mali' & !'special forces'");
     expect(q.terms).toEqual(['Goita']);
+    expect(q.anyTerm).toBe("'Goita'");
   });
 
   it('reads a hyphen inside or after a space as part of the text, not an exclusion', () => {
@@ -46,7 +47,7 @@ describe('compileQuery: what people type', () => {
 
   it('matches a prefix for a trailing *', () => {
     expect(compileQuery('Goi* Mali**').tsquery).toBe("'Goi':* & 'Mali':*");
-    expect(compileQuery('Goi* Mali**').terms).toEqual(['Goi*', 'Mali*']);
+    expect(compileQuery('Goi* Mali**')).toMatchObject({ terms: ['Goi*', 'Mali*'], anyTerm: "'Goi':* | 'Mali':*" });
   });
 
   it('reads control characters as spaces', () => {
