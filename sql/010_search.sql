@@ -16,8 +16,8 @@ alter text search configuration scrubwatch_search
 -- the main text goes last, so a long article cannot push the title's, captions' or tweets' words past that count.
 create function search_document(title text, main text, captions text, embeds text) returns tsvector
   language sql immutable parallel safe
-  return setweight(to_tsvector('scrubwatch_search', title), 'A') || setweight(to_tsvector('scrubwatch_search', captions), 'C')
-    || setweight(to_tsvector('scrubwatch_search', embeds), 'D') || setweight(to_tsvector('scrubwatch_search', main), 'B');
+  as $$ select setweight(to_tsvector('scrubwatch_search', title), 'A') || setweight(to_tsvector('scrubwatch_search', captions), 'C')
+    || setweight(to_tsvector('scrubwatch_search', embeds), 'D') || setweight(to_tsvector('scrubwatch_search', main), 'B') $$;
 
 -- One row per distinct searchable text (a page's title, main text, captions and alt text, embedded tweets' text),
 -- named by the SHA-256 of those parts (src/search/search-document.ts): a page re-captured unchanged adds nothing.
@@ -42,22 +42,32 @@ create function search_matching_texts(query tsquery) returns setof bytea
 -- Which part of a document a query hits, first in page order of importance: title, main text, captions, embeds.
 create function search_part(document tsvector, query tsquery) returns text
   language sql immutable parallel safe
-  return case
+  as $$ select case
     when ts_filter(document, '{a}') @@ query then 'title'
     when ts_filter(document, '{b}') @@ query then 'main'
     when ts_filter(document, '{c}') @@ query then 'caption'
     when ts_filter(document, '{d}') @@ query then 'embed'
-  end;
+  end $$;
+
+-- Where a term (src/search/query.ts: a word or phrase as typed, a prefix ending in *) first stands in a text, case
+-- folded: its words in order with any spaces or punctuation between, a whole word (or a word's start, for a prefix).
+-- Null when it is not there. A plain substring search would stop at "Malian" for Mali, or miss "Assimi, Goita".
+create function search_term_position(body text, term text) returns integer
+  language sql immutable parallel safe
+  as $$ select (select nullif(strpos(body, substring(body from '(?i)((?:^|[^[:alnum:]])' || array_to_string(words, '[^[:alnum:]]+')
+      || case when right(term, 1) = '*' then ')' else '(?:[^[:alnum:]]|$))' end)), 0)
+    from (select array(select w from regexp_split_to_table(term, '[^[:alnum:]]+') w where w <> '') as words) t
+    where cardinality(words) > 0) $$;
 
 -- The stretch of a part around the first of the terms found, `width` characters long: ts_headline reads all of its
 -- input, so a snippet is cut from a window, never from a whole article. Each term is looked for as written (case
 -- folded) first; only when none is found is the whole part unaccented, which costs a pass over an article.
 create function search_window(body text, terms text[], width integer) returns text
   language sql stable parallel safe
-  return substr(body, greatest(1, coalesce(
-      nullif((select min(nullif(strpos(lower(body), lower(t)), 0)) from unnest(terms) t), 0),
-      (select min(nullif(strpos(lower(unaccent(body)), lower(unaccent(t))), 0)) from unnest(terms) t),
-      1) - width / 4), width);
+  as $$ select substr(body, greatest(1, coalesce(
+      (select min(search_term_position(body, t)) from unnest(terms) t),
+      (select min(search_term_position(unaccent(body), unaccent(t))) from unnest(terms) t),
+      1) - width / 4), width) $$;
 
 -- Which texts each page showed, and when it was first and last seen showing each: one row per page and text, moved
 -- forward (not added to) by every capture that reads the same.

@@ -8,6 +8,8 @@ export type SearchScope = (typeof SEARCH_SCOPES)[number];
 export interface SearchPageQuery {
   /** `to_tsquery` input (src/search/query.ts). */
   tsquery: string;
+  /** The searched words ORed (CompiledQuery.anyTerm): the part shown when no one part matches the whole query. */
+  anyTerm?: string | undefined;
   scope: SearchScope;
   targetId?: number | undefined;
   tag?: string | undefined;
@@ -83,7 +85,7 @@ export async function searchPages(db: Queryable, q: SearchPageQuery, terms: stri
      from chosen c
      cross join q
      join search_texts d on d.sha256 = c.last_text
-     cross join lateral (select search_part(d.document, q.query) as part) p
+     cross join lateral (select coalesce(search_part(d.document, q.query), search_part(d.document, to_tsquery('${SEARCH_CONFIG}', $10))) as part) p
      cross join lateral (select case p.part when 'title' then d.title when 'caption' then d.captions
        when 'embed' then d.embeds else d.main end as body) b
      cross join lateral (select search_window(b.body, $9::text[], ${SNIPPET_WINDOW}) as window) hit
@@ -93,13 +95,17 @@ export async function searchPages(db: Queryable, q: SearchPageQuery, terms: stri
          and x.started_at > (select y.started_at from snapshots y where y.id = c.last_matching_snapshot_id)
        order by x.started_at, x.id limit 1) fw on true
      order by c.target_id`,
-    [q.tsquery, q.after ?? null, q.targetId ?? null, q.tag ?? null, q.sourceId ?? null, q.scope, q.since ?? null, q.limit, terms],
+    [q.tsquery, q.after ?? null, q.targetId ?? null, q.tag ?? null, q.sourceId ?? null, q.scope, q.since ?? null, q.limit, terms, q.anyTerm ?? null],
   );
   return rows;
 }
 
-/** Whether Postgres finds any word in the query (false for words it folds away entirely). */
+/**
+ * Whether the query has a word to look up in the index. False when Postgres folds every word away (`½`), and when
+ * only exclusions are left once it has (`½ -Goita`): such a query would read every text, and match nearly all.
+ */
 export async function queryHasWords(db: Queryable, tsquery: string): Promise<boolean> {
-  const { rows } = await db.query<{ n: number }>(`select numnode(to_tsquery('${SEARCH_CONFIG}', $1)) as n`, [tsquery]);
-  return rows[0]!.n > 0;
+  // querytree is the part of a query the index can answer: '' when it has no words, 'T' when it only excludes.
+  const { rows } = await db.query<{ tree: string }>(`select querytree(to_tsquery('${SEARCH_CONFIG}', $1)) as tree`, [tsquery]);
+  return rows[0]!.tree !== '' && rows[0]!.tree !== 'T';
 }

@@ -23,8 +23,13 @@ export interface CompiledQuery {
   text: string;
   /** Input for `to_tsquery('scrubwatch_search', …)`. */
   tsquery: string;
-  /** The words and phrases searched for (not those excluded), as typed: what a snippet marks. */
+  /** The words and phrases searched for (not those excluded), as typed, a prefix with its `*`: where a snippet is cut. */
   terms: string[];
+  /**
+   * Those words and phrases ORed, as `to_tsquery` input: the part a hit is shown from when its words are spread
+   * over several parts (a name in the title, another in a caption) and no one part matches the whole query.
+   */
+  anyTerm: string;
 }
 
 const field = 'query';
@@ -48,14 +53,18 @@ export function compileQuery(input: string): CompiledQuery {
   const groups = orGroups(tokens(text));
   const terms = groups.flat();
   if (terms.length === 0) throw new InvalidInputError(field, 'the query has no words to search for, only operators: type a word, or a "quoted phrase"');
-  if (terms.length > MAX_QUERY_TERMS) throw new InvalidInputError(field, `the query has ${terms.length} words and phrases; at most ${MAX_QUERY_TERMS}`);
+  if (terms.length > MAX_QUERY_TERMS) throw new InvalidInputError(
+      field,
+      `the query has ${terms.length} words and phrases; at most ${MAX_QUERY_TERMS}: leave some out, or put a name in quotes to search for it as one "phrase"`,
+    );
   if (!groups.some((g) => g.every((t) => !t.negated))) {
     throw new InvalidInputError(field, 'the query only excludes (-word): add a word or a "quoted phrase" that pages must contain');
   }
   const tsquery = groups
     .map((group) => (group.length === 1 ? literal(group[0]!) : `( ${group.map(literal).join(' | ')} )`))
     .join(' & ');
-  return { text, tsquery, terms: terms.filter((t) => !t.negated).map((t) => t.text) };
+  const wanted = terms.filter((t) => !t.negated);
+  return { text, tsquery, terms: wanted.map((t) => (t.prefix ? `${t.text}*` : t.text)), anyTerm: wanted.map(literal).join(' | ') };
 }
 
 type Token = Term | 'OR';

@@ -69,6 +69,7 @@ export async function searchArchive(db: Queryable, req: SearchRequest): Promise<
     db,
     {
       tsquery: compiled.tsquery,
+      anyTerm: compiled.anyTerm,
       scope: req.scope,
       targetId: req.targetId,
       tag: req.tag,
