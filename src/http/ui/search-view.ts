@@ -3,10 +3,12 @@ import { SEARCH_SCOPES, type SearchHit, type SearchRequest, type SearchResult, t
 import type { SearchPart } from '../../search/search-document.ts';
 import { helpers } from './views.ts';
 
-/** Results on one page of the search page; "Next page" follows the cursor for more. */
+/** Results on one page of the search page unless `limit` says otherwise; "Next page" follows the cursor for more. */
 export const SEARCH_PAGE_SIZE = 20;
+/** The most `limit` may ask for, as in every list of the API (src/http/routes/api/schemas.ts). */
+export const SEARCH_PAGE_MAX = 200;
 
-/** The search page's URL (`/search?q=&scope=&target=&tag=&source=&cursor=`), read. */
+/** The search page's URL (`/search?q=&scope=&target=&tag=&source=&limit=&cursor=`), read. */
 export interface SearchParams {
   /** The query as typed; null when the page was opened without one (nothing searched yet). */
   q: string | null;
@@ -14,6 +16,7 @@ export interface SearchParams {
   target?: number | undefined;
   tag?: string | undefined;
   source?: number | undefined;
+  limit?: number | undefined;
   cursor?: number | undefined;
 }
 
@@ -99,7 +102,8 @@ function id(raw: unknown, field: string, what: string): number | undefined {
 
 /**
  * Reads the search page's query string. An unknown scope is `now`; a target, source or cursor that is not a whole
- * number throws InvalidInputError, since dropping a filter would quietly widen the search.
+ * number throws InvalidInputError, since dropping a filter would quietly widen the search; so does a limit outside
+ * 1 to SEARCH_PAGE_MAX.
  */
 export function readSearchParams(raw: Record<string, unknown>): SearchParams {
   const q = Array.isArray(raw.q) ? raw.q[0] : raw.q;
@@ -111,18 +115,26 @@ export function readSearchParams(raw: Record<string, unknown>): SearchParams {
     target: id(raw.target, 'target', 'target'),
     tag,
     source: id(raw.source, 'source', 'source'),
+    limit: limit(raw.limit),
     cursor: id(raw.cursor, 'cursor', 'target'),
   };
 }
 
+function limit(raw: unknown): number | undefined {
+  const v = value(raw)?.trim();
+  if (v === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > SEARCH_PAGE_MAX) throw new InvalidInputError('limit', `limit must be a whole number from 1 to ${SEARCH_PAGE_MAX}, not "${v.slice(0, 40)}"`);
+  return Number(v);
+}
+
 /** The search the page's parameters ask for. */
 export function searchRequest(p: SearchParams): SearchRequest {
-  return { query: p.q ?? '', scope: p.scope, targetId: p.target, tag: p.tag, sourceId: p.source, cursor: p.cursor, limit: SEARCH_PAGE_SIZE };
+  return { query: p.q ?? '', scope: p.scope, targetId: p.target, tag: p.tag, sourceId: p.source, cursor: p.cursor, limit: p.limit ?? SEARCH_PAGE_SIZE };
 }
 
 /** The search page's URL for these parameters (the filters kept, `cursor` only when given). */
 export function searchHref(p: SearchParams): string {
-  return `/search${helpers.query({ q: p.q, scope: p.scope, target: p.target, tag: p.tag, source: p.source, cursor: p.cursor })}`;
+  return `/search${helpers.query({ q: p.q, scope: p.scope, target: p.target, tag: p.tag, source: p.source, limit: p.limit, cursor: p.cursor })}`;
 }
 
 /**

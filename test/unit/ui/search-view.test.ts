@@ -25,13 +25,13 @@ const hit = (over: Partial<SearchHit> = {}): SearchHit => ({
 
 describe('the search page: reading its URL', () => {
   it('reads the query, scope and filters, and takes the first of a repeated value', () => {
-    expect(readSearchParams({ q: '"Assimi Goita"', scope: 'gone', target: '3', tag: ' mali ', source: '2', cursor: '40' }))
-      .toEqual({ q: '"Assimi Goita"', scope: 'gone', target: 3, tag: 'mali', source: 2, cursor: 40 });
+    expect(readSearchParams({ q: '"Assimi Goita"', scope: 'gone', target: '3', tag: ' mali ', source: '2', limit: '5', cursor: '40' }))
+      .toEqual({ q: '"Assimi Goita"', scope: 'gone', target: 3, tag: 'mali', source: 2, limit: 5, cursor: 40 });
     expect(readSearchParams({ q: ['first', 'second'], scope: ['ever', 'now'] })).toMatchObject({ q: 'first', scope: 'ever' });
   });
 
   it('has no query when the page is opened bare, and an unknown scope is now', () => {
-    expect(readSearchParams({})).toEqual({ q: null, scope: 'now', target: undefined, tag: undefined, source: undefined, cursor: undefined });
+    expect(readSearchParams({})).toEqual({ q: null, scope: 'now', target: undefined, tag: undefined, source: undefined, limit: undefined, cursor: undefined });
     expect(readSearchParams({ q: '', scope: 'sometimes' })).toMatchObject({ q: '', scope: 'now' });
   });
 
@@ -39,12 +39,15 @@ describe('the search page: reading its URL', () => {
     expect(() => readSearchParams({ q: 'x', target: 'abc' })).toThrow(/target must be a target id/);
     expect(() => readSearchParams({ q: 'x', source: '0' })).toThrow(/source must be a source id/);
     expect(() => readSearchParams({ q: 'x', cursor: '1; drop table targets' })).toThrow(/cursor/);
+    expect(() => readSearchParams({ q: 'x', limit: '201' })).toThrow(/limit must be a whole number from 1 to 200/);
+    expect(() => readSearchParams({ q: 'x', limit: '0' })).toThrow(/limit/);
   });
 
   it('asks searchArchive for one page, and links back with the filters kept', () => {
     const p = readSearchParams({ q: 'Goita OR Goïta', scope: 'ever', tag: 'mali', cursor: '9' });
     expect(searchRequest(p)).toEqual({ query: 'Goita OR Goïta', scope: 'ever', targetId: undefined, tag: 'mali', sourceId: undefined, cursor: 9, limit: SEARCH_PAGE_SIZE });
     expect(searchHref(p)).toBe('/search?q=Goita+OR+Go%C3%AFta&scope=ever&tag=mali&cursor=9');
+    expect(searchRequest(readSearchParams({ q: 'goita', limit: '2' })).limit).toBe(2);
   });
 });
 
@@ -93,13 +96,13 @@ describe('the search page: results', () => {
   });
 
   it('makes each scope a tab keeping the query and filters, and drops the cursor', () => {
-    const view = buildSearchView(readSearchParams({ q: '"Assimi Goita"', scope: 'ever', tag: 'mali', target: '4', cursor: '3' }), { items: [hit()], next: 20 });
+    const view = buildSearchView(readSearchParams({ q: '"Assimi Goita"', scope: 'ever', tag: 'mali', target: '4', limit: '1', cursor: '3' }), { items: [hit()], next: 20 });
     expect(view.tabs).toEqual([
-      { scope: 'now', label: 'Now', href: '/search?q=%22Assimi+Goita%22&scope=now&target=4&tag=mali', current: false },
-      { scope: 'ever', label: 'Ever', href: '/search?q=%22Assimi+Goita%22&scope=ever&target=4&tag=mali', current: true },
-      { scope: 'gone', label: 'Gone', href: '/search?q=%22Assimi+Goita%22&scope=gone&target=4&tag=mali', current: false },
+      { scope: 'now', label: 'Now', href: '/search?q=%22Assimi+Goita%22&scope=now&target=4&tag=mali&limit=1', current: false },
+      { scope: 'ever', label: 'Ever', href: '/search?q=%22Assimi+Goita%22&scope=ever&target=4&tag=mali&limit=1', current: true },
+      { scope: 'gone', label: 'Gone', href: '/search?q=%22Assimi+Goita%22&scope=gone&target=4&tag=mali&limit=1', current: false },
     ]);
-    expect(view.nextHref).toBe('/search?q=%22Assimi+Goita%22&scope=ever&target=4&tag=mali&cursor=20');
+    expect(view.nextHref).toBe('/search?q=%22Assimi+Goita%22&scope=ever&target=4&tag=mali&limit=1&cursor=20');
   });
 
   it('says when nothing matched, and suggests the Ever scope unless already there', () => {
