@@ -20,7 +20,7 @@ const HOSTILE = 'Goita <img src=x onerror="document.title=\'pwned\'"> <script>do
 
 describe('review UI: searching the archive in a browser', () => {
   const rig = useUiRig();
-  const ids = { kept: 0, cut: 0 };
+  const ids = { kept: 0, cut: 0, removed: 0 };
   let job = 0;
 
   /** A fixture article watched over plain HTTP, captured through the real capture service. */
@@ -41,7 +41,12 @@ describe('review UI: searching the archive in a browser', () => {
     // An editor cuts every mention of Col. Goita from the second article, which stays online.
     rig.site.article('/news/flintlock-partners', withoutPhrase(cut.spec, 'Goita'));
     await cut.capture();
-    Object.assign(ids, { kept: kept.id, cut: cut.id });
+    // The third article is taken down altogether.
+    const removed = await watch('/news/flintlock-closes', 'Flintlock 2019 closes');
+    await removed.capture();
+    rig.site.gone('/news/flintlock-closes', 404);
+    await removed.capture();
+    Object.assign(ids, { kept: kept.id, cut: cut.id, removed: removed.id });
   }, 120_000);
 
   const signedIn = async (role: 'reviewer' | 'researcher'): Promise<Page> => {
@@ -69,26 +74,30 @@ describe('review UI: searching the archive in a browser', () => {
     expect(await hits.first().locator('mark').first().textContent()).toBe('Assimi Goita');
     expect(await page.locator('nav.tabs [aria-current="page"]').textContent()).toBe('Now');
 
-    // Ever: both pages, one still there, one whose mention is gone.
+    // Ever: every page that named him: one still does, one lost the mention, one is gone altogether.
     await page.getByRole('navigation', { name: 'Scope' }).getByRole('link', { name: 'Ever' }).click();
     await page.waitForURL(/scope=ever/);
-    expect(await hits.locator('h2').allTextContents()).toEqual(['Flintlock 2019 opens', 'Flintlock partners lead']);
-    expect(await hits.locator('.status').allTextContents()).toEqual(['still there', 'mention gone']);
-    await page.screenshot({ path: `${SCREENSHOTS}search.png` });
+    expect(await hits.locator('h2').allTextContents()).toEqual(['Flintlock 2019 opens', 'Flintlock partners lead', 'Flintlock 2019 closes']);
+    expect(await hits.locator('.status').allTextContents()).toEqual(['still there', 'mention gone', 'page removed']);
+    await page.screenshot({ path: `${SCREENSHOTS}search.png`, fullPage: true });
 
-    // Gone: the cut page, with its last matching snapshot and the diff where the paragraph went.
+    // Gone: the cut page and the removed one, each with its last matching snapshot and the diff where the mention went.
     await page.getByRole('link', { name: 'Gone' }).click();
     await page.waitForURL(/scope=gone/);
     expect(new URL(page.url()).searchParams.get('q')).toBe('"Assimi Goïta"');
-    expect(await hits.count()).toBe(1);
-    expect(await hits.first().locator('h2').textContent()).toBe('Flintlock partners lead');
-    expect(await hits.first().locator('mark').first().textContent()).toBe('Assimi Goita');
-    await hits.first().getByRole('link', { name: /Diff where the mention went/ }).click();
+    expect(await hits.locator('h2').allTextContents()).toEqual(['Flintlock partners lead', 'Flintlock 2019 closes']);
+    const cut = page.locator(`#hit-${ids.cut}`);
+    expect(await cut.locator('mark').first().textContent()).toBe('Assimi Goita');
+    await cut.getByRole('link', { name: /Diff where the mention went/ }).click();
     await page.waitForURL(/\/snapshots\/\d+\/diff\?against=\d+/);
-    const removed = page.locator('tr.op-removed del');
-    expect((await removed.allTextContents()).some((t) => t.includes('Col. Assimi Goita, commander of Mali’s special forces'))).toBe(true);
+    const struck = page.locator('tr.op-removed del');
+    expect((await struck.allTextContents()).some((t) => t.includes('Col. Assimi Goita, commander of Mali’s special forces'))).toBe(true);
     await page.goBack();
-    await hits.first().getByRole('link', { name: /Last matching snapshot/ }).click();
+    await page.locator(`#hit-${ids.removed}`).getByRole('link', { name: /Diff where the mention went/ }).click();
+    await page.waitForURL(/\/snapshots\/\d+\/diff\?against=\d+/);
+    expect(await page.locator('table.pair').textContent()).toContain('HTTP 404');
+    await page.goBack();
+    await cut.getByRole('link', { name: /Last matching snapshot/ }).click();
     await page.waitForURL(/\/snapshots\/\d+$/);
     expect(await page.locator('main').textContent()).toContain('Assimi Goita');
     await page.context().close();
@@ -110,6 +119,21 @@ describe('review UI: searching the archive in a browser', () => {
     await page.waitForURL(/scope=ever/);
     expect(new URL(page.url()).searchParams.get('target')).toBe(String(ids.cut));
     expect(await page.locator('ol.hits h2').allTextContents()).toEqual(['Flintlock partners lead']);
+    await page.context().close();
+  });
+
+  it('pages through the results with Next page, one at a time', { timeout: 60_000 }, async () => {
+    const page = await signedIn('reviewer');
+    await page.goto(`${rig.server.baseUrl}/search?q=goita&scope=ever&limit=1`);
+    const seen: string[] = [];
+    for (;;) {
+      seen.push(...(await page.locator('ol.hits h2').allTextContents()));
+      const next = page.getByRole('link', { name: 'Next page' });
+      if ((await next.count()) === 0) break;
+      await next.click();
+      await page.waitForURL(new RegExp(`cursor=${ids[seen.length === 1 ? 'kept' : 'cut']}$`));
+    }
+    expect(seen).toEqual(['Flintlock 2019 opens', 'Flintlock partners lead', 'Flintlock 2019 closes']);
     await page.context().close();
   });
 
