@@ -155,9 +155,15 @@ describe('review UI: searching the archive in a browser', () => {
     const sql = await page.goto(`${rig.server.baseUrl}/search?q=${encodeURIComponent("goita'); drop table targets; --")}`);
     expect(sql?.status()).toBe(200);
     expect(await page.locator('.empty').textContent()).toContain('No page matches now.');
-    const bad = await page.goto(`${rig.server.baseUrl}/search?q=goita&target=abc`);
-    expect(bad?.status()).toBe(400);
-    expect(await page.getByRole('alert').textContent()).toContain('target must be a target id');
+    for (const [filters, message] of [['target=abc', 'target must be a target id'], ['limit=5000', 'limit must be a whole number from 1 to 200']]) {
+      const bad = await page.goto(`${rig.server.baseUrl}/search?q=goita&${filters}`);
+      expect(bad?.status(), filters).toBe(400);
+      expect(await page.getByRole('alert').textContent()).toContain(message);
+    }
+    // Text Postgres cannot hold is refused before the search, as on every page.
+    const nul = await page.goto(`${rig.server.baseUrl}/search?q=goita&tag=a%00b`);
+    expect(nul?.status()).toBe(400);
+    expect(await page.locator('main').textContent()).toContain('NUL character');
     await page.context().close();
   });
 
@@ -181,6 +187,11 @@ describe('review UI: searching the archive in a browser', () => {
     await page.getByRole('button', { name: 'Alert me when a page stops matching' }).click();
     await page.waitForURL(/done=kept/);
     expect(await page.getByRole('status').textContent()).toContain('saved this search already');
+    expect(await listSavedSearchesPage(rig.server.ctx.pool, { limit: 10 })).toHaveLength(1);
+
+    // The session alone is not enough: a post without the form's CSRF token keeps nothing.
+    const forged = await page.request.post(`${rig.server.baseUrl}/search/saved`, { form: { q: 'hicks' }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
     expect(await listSavedSearchesPage(rig.server.ctx.pool, { limit: 10 })).toHaveLength(1);
     await page.context().close();
   });
