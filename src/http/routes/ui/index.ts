@@ -11,6 +11,7 @@ import { targetRoutes } from './targets.ts';
 import { sourceRoutes } from './sources.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { diffRoutes } from './diff.ts';
+import { searchRoutes } from './search.ts';
 import { QUEUES_PATH, queueRoutes } from './queues.ts';
 import type { UiOptions } from './ui-options.ts';
 
@@ -56,6 +57,7 @@ export async function uiRoutes(app: FastifyInstance, options: { ctx: Context }):
     await pages.register(sourceRoutes, opts);
     await pages.register(snapshotRoutes, opts);
     await pages.register(diffRoutes, opts);
+    await pages.register(searchRoutes, opts);
   });
   await app.register(async (board) => {
     board.addHook('onRequest', sameOriginOnly);
