@@ -93,6 +93,9 @@ const TABLE: Record<string, Rule> = {
   'POST /sources/:id/pause': { kind: 'page', allow: WRITERS, body: 'form', status: 404 },
   'POST /sources/:id/resume': { kind: 'page', allow: WRITERS, body: 'form', status: 404 },
   'POST /sources/:id/delete': { kind: 'page', allow: WRITERS, body: 'form', status: 404 },
+  // No query: the search page with its empty box.
+  'GET /search': { kind: 'page', allow: EVERY_ROLE, status: 200 },
+  'POST /search/saved': { kind: 'page', allow: EVERY_ROLE, body: 'form', status: 400 },
   'GET /snapshots/:id': { kind: 'page', allow: READERS, status: 404 },
   // No `against`, and no stored change to compare with: a 400 page saying so.
   'GET /snapshots/:id/diff': { kind: 'page', allow: READERS, status: 400 },
