@@ -54,10 +54,14 @@ export function registerSearch(program: Command): void {
     .option('--tag <tag>', 'only targets with this tag')
     .option('--source <id>', 'only the targets this source lists')
     .option('--since <date>', 'now: captured since; ever and gone: last seen matching since (like 2026-01-01)')
-    .option('--limit <n>', `results on a page (1-200, default 20)`)
+    .option('--limit <n>', 'results on a page (1-200, default 20)')
     .option('--cursor <next>', 'the page after the one that printed this `next`')
     .option('--watch', 'keep the query: a page that stops matching raises phrase_removed (narrow with --target, --tag, --source)')
     .option('--json', 'print {items, next} as JSON (with --watch: {savedSearch, created})')
+    .addHelpText(
+      'after',
+      `\nA query that starts with - goes after --: scrubwatch search -- '-football Goita'\nThe word saved, unwatch or reindex is searched as a phrase: scrubwatch search '"reindex"'`,
+    )
     .action(search);
 
   cmd
