@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { createContext, type Context } from '../../src/context.ts';
-import { createLogger } from '../../src/logger.ts';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import { checkThroughQueue } from '../../src/checks/check-now.ts';
-import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
-import { processors } from '../../jobs/index.ts';
 import { startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import type { SearchHit } from '../../src/search/search-archive.ts';
 import { articleFor, withoutPhrase } from '../helpers/watch.ts';
 import { runCli } from '../helpers/cli.ts';
 import { INITDB_TIMEOUT_MS } from '../helpers/embedded.ts';
 import { MODES, setUpMode, type ModeSetup } from '../helpers/modes.ts';
+import { startModeWorker, type ModeWorker } from '../helpers/mode-worker.ts';
 
 const SLOW_MS = 240_000;
 const noop = () => undefined;
@@ -20,25 +16,16 @@ const noop = () => undefined;
 // cut, captured by a real worker, in every run mode.
 describe.each(MODES)('search in the %s mode: a mention cut from a page is found with --scope gone', (mode) => {
   let setup: ModeSetup;
-  /** The `scrubwatch start` process's context: owns the embedded folder and runs the worker. */
-  let ctx: Context;
-  /** A CLI command's context beside it (attached to the running process in the embedded mode). */
-  let cli: Context;
-  let worker: RunningWorker;
+  let running: ModeWorker;
   let site: FixtureSite;
 
   beforeAll(async () => {
     setup = await setUpMode(mode);
     site = await startFixtureSite();
-    const config = loadConfig(setup.env());
-    ctx = await createContext(config, createLogger(config.logLevel, { pretty: false }), { embedded: 'own' });
-    worker = await startWorker(ctx, processors);
-    cli = await createContext(config, createLogger(config.logLevel, { pretty: false }));
+    running = await startModeWorker(setup.env());
   }, INITDB_TIMEOUT_MS);
   afterAll(async () => {
-    await cli?.close();
-    await worker?.close();
-    await ctx?.close();
+    await running?.close();
     await site?.close();
     await setup?.dispose();
   });
@@ -47,8 +34,8 @@ describe.each(MODES)('search in the %s mode: a mention cut from a page is found 
     const path = `/news/goita-${mode}`;
     const spec = articleFor(path);
     site.article(path, spec);
-    const target = await addTarget(cli, { url: site.url(path), every: '6h' });
-    const check = async () => (await checkThroughQueue(cli, [{ id: target.id, kind: 'page' }], 120_000, noop))[0]!;
+    const target = await addTarget(running.cli, { url: site.url(path), every: '6h' });
+    const check = async () => (await checkThroughQueue(running.cli, [{ id: target.id, kind: 'page' }], 120_000, noop))[0]!;
 
     const before = await check();
     expect(before.snapshot).toMatchObject({ status: 200, error: null });
