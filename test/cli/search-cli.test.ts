@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { articleFor, withoutPhrase } from '../helpers/watch.ts';
@@ -14,6 +17,18 @@ const SLOW_MS = 180_000;
 const json = <T>(text: string): T => JSON.parse(text) as T;
 
 /** The one line a refused command prints, without the program's name. */
+const BIN = fileURLToPath(new URL('../../bin/scrubwatch', import.meta.url));
+
+/** Runs `scrubwatch …` on a pseudo-terminal (util-linux `script`), as a person at a terminal would, and returns its output. */
+async function onTerminal(args: string[], env: Record<string, string>): Promise<string> {
+  const line = [BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const { stdout } = await promisify(execFile)('script', ['-qec', line, '/dev/null'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', ...env },
+    timeout: 120_000,
+  });
+  return stdout;
+}
+
 /** The article with a terminal escape planted in the paragraph naming him: page text is never trusted. */
 function hostile(spec: ArticleSpec): ArticleSpec {
   return { ...spec, paragraphs: spec.paragraphs.map((p) => p.replace('Col. Assimi Goita', 'Col.\u001b[2J Assimi Goita')) };
@@ -71,6 +86,16 @@ describe('scrubwatch search through the real CLI, over captured pages', () => {
     expect(lines).toHaveLength(3);
   });
 
+  it('marks the match bold and underlined on a terminal, and plainly there when NO_COLOR is set', { timeout: SLOW_MS }, async () => {
+    const styled = await onTerminal(['search', 'goita', '--scope', 'gone'], env);
+    expect(styled).toContain('\x1b[1;4mGoita\x1b[22;24m');
+    // The page's own escape is still shown, not obeyed, beside ours.
+    expect(styled).toContain('Col.\\u001b[2J');
+    const plain = await onTerminal(['search', 'goita', '--scope', 'gone'], { ...env, NO_COLOR: '1' });
+    expect(plain).toContain('«Goita»');
+    expect(plain).not.toContain('\x1b');
+  });
+
   it('refuses hostile queries and bad flags with exit 2 and one clear line, never a stack trace', { timeout: SLOW_MS }, async () => {
     const cases: Array<[string[], RegExp]> = [
       [['search', ''], /^the query is empty/],
@@ -100,6 +125,14 @@ describe('scrubwatch search through the real CLI, over captured pages', () => {
     expect(sql.code, sql.stderr).toBe(0);
     expect(json(sql.stdout)).toEqual({ items: [], next: null });
     expect((await rig.db.pool.query('select count(*)::int as n from search_texts')).rows[0]).toEqual({ n: expect.any(Number) });
+  });
+
+  // Three texts: the kept page, and the cut page before and after the cut; two pages with an answer.
+  it('reindexes what is stored, quietly with --json', { timeout: SLOW_MS }, async () => {
+    const run = await runCli(['search', 'reindex', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(json(run.stdout)).toEqual({ snapshots: 3, texts: 3, pages: 2, durationMs: expect.any(Number) });
   });
 
   it('keeps a search with --watch, lists it with `search saved`, and removes it with `search unwatch`', { timeout: SLOW_MS }, async () => {
