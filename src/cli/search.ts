@@ -49,6 +49,8 @@ export function registerSearch(program: Command): void {
     .argument('<query>', 'words, a "quoted phrase", OR, -word to exclude, word* for a prefix (quote the whole query for the shell)')
     // Options stand before a subcommand's name or after the query, so `search saved --json` reaches `saved`.
     .enablePositionalOptions()
+    // `help` is a word to search for; `search --help` still prints the help.
+    .helpCommand(false)
     .addOption(new Option('--scope <scope>', 'now: pages that match now (default); ever: that ever matched; gone: that matched and no longer do').choices(SEARCH_SCOPES))
     .option('--target <id>', 'only this target')
     .option('--tag <tag>', 'only targets with this tag')
