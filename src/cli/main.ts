@@ -16,6 +16,7 @@ import { registerTweets } from './tweets.ts';
 import { registerTokens } from './tokens.ts';
 import { registerTransfer } from './transfer.ts';
 import { registerSources } from './sources.ts';
+import { registerSearch } from './search.ts';
 
 /** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -31,12 +32,16 @@ export function buildProgram(loadProcessors: LoadProcessors): Command {
     .description('watch web pages for quiet removals: scheduled Chromium captures, every snapshot kept in Postgres')
     .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
+    // The program's own options stand before a command, so a command with subcommands (`search`) may share option
+    // names with them: `search saved --json` reaches `saved`, not `search`.
+    .enablePositionalOptions()
     // Commander's own refusals (an unknown flag, a value not among a flag's choices) read like every other error.
     .configureOutput({ outputError: (text, write) => write(`scrubwatch: ${terminalText(text.replace(/^error: /, ''))}`) })
     .exitOverride();
   registerServe(program, loadProcessors);
   registerTargets(program);
   registerSources(program);
+  registerSearch(program);
   registerCheck(program);
   registerSnapshots(program);
   registerAlerts(program);

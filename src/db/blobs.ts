@@ -34,3 +34,9 @@ export async function countBlobs(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>('select count(*)::int as n from blobs');
   return rows[0]?.n ?? 0;
 }
+
+/** The bytes of several blobs in one query, by SHA-256; a hash with no blob is left out. */
+export async function getBlobsData(db: Queryable, shas: readonly string[]): Promise<Map<string, Buffer>> {
+  const { rows } = await db.query<{ sha256: string; data: Buffer }>('select sha256, data from blobs where sha256 = any($1::text[])', [shas]);
+  return new Map(rows.map((r) => [r.sha256, r.data]));
+}

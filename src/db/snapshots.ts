@@ -179,3 +179,15 @@ export async function listSnapshotsPage(db: Queryable, targetId: number, page: {
   );
   return rows.map(toSnapshot);
 }
+
+/** Up to `limit` snapshots of every target in id order after `after` (keyset): how `search reindex` walks them all. */
+export async function listSnapshotsAfter(db: Queryable, after: number, limit: number): Promise<Snapshot[]> {
+  const { rows } = await db.query<SnapshotRow>('select * from snapshots where id > $1 order by id limit $2', [after, limit]);
+  return rows.map(toSnapshot);
+}
+
+/** How many snapshots are stored, of every target. */
+export async function countSnapshots(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from snapshots');
+  return rows[0]!.n;
+}

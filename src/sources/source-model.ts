@@ -82,7 +82,8 @@ export const newSourceSchema = z.object({
 });
 export type NewSourceInput = z.input<typeof newSourceSchema>;
 
-function parseSince(text: string): string {
+/** A `since` date as typed (`2019-01-01`, or a full ISO time) as an ISO time; InvalidInputError (field `since`) when it is none. */
+export function parseSince(text: string): string {
   const at = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()}T00:00:00Z` : text.trim());
   if (Number.isNaN(at.getTime())) throw new InvalidInputError('since', `since "${text}" is not a date; write it like 2019-01-01 or 2019-01-01T00:00:00Z`);
   return at.toISOString();
