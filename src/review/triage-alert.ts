@@ -9,6 +9,7 @@ import { operatorText } from '../operator-text.ts';
 export const triageNoteSchema = operatorText(z.string().trim().max(2000), { multiline: true });
 
 /** Who triaged: a token's name, or `token #id` for an unnamed one. */
+/** How a token is named wherever it acted: a triage, a kept search. */
 export function triagedBy(principal: { tokenId: number; name: string | null }): string {
   return principal.name ?? `token #${principal.tokenId}`;
 }

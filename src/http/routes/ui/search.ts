@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidInputError } from '../../../errors/index.ts';
 import { searchArchive } from '../../../search/search-archive.ts';
 import { saveSearch } from '../../../search/saved-searches.ts';
+import { triagedBy } from '../../../review/triage-alert.ts';
 import { buildSearchView, readSearchParams, searchHref, searchRequest, type SearchParams } from '../../ui/search-view.ts';
 import { renderPage, requirePage } from '../../ui/page.ts';
 import type { UiOptions } from './ui-options.ts';
@@ -50,7 +51,7 @@ export async function searchRoutes(app: FastifyInstance, options: UiOptions): Pr
       targetId: params.target ?? null,
       tag: params.tag ?? null,
       sourceId: params.source ?? null,
-      createdBy: principal.name ?? `token #${principal.tokenId}`,
+      createdBy: triagedBy(principal),
       ownerTokenId: principal.tokenId,
     });
     const back = searchHref({ ...params, cursor: undefined });
