@@ -27,6 +27,7 @@ import { markdownTable, printTable, type Row } from './lib/table.ts';
 const QUERY_GOAL_MS = 100;
 const SAVE_GOAL_MS = 5;
 
+/** One mode's figures, as bench/results/search.json keeps them. */
 export interface SearchBenchFigures {
   mode: 'postgres' | 'embedded';
   sizes: BuildSizes;
@@ -60,6 +61,7 @@ export async function measureArchive(mode: SearchBenchFigures['mode'], pool: Poo
   return { mode, sizes, build, size, queries, saves: await saveTimes(pool, saves) };
 }
 
+/** A mode's figures as table rows, each held to the goal where it sets one. */
 export function searchRows(f: SearchBenchFigures): Row[] {
   const m = f.mode;
   const b = f.build;

@@ -47,6 +47,7 @@ const EDIT_SHARE = 0.03;
 const HOURS_BETWEEN = 6;
 const START = Date.UTC(2025, 0, 1);
 
+/** The URL of the build's t-th page: a hundred sites, one article each. */
 export const benchUrl = (t: number) => `https://site-${t % 100}.bench.example/news/${t}-report`;
 
 /** Inserts the targets (a thousand per statement): target t of the build is the t-th id returned. */
@@ -113,7 +114,8 @@ function snapshotRow(targetId: number, t: number, k: number, url: string, readin
  * Saves one page's snapshots in one transaction, as saveCapture stores them: a changed page's facts as a new blob, an
  * unchanged one pointing at the previous blob, a removed one with no facts; each indexed by indexSnapshot, timed.
  */
-async function buildPage(pool: Pool, targetId: number, t: number, sizes: BuildSizes, times: IndexTimes, figures: BuildFigures): Promise<void> {
+async function buildPage(pool: Pool, targetId: number, t: number, sizes: BuildSizes, figures: BuildFigures): Promise<void> {
+  const times = figures.index;
   const next = random(0x5eed + t);
   const mentions = next() < MENTION_SHARE;
   const churn: Churn = {
@@ -160,15 +162,14 @@ async function buildPage(pool: Pool, targetId: number, t: number, sizes: BuildSi
 export async function buildArchive(pool: Pool, sizes: BuildSizes, progress: (done: number) => void): Promise<BuildFigures> {
   const started = performance.now();
   const ids = await insertBenchTargets(pool, sizes.targets);
-  const index: IndexTimes = { newText: [], sameText: [], gone: [] };
-  const figures: BuildFigures = { seconds: 0, snapshots: 0, index, mentioning: 0, mentionCut: 0, removed: 0, edits: 0 };
+  const figures: BuildFigures = { seconds: 0, snapshots: 0, index: { newText: [], sameText: [], gone: [] }, mentioning: 0, mentionCut: 0, removed: 0, edits: 0 };
   let nextPage = 0;
   let done = 0;
   await Promise.all(
     Array.from({ length: sizes.concurrency }, async () => {
       while (nextPage < ids.length) {
         const t = nextPage++;
-        await buildPage(pool, ids[t]!, t, sizes, index, figures);
+        await buildPage(pool, ids[t]!, t, sizes, figures);
         if (++done % 500 === 0) progress(done);
       }
     }),
