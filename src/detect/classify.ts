@@ -4,7 +4,8 @@ import type { EmbeddedTweet, PageFacts } from '../page-data/page-facts.ts';
 import type { ClassifiedOutcome } from './outcome.ts';
 import type { Finding } from './findings.ts';
 import { compareMedia } from './media-match.ts';
-import { genericRedirectReason, matchesHostNotFound, pageText, type HostNotFoundPage } from './generic-page.ts';
+import { genericRedirectReason, landsOnNotFoundPage, matchesHostNotFound, MOVED_SIMILARITY, pageText, type HostNotFoundPage } from './generic-page.ts';
+import { isOtherHost, otherHostRedirect } from './other-host-redirect.ts';
 import { normalizedBlocks, removedBlocks } from './removed-blocks.ts';
 import { normalizeText, similarity } from './text.ts';
 
@@ -35,14 +36,12 @@ export interface ClassifyInput {
   embeddedIn?: Array<{ targetId: number; url: string; name: string | null }>;
 }
 
-/** A redirect target this alike to the baseline is the same article moved. */
-const MOVED_SIMILARITY = 0.5;
 const EXCERPT_CHARS = 600;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 const excerpt = (text: string) => (text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text);
 
-function pageFinding(signal: string, input: ClassifyInput): Finding {
+function pageFinding(signal: string, input: ClassifyInput, extra: Record<string, unknown> = {}): Finding {
   const { current, baseline, outcome } = input;
   return {
     kind: 'page_removed',
@@ -57,6 +56,7 @@ function pageFinding(signal: string, input: ClassifyInput): Finding {
       redirects: current.redirects,
       title: current.facts?.title ?? null,
       previousTitle: baseline?.facts?.title ?? null,
+      ...extra,
     },
   };
 }
@@ -160,10 +160,15 @@ export function classifyCapture(input: ClassifyInput): Finding[] {
   const findings: Finding[] = [];
   const redirectedAway = current.redirects.length > 0 && normalizeText(current.finalUrl) !== normalizeText(baseline.finalUrl);
   if (redirectedAway) {
-    const generic = genericRedirectReason(current.requestedUrl, current.finalUrl, hostNotFound);
-    if (generic) return [pageFinding(generic, input)];
-    if (similarity(pageText(baseline.facts), text) < MOVED_SIMILARITY) return [pageFinding('redirect_to_unrelated_page', input)];
-    findings.push({ kind: 'page_moved', key: `page_moved:${current.finalUrl}`, item: { from: baseline.finalUrl, to: current.finalUrl, redirects: current.redirects } });
+    // Another host's pages were never seen: its home, search and sections are told by shape and content.
+    const otherHost = isOtherHost(baseline.finalUrl, current.finalUrl) && !landsOnNotFoundPage(current.finalUrl, hostNotFound)
+      ? otherHostRedirect(current.finalUrl, baseline.facts, current.facts)
+      : null;
+    const extra = otherHost ? { articleCarried: { blocks: otherHost.article.carried, of: otherHost.article.of } } : {};
+    const generic = otherHost ? otherHost.signal : genericRedirectReason(current.requestedUrl, current.finalUrl, hostNotFound);
+    if (generic) return [pageFinding(generic, input, extra)];
+    if (!otherHost && similarity(pageText(baseline.facts), text) < MOVED_SIMILARITY) return [pageFinding('redirect_to_unrelated_page', input)];
+    findings.push({ kind: 'page_moved', key: `page_moved:${current.finalUrl}`, item: { from: baseline.finalUrl, to: current.finalUrl, redirects: current.redirects, ...extra } });
   }
   if (matchesHostNotFound(current.finalUrl, text, hostNotFound)) return [pageFinding('matches_host_not_found_page', input)];
   return [...findings, ...contentFindings(input, baseline)];
