@@ -102,6 +102,8 @@ describe('otherHostRedirect: a copy of the article on another host is the articl
   it('scores the copy and the listings as the tuning says', () => {
     expect(carriesArticle(article, copy(PARAS))).toEqual({ carried: 5, of: 5, isCopy: true });
     expect(carriesArticle(article, copy(PARAS.slice(0, 3)))).toEqual({ carried: 3, of: 5, isCopy: true });
+    expect(carriesArticle(article, copy(PARAS.slice(1)))).toEqual({ carried: 4, of: 5, isCopy: true });
+    expect(carriesArticle(article, copy(PARAS.slice(0, 2)))).toEqual({ carried: 2, of: 5, isCopy: false });
     expect(carriesArticle(article, listing('News', [PARAS[0]!, ...TEASERS]))).toEqual({ carried: 1, of: 5, isCopy: false });
     expect(carriesArticle(article, null)).toEqual({ carried: 0, of: 0, isCopy: false });
   });
@@ -145,9 +147,9 @@ describe('classifyCapture: a redirect to another host', () => {
     const moved = run(realPageFacts('falsepos-num-views-b.html', 'https://www.noaa.gov/news/cpo-article'), 'https://www.noaa.gov/news/cpo-article', base);
     expect(moved.map((f) => [f.kind, f.item['articleCarried']])).toEqual([['page_moved', { blocks: 13, of: 13 }]]);
     const nrel = run(realPageFacts('falsepos-small-changes-b.html', 'https://www.nrel.gov/commercialization'), 'https://www.nrel.gov/commercialization', base);
-    expect(nrel.map((f) => [f.kind, f.item['signal']])).toEqual([['page_removed', 'redirect_to_other_host_section']]);
+    expect(nrel.map((f) => [f.kind, f.item['signal'], f.item['articleCarried']])).toEqual([['page_removed', 'redirect_to_other_host_section', { blocks: 0, of: 13 }]]);
     const epa = run(realPageFacts('truepos-major-changes-b.html', 'https://www.epa.gov/climatechange/adaptation/collaboration'), 'https://www.epa.gov/climatechange/adaptation/collaboration', base);
-    expect(epa.map((f) => [f.kind, f.item['signal']])).toEqual([['page_removed', 'redirect_to_unrelated_page']]);
+    expect(epa.map((f) => [f.kind, f.item['signal'], f.item['articleCarried']])).toEqual([['page_removed', 'redirect_to_unrelated_page', { blocks: 0, of: 13 }]]);
   });
 
   it('on real pages: the EPA page reorganised under another host (8 of its 21 blocks left) is not the page moved', () => {
