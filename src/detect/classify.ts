@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { RedirectHop } from '../page-data/capture-result.ts';
-import type { EmbeddedTweet, PageFacts, TextBlock } from '../page-data/page-facts.ts';
+import type { EmbeddedTweet, PageFacts } from '../page-data/page-facts.ts';
 import type { ClassifiedOutcome } from './outcome.ts';
 import type { Finding } from './findings.ts';
 import { compareMedia } from './media-match.ts';
-import { genericRedirectReason, matchesHostNotFound, pageText, type HostNotFoundPage } from './generic-page.ts';
-import { isVolatileText, normalizeText, profile, profileSimilarity, similarity, similarityBound, words } from './text.ts';
+import { genericRedirectReason, landsOnNotFoundPage, matchesHostNotFound, MOVED_SIMILARITY, pageText, type HostNotFoundPage } from './generic-page.ts';
+import { isOtherHost, otherHostRedirect } from './other-host-redirect.ts';
+import { normalizedBlocks, removedBlocks } from './removed-blocks.ts';
+import { normalizeText, similarity } from './text.ts';
+
+export { removedBlocks } from './removed-blocks.ts';
 
 /** A snapshot as the classifier sees it: where it ended up and what it said. */
 export interface ComparedSnapshot {
@@ -32,61 +36,12 @@ export interface ClassifyInput {
   embeddedIn?: Array<{ targetId: number; url: string; name: string | null }>;
 }
 
-/** Blocks of kinds that carry an article's prose, as opposed to headings, list items of menus, captions. */
-const PROSE_KINDS = new Set<TextBlock['kind']>(['paragraph', 'quote', 'preformatted', 'list-item']);
-const MIN_PROSE_WORDS = 8;
-/** An edited paragraph still matches its old self above this similarity: a change, not a removal. */
-const EDIT_SIMILARITY = 0.5;
-/** A redirect target this alike to the baseline is the same article moved. */
-const MOVED_SIMILARITY = 0.5;
 const EXCERPT_CHARS = 600;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 const excerpt = (text: string) => (text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text);
 
-/** A block that is real article content: main content, prose, long enough, and not a date or a counter. */
-function isSubstantive(block: TextBlock, normalized: string): boolean {
-  return block.main !== false && PROSE_KINDS.has(block.kind) && words(normalized).length >= MIN_PROSE_WORDS && !isVolatileText(normalized);
-}
-
-// Each block is normalised once per snapshot, however many comparisons read it.
-const normalizedCache = new WeakMap<TextBlock[], string[]>();
-function normalizedBlocks(blocks: TextBlock[]): string[] {
-  let cached = normalizedCache.get(blocks);
-  if (!cached) {
-    cached = blocks.map((b) => normalizeText(b.text));
-    normalizedCache.set(blocks, cached);
-  }
-  return cached;
-}
-
-/**
- * Substantive blocks of the baseline with no close match in the current snapshot. Exact matches are found by
- * normalised text (a moved paragraph is no removal); what remains is matched by similarity against the current
- * blocks that are new, so an edited paragraph counts as changed.
- */
-export function removedBlocks(before: TextBlock[], after: TextBlock[]): TextBlock[] {
-  const remaining = new Map<string, number>();
-  for (const n of normalizedBlocks(after)) remaining.set(n, (remaining.get(n) ?? 0) + 1);
-  const beforeNorm = normalizedBlocks(before);
-  const unmatched: Array<{ block: TextBlock; norm: string }> = [];
-  for (const [i, block] of before.entries()) {
-    const norm = beforeNorm[i]!;
-    const left = remaining.get(norm) ?? 0;
-    if (left > 0) remaining.set(norm, left - 1);
-    else if (isSubstantive(block, norm)) unmatched.push({ block, norm });
-  }
-  if (unmatched.length === 0) return [];
-  const newcomers = [...remaining.entries()].filter(([, n]) => n > 0).map(([text]) => profile(text));
-  return unmatched
-    .filter(({ norm }) => {
-      const old = profile(norm);
-      return !newcomers.some((n) => similarityBound(old, n) >= EDIT_SIMILARITY && profileSimilarity(old, n) >= EDIT_SIMILARITY);
-    })
-    .map(({ block }) => block);
-}
-
-function pageFinding(signal: string, input: ClassifyInput): Finding {
+function pageFinding(signal: string, input: ClassifyInput, extra: Record<string, unknown> = {}): Finding {
   const { current, baseline, outcome } = input;
   return {
     kind: 'page_removed',
@@ -101,6 +56,7 @@ function pageFinding(signal: string, input: ClassifyInput): Finding {
       redirects: current.redirects,
       title: current.facts?.title ?? null,
       previousTitle: baseline?.facts?.title ?? null,
+      ...extra,
     },
   };
 }
@@ -204,10 +160,15 @@ export function classifyCapture(input: ClassifyInput): Finding[] {
   const findings: Finding[] = [];
   const redirectedAway = current.redirects.length > 0 && normalizeText(current.finalUrl) !== normalizeText(baseline.finalUrl);
   if (redirectedAway) {
-    const generic = genericRedirectReason(current.requestedUrl, current.finalUrl, hostNotFound);
-    if (generic) return [pageFinding(generic, input)];
-    if (similarity(pageText(baseline.facts), text) < MOVED_SIMILARITY) return [pageFinding('redirect_to_unrelated_page', input)];
-    findings.push({ kind: 'page_moved', key: `page_moved:${current.finalUrl}`, item: { from: baseline.finalUrl, to: current.finalUrl, redirects: current.redirects } });
+    // Another host's pages were never seen: its home, search and sections are told by shape and content.
+    const otherHost = isOtherHost(baseline.finalUrl, current.finalUrl) && !landsOnNotFoundPage(current.finalUrl, hostNotFound)
+      ? otherHostRedirect(current.finalUrl, baseline.facts, current.facts)
+      : null;
+    const extra = otherHost ? { articleCarried: { blocks: otherHost.article.carried, of: otherHost.article.of } } : {};
+    const generic = otherHost ? otherHost.signal : genericRedirectReason(current.requestedUrl, current.finalUrl, hostNotFound);
+    if (generic) return [pageFinding(generic, input, extra)];
+    if (!otherHost && similarity(pageText(baseline.facts), text) < MOVED_SIMILARITY) return [pageFinding('redirect_to_unrelated_page', input)];
+    findings.push({ kind: 'page_moved', key: `page_moved:${current.finalUrl}`, item: { from: baseline.finalUrl, to: current.finalUrl, redirects: current.redirects, ...extra } });
   }
   if (matchesHostNotFound(current.finalUrl, text, hostNotFound)) return [pageFinding('matches_host_not_found_page', input)];
   return [...findings, ...contentFindings(input, baseline)];
