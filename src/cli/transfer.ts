@@ -3,6 +3,7 @@ import { migrate, migrationFiles } from '../db/migrate.ts';
 import { exportDatabase, type ExportReport } from '../transfer/export-database.ts';
 import { createExportWriter, readExportLines, STDIO } from '../transfer/export-file.ts';
 import { importDatabase, type ImportReport } from '../transfer/import-database.ts';
+import { reindexArchive } from '../search/reindex.ts';
 import type { ReconcileResult } from '../queue/schedules.ts';
 import { AppError, DataDirLockedError } from '../errors/index.ts';
 import { createStageProgress } from './progress.ts';
@@ -75,6 +76,8 @@ export function registerTransfer(program: Command): void {
         let imported: ImportReport;
         try {
           imported = await importDatabase(ctx.pool, lines, await migrationFiles(), progress);
+          // The search index is not in the file: it is derived from the snapshots, so it is rebuilt from them.
+          await reindexArchive(ctx.pool, progress);
         } finally {
           progress.end();
         }

@@ -15,6 +15,7 @@ export const EXPORTED_TABLES = [
   'tweet_embeds',
   'host_probes',
   'api_tokens',
+  'saved_searches',
   'subscriptions',
   'deliveries',
   'delivery_attempts',
@@ -23,10 +24,19 @@ export const EXPORTED_TABLES = [
 export type ExportedTable = (typeof EXPORTED_TABLES)[number];
 
 /**
- * Tables left out: the migration ledger (an import migrates the destination itself) and the politeness gate's
- * leases, start times and wait counters, which describe running workers, not the record.
+ * Tables left out: the migration ledger (an import migrates the destination itself), the politeness gate's
+ * leases, start times and wait counters, which describe running workers, not the record, and the search index,
+ * which is derived from the snapshots and rebuilt from them after an import (`scrubwatch import`).
  */
-export const TRANSIENT_TABLES = ['schema_migrations', 'host_slots', 'host_starts', 'host_waits'] as const;
+export const TRANSIENT_TABLES = [
+  'schema_migrations',
+  'host_slots',
+  'host_starts',
+  'host_waits',
+  'search_texts',
+  'search_sightings',
+  'search_latest',
+] as const;
 
 export function isExportedTable(name: string): name is ExportedTable {
   return (EXPORTED_TABLES as readonly string[]).includes(name);
