@@ -73,7 +73,7 @@ export interface StepResult {
   recheck: boolean;
   /**
    * When the earliest pending removal's minimum gap has passed: a capture beginning before then cannot confirm
-   * anything, so the confirming capture is queued no earlier. Null when nothing is pending.
+   * anything, so the confirming capture is queued no earlier. Null when no recheck is asked for.
    */
   confirmableAt: Date | null;
 }
