@@ -87,6 +87,12 @@ const envSchema = z.object({
   SCRUBWATCH_MAX_PAGE_BYTES: positiveInt(15 * 1024 * 1024),
   SCRUBWATCH_MAX_MEDIA_BYTES: positiveInt(8 * 1024 * 1024),
   SCRUBWATCH_CONFIRM_DELAY: duration('10m'),
+  // A bare 0 too: "no gap" needs no unit.
+  SCRUBWATCH_CONFIRM_MIN_GAP: z
+    .string()
+    .regex(/^(0|\d+(ms|s|m|h|d))$/, 'must be a duration like 60s, 2m or 0 (0: back-to-back captures may confirm)')
+    .default('60s')
+    .transform((v) => (v === '0' ? 0 : parseDuration(v))),
   SCRUBWATCH_UNREACHABLE_AFTER: duration('24h'),
   SCRUBWATCH_MAX_RECHECKS: positiveInt(6),
   SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE: duration('1d'),
@@ -173,6 +179,11 @@ export interface Config {
   maxMediaBytes: number;
   /** Delay before the capture that confirms (or clears) a suspected removal, in milliseconds. */
   confirmDelayMs: number;
+  /**
+   * Least time from the start of the capture that first sighted a removal to the start of one that may confirm it,
+   * in milliseconds (SCRUBWATCH_CONFIRM_MIN_GAP, default 60s; 0 for tests and demos).
+   */
+  confirmMinGapMs: number;
   /** How long every capture must fail before `page_unreachable` / `page_blocked` is raised, in milliseconds. */
   unreachableAfterMs: number;
   /** Confirming captures queued for one suspicion at most. */
@@ -284,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPageBytes: e.SCRUBWATCH_MAX_PAGE_BYTES,
     maxMediaBytes: e.SCRUBWATCH_MAX_MEDIA_BYTES,
     confirmDelayMs: e.SCRUBWATCH_CONFIRM_DELAY,
+    confirmMinGapMs: e.SCRUBWATCH_CONFIRM_MIN_GAP,
     unreachableAfterMs: e.SCRUBWATCH_UNREACHABLE_AFTER,
     maxRechecks: e.SCRUBWATCH_MAX_RECHECKS,
     notFoundProbeMaxAgeMs: e.SCRUBWATCH_NOT_FOUND_PROBE_MAX_AGE,

@@ -20,8 +20,9 @@ export function registerDemo(program: Command): void {
     .description('a one-minute tour: watch a bundled fixture news site, take things down, see the alerts (needs Chromium; Postgres only when DATABASE_URL is set and Redis only when REDIS_URL is: else it runs embedded)')
     .option('--json', 'print the demo targets and alerts as JSON')
     .action(async (flags: CommonFlags) => {
-      // The fixture site listens on 127.0.0.1: the demo, alone, may watch a private address.
-      const config = { ...loadConfig(), allowPrivateNetworks: true };
+      // The fixture site listens on 127.0.0.1: the demo, alone, may watch a private address. Its captures follow
+      // each other within seconds, and its story is a removal confirmed by the second: no minimum gap.
+      const config = { ...loadConfig(), allowPrivateNetworks: true, confirmMinGapMs: 0 };
       // The narration tells the story; logs join it only when asked for in detail.
       const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
       const [{ createContext }, { runDemo }] = await Promise.all([import('../context.ts'), import('../demo/run-demo.ts')]);

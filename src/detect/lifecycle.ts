@@ -10,6 +10,11 @@ export interface PendingFinding {
   finding: Finding;
   /** The first snapshot in which the thing was missing. */
   firstSnapshotId: number;
+  /**
+   * When the capture that first sighted it began (ISO 8601): the minimum gap before it may be confirmed runs from
+   * here. Absent in states saved before the gap existed; the next sighting then starts the gap afresh.
+   */
+  firstSeenAt?: string;
   sightings: number;
 }
 
@@ -47,6 +52,12 @@ export interface StepInput {
   findings: Finding[];
   /** Consecutive sightings a removal needs before it is raised. */
   confirm: number;
+  /**
+   * Least time from the start of the capture that first sighted a removal to the start of the capture that may
+   * confirm it (SCRUBWATCH_CONFIRM_MIN_GAP), so two captures seconds apart cannot confirm a takedown that lasted
+   * seconds. Not applied with `confirm` 1, which raises at the first sighting.
+   */
+  confirmMinGapMs: number;
   /** How long every capture must have failed before the target is reported unreachable or blocked. */
   unreachableAfterMs: number;
   /** Re-checks queued for one suspicion at most, so a failing site is not polled forever. */
@@ -60,6 +71,27 @@ export interface StepResult {
   acceptBaseline: boolean;
   /** Whether to capture again soon, to confirm or clear a suspicion. */
   recheck: boolean;
+  /**
+   * When the earliest pending removal's minimum gap has passed: a capture beginning before then cannot confirm
+   * anything, so the confirming capture is queued no earlier. Null when no recheck is asked for.
+   */
+  confirmableAt: Date | null;
+}
+
+/**
+ * When the earliest of `pending` may be confirmed: its first sighting plus the minimum gap. Null when none is
+ * pending, or none has a known first sighting (saved before the gap existed: its next sighting restarts the gap).
+ */
+function confirmableAt(pending: Record<string, PendingFinding>, gapMs: number): Date | null {
+  const firsts = Object.values(pending).flatMap((p) => (p.firstSeenAt === undefined ? [] : [Date.parse(p.firstSeenAt)]));
+  return firsts.length === 0 ? null : new Date(Math.min(...firsts) + gapMs);
+}
+
+/** Whether `seen` may be confirmed by the capture `input`: sighted often enough, and over at least the minimum gap. */
+function confirms(seen: PendingFinding, input: StepInput): boolean {
+  if (seen.sightings < input.confirm) return false;
+  if (input.confirm <= 1) return true;
+  return seen.firstSeenAt !== undefined && input.capturedAt.getTime() - Date.parse(seen.firstSeenAt) >= input.confirmMinGapMs;
 }
 
 const KIND_WORDS: Record<AlertKind, string> = {
@@ -145,13 +177,15 @@ function failing(state: WatchState, input: StepInput): StepResult {
     alerts,
     acceptBaseline: false,
     recheck,
+    confirmableAt: recheck ? confirmableAt(state.pending, input.confirmMinGapMs) : null,
   };
 }
 
 /**
  * Advances a target's watch state by one capture. Pure. Blocked and failed captures neither confirm nor clear a
  * suspicion; they only count towards `page_unreachable`/`page_blocked`. A removal is raised once it was seen in
- * `confirm` consecutive answered captures, once per baseline; a removed page coming back raises `page_restored`.
+ * `confirm` consecutive answered captures, the last beginning at least `confirmMinGapMs` after the first, once per
+ * baseline; a removed page coming back raises `page_restored`.
  */
 export function advance(prior: WatchState, input: StepInput): StepResult {
   if (input.outcome === 'blocked' || input.outcome === 'error') return failing(prior, input);
@@ -161,11 +195,11 @@ export function advance(prior: WatchState, input: StepInput): StepResult {
   if (state.baselineSnapshotId === null) {
     // Never seen live: nothing can have been removed yet. A page first seen gone is not a removal.
     const ok = input.outcome === 'ok';
-    return { state: { ...state, lifecycle: 'live' }, alerts: [], acceptBaseline: ok, recheck: false };
+    return { state: { ...state, lifecycle: 'live' }, alerts: [], acceptBaseline: ok, recheck: false, confirmableAt: null };
   }
 
   if (state.lifecycle === 'removed') {
-    if (input.outcome === 'gone' || removesTarget) return { state, alerts: [], acceptBaseline: false, recheck: false };
+    if (input.outcome === 'gone' || removesTarget) return { state, alerts: [], acceptBaseline: false, recheck: false, confirmableAt: null };
     const restored: AlertDraft = {
       kind: 'page_restored',
       severity: SEVERITY.page_restored,
@@ -177,6 +211,7 @@ export function advance(prior: WatchState, input: StepInput): StepResult {
       alerts: [restored],
       acceptBaseline: true,
       recheck: false,
+      confirmableAt: null,
     };
   }
 
@@ -186,8 +221,14 @@ export function advance(prior: WatchState, input: StepInput): StepResult {
   const confirmed: PendingFinding[] = immediate.map((finding) => ({ finding, firstSnapshotId: input.snapshotId, sightings: 1 }));
   for (const finding of fresh.filter((f) => f.kind !== 'page_moved')) {
     const before = state.pending[finding.key];
-    const seen: PendingFinding = { finding, firstSnapshotId: before?.firstSnapshotId ?? input.snapshotId, sightings: (before?.sightings ?? 0) + 1 };
-    if (seen.sightings >= input.confirm) confirmed.push(seen);
+    const seen: PendingFinding = {
+      finding,
+      firstSnapshotId: before?.firstSnapshotId ?? input.snapshotId,
+      firstSeenAt: before?.firstSeenAt ?? input.capturedAt.toISOString(),
+      sightings: (before?.sightings ?? 0) + 1,
+    };
+    // A sighting inside the gap counts, but neither confirms nor clears: the removal stays suspected.
+    if (confirms(seen, input)) confirmed.push(seen);
     else pending[finding.key] = seen;
   }
   const alerts = alertsFor(confirmed, state.baselineSnapshotId, input.snapshotId);
@@ -195,7 +236,7 @@ export function advance(prior: WatchState, input: StepInput): StepResult {
 
   if (confirmed.some((p) => WHOLE_TARGET_REMOVALS.has(p.finding.kind))) {
     // The baseline stays the last live page: what a restored or moved page is compared with.
-    return { state: { ...state, lifecycle: 'removed', pending: {}, raised, rechecks: 0 }, alerts, acceptBaseline: false, recheck: false };
+    return { state: { ...state, lifecycle: 'removed', pending: {}, raised, rechecks: 0 }, alerts, acceptBaseline: false, recheck: false, confirmableAt: null };
   }
   if (Object.keys(pending).length > 0) {
     const recheck = state.rechecks < input.maxRechecks;
@@ -204,9 +245,10 @@ export function advance(prior: WatchState, input: StepInput): StepResult {
       alerts,
       acceptBaseline: false,
       recheck,
+      confirmableAt: recheck ? confirmableAt(pending, input.confirmMinGapMs) : null,
     };
   }
   // Nothing pending: this capture is the page as it now is; removals raised so far are part of it.
   const lifecycle = state.lifecycle === 'suspect' ? 'live' : state.lifecycle;
-  return { state: { ...state, lifecycle, pending: {}, raised: [], rechecks: 0 }, alerts, acceptBaseline: input.outcome === 'ok', recheck: false };
+  return { state: { ...state, lifecycle, pending: {}, raised: [], rechecks: 0 }, alerts, acceptBaseline: input.outcome === 'ok', recheck: false, confirmableAt: null };
 }

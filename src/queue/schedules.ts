@@ -119,6 +119,14 @@ export async function queueRecheck(queue: WatchQueue, targetId: number, snapshot
   await queue.add(watchJobName(queue.name), { targetId, reason: 'recheck', suspectSnapshotId: snapshotId }, { ...CAPTURE_JOB_OPTIONS, jobId: jobIds.recheck(targetId, snapshotId), delay: delayMs });
 }
 
+/**
+ * How long until a suspicion's confirming capture: SCRUBWATCH_CONFIRM_DELAY, or until the suspicion's minimum gap
+ * has passed (`confirmableAt`, see StepResult) when that is later, since a capture before then cannot confirm it.
+ */
+export function recheckDelayMs(confirmDelayMs: number, confirmableAt: Date | null, now: number): number {
+  return Math.max(confirmDelayMs, confirmableAt === null ? 0 : confirmableAt.getTime() - now);
+}
+
 /** When the recheck that snapshot `snapshotId` queued is due, or null when it queued none (or it is gone). */
 export async function recheckDueAt(queue: WatchQueue, targetId: number, snapshotId: number): Promise<Date | null> {
   const job = await queue.getJob(jobIds.recheck(targetId, snapshotId));

@@ -2,7 +2,7 @@ import type { Context } from '../context.ts';
 import type { Target } from '../db/targets.ts';
 import { describeError } from '../errors/index.ts';
 import { BEST_EFFORT_JOB_OPTIONS } from '../queue/notify-jobs.ts';
-import { queueFor, queueRecheck } from '../queue/schedules.ts';
+import { queueFor, queueRecheck, recheckDelayMs } from '../queue/schedules.ts';
 import { JOB, jobIds } from '../queue/vocabulary.ts';
 import { enqueueDeliveries } from '../notify/outbox.ts';
 import type { SavedCapture } from './save-capture.ts';
@@ -17,13 +17,15 @@ export function wantsArchive(target: Target, saved: SavedCapture): boolean {
 
 /**
  * What follows a committed capture, a page's or a tweet's alike, outside its transaction: a suspected removal's
- * confirming capture is queued on the target's queue, the alerts' deliveries are queued, and a Save Page Now
- * request when the target asks for public copies. Past the recheck it never throws: neither may fail or hold up
- * a capture.
+ * confirming capture is queued on the target's queue (due once the confirmation delay and the suspicion's minimum
+ * gap have passed), the alerts' deliveries are queued, and a Save Page Now request when the target asks for public
+ * copies. Past the recheck it never throws: neither may fail or hold up a capture.
  */
 export async function afterSave(ctx: Context, target: Target, saved: SavedCapture): Promise<void> {
   // A paused target's recheck would be skipped: a check of it (or the demo's captures) queues none.
-  if (saved.recheck && target.state === 'active') await queueRecheck(queueFor(ctx, target.kind), target.id, saved.snapshot.id, ctx.config.confirmDelayMs);
+  if (saved.recheck && target.state === 'active') {
+    await queueRecheck(queueFor(ctx, target.kind), target.id, saved.snapshot.id, recheckDelayMs(ctx.config.confirmDelayMs, saved.confirmableAt, Date.now()));
+  }
   // The outbox reconciler covers a crash right here.
   await enqueueDeliveries(ctx, saved.alerts);
   if (!wantsArchive(target, saved)) return;

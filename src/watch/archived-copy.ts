@@ -68,6 +68,7 @@ export async function takeArchivedCopy(ctx: Context, target: Target, log: Logger
     hostNotFound: null,
     unreachableAfterMs: ctx.config.unreachableAfterMs,
     maxRechecks: ctx.config.maxRechecks,
+    confirmMinGapMs: ctx.config.confirmMinGapMs,
     archive: { archivedAt, archiveUrl: publicUrl },
   });
   log.info({ snapshotId: saved.snapshot.id, archiveUrl: publicUrl, outcome: outcome.outcome }, 'archived copy saved');

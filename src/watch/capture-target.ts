@@ -45,7 +45,7 @@ export async function runCapture(ctx: Context, target: Target | number, jobId: s
   const outcome = judgeOutcome(page, result, log);
   const notFound = await notFoundStep(ctx, page, result, outcome, previous);
   const notFoundPage = notFound.probeUrl ? await captureNotFoundPage(ctx, page, notFound.probeUrl, notFound.cached, log) : notFound.cached;
-  const judgement = { outcome, hostNotFound: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks };
+  const judgement = { outcome, hostNotFound: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks, confirmMinGapMs: ctx.config.confirmMinGapMs };
   const saved = await saveCapture(ctx.pool, page, jobId, result, judgement);
   await afterSave(ctx, page, saved);
   // Judged once: on the archived copy when it showed the page, else on this capture.

@@ -41,6 +41,8 @@ export interface SavedCapture {
   lifecycle: Lifecycle | null;
   /** Whether a removal is suspected and a confirming capture should follow soon. */
   recheck: boolean;
+  /** With `recheck`: before when a capture cannot confirm the suspicion (its minimum gap), else null. */
+  confirmableAt: Date | null;
   /**
    * True when a capture that began later was saved first (two in flight for one target): this one is kept as
    * evidence, but neither compared nor judged, so an older view of the page never overrides a newer one.
@@ -56,6 +58,8 @@ export interface Judgement {
   embeddedIn?: ClassifyInput['embeddedIn'];
   unreachableAfterMs: number;
   maxRechecks: number;
+  /** Least time from a removal's first sighting to the capture that confirms it (config `confirmMinGapMs`). */
+  confirmMinGapMs: number;
   /**
    * Set when the capture is an archived copy (the Wayback Machine's, read as the page): stored with origin
    * `archive`, it raises nothing and, when it is `ok`, becomes the target's baseline.
@@ -85,7 +89,7 @@ export async function findSavedCapture(db: Queryable, targetId: number, jobId: s
   if (!snapshot) return null;
   const change = await getChangeForSnapshot(db, snapshot.id);
   const state = await getWatchState(db, targetId);
-  return { snapshot, change, alerts: await listAlerts(db, { snapshotId: snapshot.id }), replayed: true, lifecycle: state?.lifecycle ?? null, recheck: false, late: false };
+  return { snapshot, change, alerts: await listAlerts(db, { snapshotId: snapshot.id }), replayed: true, lifecycle: state?.lifecycle ?? null, recheck: false, confirmableAt: null, late: false };
 }
 
 /**
@@ -197,7 +201,7 @@ export async function saveCapture(
     const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous, judgement.archive);
     // Searchable from the moment it is stored: indexed in the same transaction, so search never misses a snapshot.
     const textSha = await indexSnapshot(db, snapshot, facts);
-    if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, late };
+    if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, confirmableAt: null, late };
     const sawPage = answered(snapshot);
     const content = contentOf(result, sawPage ? facts : null);
 
@@ -213,7 +217,7 @@ export async function saveCapture(
       // first (or screening) capture is judged against when it is ok, and otherwise kept as evidence only.
       const lifecycle = snapshot.outcome?.kind === 'ok' ? 'live' : state.lifecycle;
       if (snapshot.outcome?.kind === 'ok') await putWatchState(db, target.id, { ...INITIAL_STATE, baselineSnapshotId: snapshot.id });
-      return { snapshot, change, alerts: [], replayed: false, lifecycle, recheck: false, late };
+      return { snapshot, change, alerts: [], replayed: false, lifecycle, recheck: false, confirmableAt: null, late };
     }
 
     const baselineSnapshot = state.baselineSnapshotId === null ? null : await getSnapshot(db, state.baselineSnapshotId);
@@ -241,6 +245,7 @@ export async function saveCapture(
       outcome: judgement.outcome.outcome,
       findings,
       confirm: target.options.confirm,
+      confirmMinGapMs: judgement.confirmMinGapMs,
       unreachableAfterMs: judgement.unreachableAfterMs,
       maxRechecks: judgement.maxRechecks,
     });
@@ -252,6 +257,6 @@ export async function saveCapture(
       const evidence = withSourceEvidence(draft, baselineSnapshot, delisting);
       alerts.push(await raiseAlert(db, { ...draft, evidence, targetId: target.id, snapshotId: snapshot.id, changeId: change?.id ?? null }));
     }
-    return { snapshot, change, alerts, replayed: false, lifecycle: nextState.lifecycle, recheck: step.recheck, late };
+    return { snapshot, change, alerts, replayed: false, lifecycle: nextState.lifecycle, recheck: step.recheck, confirmableAt: step.confirmableAt, late };
   });
 }

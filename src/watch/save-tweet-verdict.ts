@@ -19,6 +19,7 @@ export async function saveTweetVerdict(ctx: Context, target: Target, jobId: stri
     embeddedIn: await listEmbeddingPages(ctx.pool, target.id),
     unreachableAfterMs: ctx.config.unreachableAfterMs,
     maxRechecks: ctx.config.maxRechecks,
+    confirmMinGapMs: ctx.config.confirmMinGapMs,
   });
   await afterSave(ctx, target, saved);
   log.info(

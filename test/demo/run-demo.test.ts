@@ -94,7 +94,8 @@ describe('the demo tells its own story while a worker runs on the same database 
 
   it('`scrubwatch demo` as a process says the same, with the running worker beside it', async () => {
     const before = new Set((await listTargets(ctx.pool)).map((t) => t.id));
-    const demo = await runCli(['demo'], env, 240_000);
+    // With the confirmation gap left at its default: the demo sets its own (none), as a user's environment would not.
+    const demo = await runCli(['demo'], { ...env, SCRUBWATCH_CONFIRM_MIN_GAP: '' }, 240_000);
     expect(demo.code, demo.stderr).toBe(0);
     const ids = (await listTargets(ctx.pool)).map((t) => t.id).filter((id) => !before.has(id));
     await expectStory(demo.stderr.split('\n'), ids);

@@ -19,6 +19,8 @@ export function testEnv(databaseUrl: string, prefix: string, extra: Record<strin
     // As many captures at once as the suite has always run, whatever the default on this machine.
     SCRUBWATCH_CONCURRENCY: '2',
     SCRUBWATCH_HOST_GAP: '0s',
+    // Tests confirm removals by captures seconds apart; the default gap has its own (test/jobs/confirm-gap.test.ts).
+    SCRUBWATCH_CONFIRM_MIN_GAP: '0s',
     ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
     ...extra,
   };

@@ -69,6 +69,8 @@ export async function searchablePage(pool: pg.Pool, path: string, options: { nam
         hostNotFound: null,
         unreachableAfterMs: 86_400_000,
         maxRechecks: 3,
+        // As in the test environment: the confirmation gap has tests of its own (test/jobs/confirm-gap.test.ts).
+        confirmMinGapMs: 0,
         archive: archivedAt ? { archivedAt: new Date(archivedAt), archiveUrl: `https://web.archive.org/web/2019/${url}` } : undefined,
       });
     },

@@ -111,6 +111,7 @@ describe('no false alarms through real captures of the fixture site', () => {
       hostNotFound: null,
       unreachableAfterMs: rig.ctx.config.unreachableAfterMs,
       maxRechecks: rig.ctx.config.maxRechecks,
+      confirmMinGapMs: rig.ctx.config.confirmMinGapMs,
     });
     // Kept as evidence, neither compared nor judged.
     expect(late).toMatchObject({ late: true, alerts: [], change: null, lifecycle: 'live', recheck: false });

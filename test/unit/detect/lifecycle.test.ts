@@ -16,7 +16,7 @@ function replay(steps: Array<[Outcome, Finding[], number?]>, options: Partial<St
   const log: Array<{ alerts: string[]; lifecycle: string; recheck: boolean; baseline: number | null }> = [];
   steps.forEach(([outcome, findings, hours], i) => {
     const snapshotId = i + 2;
-    const r = advance(state, { snapshotId, capturedAt: new Date(T0.getTime() + (hours ?? i) * HOUR), outcome, findings, confirm: 2, unreachableAfterMs: 24 * HOUR, maxRechecks: 6, ...options });
+    const r = advance(state, { snapshotId, capturedAt: new Date(T0.getTime() + (hours ?? i) * HOUR), outcome, findings, confirm: 2, confirmMinGapMs: 60_000, unreachableAfterMs: 24 * HOUR, maxRechecks: 6, ...options });
     state = r.acceptBaseline ? { ...r.state, baselineSnapshotId: snapshotId } : r.state;
     log.push({ alerts: r.alerts.map((a) => a.kind), lifecycle: state.blind ?? state.lifecycle, recheck: r.recheck, baseline: state.baselineSnapshotId });
   });
@@ -55,7 +55,7 @@ describe('advance: confirmation', () => {
 
   it('names the last snapshot with the thing and the first without it', () => {
     let state: WatchState = { ...INITIAL_STATE, baselineSnapshotId: 7 };
-    const step = (snapshotId: number) => advance(state, { snapshotId, capturedAt: T0, outcome: 'ok', findings: [para], confirm: 2, unreachableAfterMs: HOUR, maxRechecks: 6 });
+    const step = (snapshotId: number) => advance(state, { snapshotId, capturedAt: T0, outcome: 'ok', findings: [para], confirm: 2, confirmMinGapMs: 0, unreachableAfterMs: HOUR, maxRechecks: 6 });
     state = step(8).state;
     const { alerts } = step(9);
     expect(alerts[0]?.evidence).toMatchObject({ lastWithSnapshotId: 7, firstWithoutSnapshotId: 8, confirmedBySnapshotId: 9, sightings: 2, items: [para.item] });
@@ -85,7 +85,7 @@ describe('advance: the page lifecycle', () => {
   });
 
   it('does not call a page first seen gone a removal', () => {
-    const r = advance(INITIAL_STATE, { snapshotId: 1, capturedAt: T0, outcome: 'gone', findings: [], confirm: 1, unreachableAfterMs: HOUR, maxRechecks: 6 });
+    const r = advance(INITIAL_STATE, { snapshotId: 1, capturedAt: T0, outcome: 'gone', findings: [], confirm: 1, confirmMinGapMs: 0, unreachableAfterMs: HOUR, maxRechecks: 6 });
     expect(r).toMatchObject({ alerts: [], acceptBaseline: false });
   });
 });
