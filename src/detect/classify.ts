@@ -4,8 +4,9 @@ import type { EmbeddedTweet, PageFacts, TextBlock } from '../page-data/page-fact
 import type { ClassifiedOutcome } from './outcome.ts';
 import type { Finding } from './findings.ts';
 import { compareMedia } from './media-match.ts';
+import { phraseFindings } from './phrase-mentions.ts';
 import { genericRedirectReason, matchesHostNotFound, pageText, type HostNotFoundPage } from './generic-page.ts';
-import { isVolatileText, normalizeText, profile, profileSimilarity, similarity, similarityBound, words } from './text.ts';
+import { isVolatileText, normalizeText, normalizedBlocks, profile, profileSimilarity, similarity, similarityBound, words } from './text.ts';
 
 /** A snapshot as the classifier sees it: where it ended up and what it said. */
 export interface ComparedSnapshot {
@@ -47,17 +48,6 @@ const excerpt = (text: string) => (text.length > EXCERPT_CHARS ? `${text.slice(0
 /** A block that is real article content: main content, prose, long enough, and not a date or a counter. */
 function isSubstantive(block: TextBlock, normalized: string): boolean {
   return block.main !== false && PROSE_KINDS.has(block.kind) && words(normalized).length >= MIN_PROSE_WORDS && !isVolatileText(normalized);
-}
-
-// Each block is normalised once per snapshot, however many comparisons read it.
-const normalizedCache = new WeakMap<TextBlock[], string[]>();
-function normalizedBlocks(blocks: TextBlock[]): string[] {
-  let cached = normalizedCache.get(blocks);
-  if (!cached) {
-    cached = blocks.map((b) => normalizeText(b.text));
-    normalizedCache.set(blocks, cached);
-  }
-  return cached;
 }
 
 /**
@@ -131,15 +121,7 @@ function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Find
   for (const block of removedBlocks(before.blocks, after.blocks)) {
     findings.push({ kind: 'content_removed', key: `content_removed:${digest(normalizeText(block.text))}`, item: { kind: block.kind, text: excerpt(block.text) } });
   }
-  const beforeText = input.phrases.length ? searchableText(before) : '';
-  const afterText = input.phrases.length ? searchableText(after) : '';
-  for (const phrase of input.phrases) {
-    const p = normalizeText(phrase);
-    if (p && beforeText.includes(p) && !afterText.includes(p)) {
-      const at = beforeText.indexOf(p);
-      findings.push({ kind: 'phrase_removed', key: `phrase_removed:${p}`, item: { phrase, context: excerpt(beforeText.slice(Math.max(0, at - 200), at + p.length + 200)) } });
-    }
-  }
+  findings.push(...phraseFindings(before, after, input.phrases));
   const media = compareMedia(before.media, after.media);
   const mediaItem = (m: (typeof before.media)[number], reason: string, status: number | null) => ({
     reason,
