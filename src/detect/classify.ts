@@ -96,8 +96,8 @@ function pageFinding(signal: string, input: ClassifyInput): Finding {
 }
 
 /**
- * The phrases of `phrases` the page names, matched as `phrase_removed` matches them (normalised, case-insensitive,
- * in the title, the main text and the media's captions and alt text): how a source's `--only-matching` screens a page.
+ * The phrases of `phrases` the page names, normalised and case-insensitive as `phrase_removed` matches them, in the
+ * title, the main text and the media's captions and alt text: how a source's `--only-matching` screens a page.
  */
 export function phrasesNamed(facts: PageFacts | null, phrases: string[]): string[] {
   const text = phrases.length ? searchableText(facts) : '';
