@@ -58,17 +58,32 @@ function cutAround(text: string, at: number, length: number, max: number): strin
  */
 export function sentenceNaming(text: string, phrase: string): string {
   const parts = sentences(text.replace(/\s+/g, ' ').trim());
-  const names = (from: number, to: number) => normalizeText(parts.slice(from, to + 1).join('')).includes(phrase);
-  let start = parts.findIndex((_, i) => names(i, i));
+  const norms = parts.map((part) => normalizeText(part));
+  let start = norms.findIndex((n) => n.includes(phrase));
   let end = start;
   if (start < 0) {
-    // The phrase spans sentences: the first run of them that holds it.
-    end = parts.findIndex((_, i) => names(0, i));
+    // The phrase spans sentences: the first run of them that holds it, found in one pass each way.
+    end = firstEnd(norms, phrase);
     if (end < 0) return cutAround(text, 0, 0, MAX_SENTENCE_CHARS);
-    start = end;
-    while (start > 0 && !names(start, end)) start--;
+    start = firstEnd(norms.slice(0, end + 1).reverse(), phrase, true);
+    start = end - start;
   }
   const sentence = parts.slice(start, end + 1).join('').trim();
   const at = Math.max(0, normalizeText(sentence).indexOf(phrase));
   return cutAround(sentence, at, phrase.length, MAX_SENTENCE_CHARS);
+}
+
+/**
+ * The index of the first of `norms` by which their run (from the first, joined by spaces) holds `phrase`; with
+ * `backwards`, `norms` are in reverse order and joined so. A match must reach the newest piece, so only it and the
+ * phrase's length of what came before are searched: linear however many sentences there are.
+ */
+function firstEnd(norms: string[], phrase: string, backwards = false): number {
+  let edge = '';
+  for (const [i, n] of norms.entries()) {
+    const window = backwards ? `${n} ${edge}` : `${edge} ${n}`;
+    if (window.includes(phrase)) return i;
+    edge = backwards ? window.slice(0, phrase.length) : window.slice(-phrase.length);
+  }
+  return -1;
 }

@@ -29,3 +29,10 @@ describe('sentenceNaming', () => {
     expect(sentenceNaming('A caption.', 'assimi goita')).toBe('A caption.');
   });
 });
+
+describe('sentenceNaming on long text', () => {
+  it('finds a phrase spanning two sentences among thousands', () => {
+    const text = `${'A short one. '.repeat(3000)}He left Mali. Then he came back. ${'Another one. '.repeat(3000)}`;
+    expect(sentenceNaming(text, 'mali. then he')).toBe('He left Mali. Then he came back.');
+  });
+});
