@@ -79,7 +79,7 @@ async function save(pool: Pool, clock: Clock, targetId: number, facts: PageFacts
   };
   const outcome = classifyOutcome({ status: 200, errorCode: null, headers: {}, facts, finalUrl: url });
   const started = performance.now();
-  await saveCapture(pool, target, `bench-capture-${clock.at}`, captured, { outcome, hostNotFound: null, unreachableAfterMs: 86_400_000, maxRechecks: 3 });
+  await saveCapture(pool, target, `bench-capture-${clock.at}`, captured, { outcome, hostNotFound: null, unreachableAfterMs: 86_400_000, maxRechecks: 3, confirmMinGapMs: 0 });
   return performance.now() - started;
 }
 

@@ -5,10 +5,19 @@ import { alertLine } from './format.ts';
 import { output, type CommonFlags } from './runtime.ts';
 import { terminalText } from './terminal-text.ts';
 
+const PART_WORDS: Record<string, string> = { title: 'the title', main: 'the main text', caption: 'a caption', embed: 'an embedded tweet' };
+
+/** A lost mention of a watched phrase: where it was cut from, its sentence, and how many mentions are left. */
+function mentionLine(item: Record<string, unknown>): string | undefined {
+  if (typeof item.sentence !== 'string') return undefined;
+  const left = Number(item.remaining);
+  return `"${String(item.phrase)}" cut from ${PART_WORDS[String(item.part)] ?? String(item.part)}${left > 0 ? ` (${left} mention${left > 1 ? 's' : ''} left)` : ''}: ${item.sentence}`;
+}
+
 function evidenceLines(evidence: Record<string, unknown>): string[] {
   const lines = [`    proof: last snapshot with it #${String(evidence.lastWithSnapshotId)}, first without it #${String(evidence.firstWithoutSnapshotId)}, confirmed by #${String(evidence.confirmedBySnapshotId)}`];
   for (const item of (evidence.items as Array<Record<string, unknown>> | undefined) ?? []) {
-    const what = item.signal ? `${String(item.finalUrl)} answered ${String(item.status)} (${String(item.signal)})` : (item.text ?? item.caption ?? item.phrase ?? item.url);
+    const what = item.signal ? `${String(item.finalUrl)} answered ${String(item.status)} (${String(item.signal)})` : (item.text ?? item.caption ?? mentionLine(item) ?? item.phrase ?? item.url);
     lines.push(`    - ${String(what).slice(0, 160)}${item.blobSha256 ? ` (file kept as blob ${String(item.blobSha256).slice(0, 12)}…)` : ''}`);
   }
   return lines;

@@ -33,14 +33,16 @@ const partnershipArticle: ArticleSpec = {
     GOITA_PARAGRAPH,
     'Instructors said the Malian unit would carry the lessons back to operations in central and northern Mali, where violent extremist groups remain active.',
   ],
-  photos: flintlockArticle.photos.slice(1),
+  // The photo of Col. Goita stays when his paragraph is cut: his name survives in its caption and alt text.
+  photos: flintlockArticle.photos,
   tweet: null,
 };
 
 /**
  * The whole story in about a minute: starts the bundled fixture military-news site, watches three of its pages,
  * captures them, then takes the Flintlock article down, pulls a photo from the gallery and cuts the paragraph
- * naming Col. Assimi Goita from a third page; captures twice more (a removal is raised once confirmed) and
+ * naming Col. Assimi Goita from a third page whose photo caption still names him (a mention cut while the name
+ * survives elsewhere); captures twice more (a removal is raised once confirmed) and
  * returns the alerts. Demo targets are added paused and captured by the demo alone: never put on the queue, so a
  * worker running on the same database (`scrubwatch start`) never takes one of their captures and the story is
  * the same whichever processes run; nor does anything go on watching the fixture site once it is gone.
@@ -82,7 +84,7 @@ export async function runDemo(ctx: Context, say: DemoNarrator): Promise<DemoResu
     site.article('/photos/flintlock-2019-opening', { ...galleryPage, photos: galleryPage.photos.slice(1) });
     say('  - the photo of Col. Assimi Goita is pulled from the photo page');
     site.article('/news/malian-special-forces-train', { ...partnershipArticle, paragraphs: partnershipArticle.paragraphs.filter((p) => p !== GOITA_PARAGRAPH) });
-    say('  - the paragraph naming Col. Assimi Goita is cut from the third article');
+    say('  - the paragraph naming Col. Assimi Goita is cut from the third article, though his photo’s caption there still names him');
 
     say('capturing again: the first sighting makes each removal a suspicion…');
     await captureAll('sighting');

@@ -6,8 +6,9 @@ import type { Finding } from './findings.ts';
 import { compareMedia } from './media-match.ts';
 import { genericRedirectReason, landsOnNotFoundPage, matchesHostNotFound, MOVED_SIMILARITY, pageText, type HostNotFoundPage } from './generic-page.ts';
 import { isOtherHost, otherHostRedirect } from './other-host-redirect.ts';
-import { normalizedBlocks, removedBlocks } from './removed-blocks.ts';
-import { normalizeText, similarity } from './text.ts';
+import { phraseFindings } from './phrase-mentions.ts';
+import { removedBlocks } from './removed-blocks.ts';
+import { normalizeText, normalizedBlocks, similarity } from './text.ts';
 
 export { removedBlocks } from './removed-blocks.ts';
 
@@ -62,8 +63,8 @@ function pageFinding(signal: string, input: ClassifyInput, extra: Record<string,
 }
 
 /**
- * The phrases of `phrases` the page names, matched as `phrase_removed` matches them (normalised, case-insensitive,
- * in the title, the main text and the media's captions and alt text): how a source's `--only-matching` screens a page.
+ * The phrases of `phrases` the page names, normalised and case-insensitive as `phrase_removed` matches them, in the
+ * title, the main text and the media's captions and alt text: how a source's `--only-matching` screens a page.
  */
 export function phrasesNamed(facts: PageFacts | null, phrases: string[]): string[] {
   const text = phrases.length ? searchableText(facts) : '';
@@ -87,15 +88,7 @@ function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Find
   for (const block of removedBlocks(before.blocks, after.blocks)) {
     findings.push({ kind: 'content_removed', key: `content_removed:${digest(normalizeText(block.text))}`, item: { kind: block.kind, text: excerpt(block.text) } });
   }
-  const beforeText = input.phrases.length ? searchableText(before) : '';
-  const afterText = input.phrases.length ? searchableText(after) : '';
-  for (const phrase of input.phrases) {
-    const p = normalizeText(phrase);
-    if (p && beforeText.includes(p) && !afterText.includes(p)) {
-      const at = beforeText.indexOf(p);
-      findings.push({ kind: 'phrase_removed', key: `phrase_removed:${p}`, item: { phrase, context: excerpt(beforeText.slice(Math.max(0, at - 200), at + p.length + 200)) } });
-    }
-  }
+  findings.push(...phraseFindings(before, after, input.phrases));
   const media = compareMedia(before.media, after.media);
   const mediaItem = (m: (typeof before.media)[number], reason: string, status: number | null) => ({
     reason,

@@ -50,6 +50,8 @@ export interface Finding {
   key: string;
   /** What a reviewer needs to see about this one item (text excerpt, media URL and blob, status…). */
   item: Record<string, unknown>;
+  /** Further items confirmed under the same key (a phrase's other lost mentions): the alert lists them after `item`. */
+  moreItems?: Array<Record<string, unknown>>;
 }
 
 /** An alert before it is stored: what the detector concluded and the evidence for it. */

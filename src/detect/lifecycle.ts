@@ -112,6 +112,26 @@ const KIND_WORDS: Record<AlertKind, string> = {
 // A saved search's item carries the query as typed, quotes and operators included: quoting it again would muddle it.
 const phraseWords = (i: Record<string, unknown>) => (i.savedSearchId === undefined ? `"${String(i.phrase)}"` : `saved search ${String(i.phrase)}`);
 
+/**
+ * A phrase alert's summary: one entry per phrase (its lost mentions are several items), saying how many mentions
+ * were cut and how many are left when the phrase is still on the page.
+ */
+function describePhrases(items: Array<Record<string, unknown>>): string {
+  const byPhrase = new Map<string, { cut: number; remaining: number }>();
+  for (const item of items) {
+    const words = phraseWords(item);
+    const seen = byPhrase.get(words);
+    const remaining = typeof item.remaining === 'number' ? item.remaining : 0;
+    byPhrase.set(words, { cut: (seen?.cut ?? 0) + 1, remaining });
+  }
+  const names = [...byPhrase.keys()];
+  if ([...byPhrase.values()].every((p) => p.remaining === 0)) return `watched phrase${names.length > 1 ? 's' : ''} no longer on the page: ${names.join(', ')}`;
+  const entries = [...byPhrase].map(([words, p]) =>
+    p.remaining === 0 ? `${words} (no longer on the page)` : `${words} (${p.cut} cut, ${p.remaining} left)`,
+  );
+  return `mentions of watched phrase${names.length > 1 ? 's' : ''} removed: ${entries.join(', ')}`;
+}
+
 function describe(kind: AlertKind, items: Array<Record<string, unknown>>): string {
   const first = items[0] ?? {};
   switch (kind) {
@@ -123,7 +143,7 @@ function describe(kind: AlertKind, items: Array<Record<string, unknown>>): strin
     case 'page_moved':
       return `page moved to ${String(first.to)}`;
     case 'phrase_removed':
-      return `watched phrase${items.length > 1 ? 's' : ''} no longer on the page: ${items.map(phraseWords).join(', ')}`;
+      return describePhrases(items);
     case 'content_removed':
       return `${items.length} paragraph${items.length > 1 ? 's' : ''} removed: "${String(first.text).slice(0, 120)}"`;
     case 'media_removed':
@@ -140,7 +160,7 @@ function alertsFor(confirmed: PendingFinding[], baselineId: number | null, snaps
   const byKind = new Map<AlertKind, PendingFinding[]>();
   for (const p of confirmed) byKind.set(p.finding.kind, [...(byKind.get(p.finding.kind) ?? []), p]);
   return [...byKind.entries()].map(([kind, list]) => {
-    const items = list.map((p) => p.finding.item);
+    const items = list.flatMap((p) => [p.finding.item, ...(p.finding.moreItems ?? [])]);
     return {
       kind,
       severity: SEVERITY[kind],

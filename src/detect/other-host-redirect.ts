@@ -1,7 +1,7 @@
 import type { PageFacts } from '../page-data/page-facts.ts';
-import { isSubstantive, normalizedBlocks, removedBlocks } from './removed-blocks.ts';
+import { isSubstantive, removedBlocks } from './removed-blocks.ts';
 import { MOVED_SIMILARITY, pageText } from './generic-page.ts';
-import { similarity, words } from './text.ts';
+import { normalizedBlocks, similarity, words } from './text.ts';
 
 /** Share of the article's substantive blocks another host's page must carry to be the article moved there. */
 export const CARRIED_SHARE = 0.6;

@@ -1,5 +1,5 @@
 import type { TextBlock } from '../page-data/page-facts.ts';
-import { isVolatileText, normalizeText, profile, profileSimilarity, similarityBound, words } from './text.ts';
+import { isVolatileText, normalizedBlocks, profile, profileSimilarity, similarityBound, words } from './text.ts';
 
 /** Blocks of kinds that carry an article's prose, as opposed to headings, list items of menus, captions. */
 const PROSE_KINDS = new Set<TextBlock['kind']>(['paragraph', 'quote', 'preformatted', 'list-item']);
@@ -10,19 +10,6 @@ const EDIT_SIMILARITY = 0.5;
 /** A block that is real article content: main content, prose, long enough, and not a date or a counter. */
 export function isSubstantive(block: TextBlock, normalized: string): boolean {
   return block.main !== false && PROSE_KINDS.has(block.kind) && words(normalized).length >= MIN_PROSE_WORDS && !isVolatileText(normalized);
-}
-
-// Each block is normalised once per snapshot, however many comparisons read it.
-const normalizedCache = new WeakMap<TextBlock[], string[]>();
-
-/** The blocks' texts, normalised (normalizeText), in order; computed once per blocks array. */
-export function normalizedBlocks(blocks: TextBlock[]): string[] {
-  let cached = normalizedCache.get(blocks);
-  if (!cached) {
-    cached = blocks.map((b) => normalizeText(b.text));
-    normalizedCache.set(blocks, cached);
-  }
-  return cached;
 }
 
 /**

@@ -20,6 +20,19 @@ export function normalizeText(text: string): string {
     .toLowerCase();
 }
 
+// Each snapshot's blocks are normalised once, however many comparisons read them.
+const normalizedCache = new WeakMap<ReadonlyArray<{ text: string }>, string[]>();
+
+/** normalizeText of each block's text, in order: computed once per blocks array and remembered. */
+export function normalizedBlocks(blocks: ReadonlyArray<{ text: string }>): string[] {
+  let cached = normalizedCache.get(blocks);
+  if (!cached) {
+    cached = blocks.map((b) => normalizeText(b.text));
+    normalizedCache.set(blocks, cached);
+  }
+  return cached;
+}
+
 /** The words of normalised text: runs of letters and digits. */
 export function words(normalized: string): string[] {
   return normalized.match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [];

@@ -7,10 +7,13 @@ import { startWorkerProcess, stopProcess, type WorkerProcess } from '../helpers/
 import { createContext, type Context } from '../../src/context.ts';
 import { createLogger } from '../../src/logger.ts';
 import { runDemo } from '../../src/demo/run-demo.ts';
-import { listAlerts } from '../../src/db/alerts.ts';
+import { listAlerts, type Alert } from '../../src/db/alerts.ts';
+import { flintlockArticle } from '../../src/demo/fixture-site.ts';
 import { listSnapshots } from '../../src/db/snapshots.ts';
 import { listTargets } from '../../src/db/targets.ts';
 import { schedulerId } from '../../src/queue/schedules.ts';
+
+const GOITA_PARAGRAPH = flintlockArticle.paragraphs.find((p) => p.includes('Goita'))!;
 
 /** What the confirming pass raises for each of the demo's three pages, in the order it watches them. */
 const EXPECTED = [
@@ -82,11 +85,26 @@ describe('the demo tells its own story while a worker runs on the same database 
     for (const { id, kinds } of told) expect((await listAlerts(ctx.pool, { targetId: id })).map((a) => a.kind).sort()).toEqual(kinds);
   }
 
+  /**
+   * The photo page lost the only mentions of Col. Goita (its photo's caption and alt text): gone from the page. The
+   * third article lost the paragraph naming him while its photo's caption and alt text still do: a mention cut.
+   */
+  function expectMentionStory(alerts: Alert[], ids: number[]): void {
+    const phraseOf = (id: number | undefined) => alerts.find((a) => a.targetId === id && a.kind === 'phrase_removed')!;
+    const gallery = phraseOf(ids[1]);
+    expect(gallery.summary).toBe('watched phrase no longer on the page: "Assimi Goita"');
+    expect((gallery.evidence.items as Array<Record<string, unknown>>).map((i) => [i.part, i.remaining])).toEqual([['caption', 0], ['caption', 0]]);
+    const cut = phraseOf(ids[2]);
+    expect(cut.summary).toBe('mentions of watched phrase removed: "Assimi Goita" (1 cut, 2 left)');
+    expect(cut.evidence.items).toEqual([{ phrase: 'Assimi Goita', sentence: GOITA_PARAGRAPH, part: 'main', remaining: 2 }]);
+  }
+
   it('runDemo reports every alert raised for its targets, each in its own target’s line', async () => {
     const lines: string[] = [];
     const result = await runDemo(ctx, (line) => lines.push(line));
     const ids = result.targets.map((t) => t.id);
     await expectStory(lines, ids);
+    expectMentionStory(result.alerts, ids);
     expect(result.targets.every((t) => t.state === 'paused')).toBe(true);
     expect(result.alerts.map((a) => `${a.targetId} ${a.kind}`).sort()).toEqual(EXPECTED.flatMap((e, i) => e.kinds.map((k) => `${ids[i]} ${k}`)).sort());
     await expectDemoAlone(ids);
@@ -100,6 +118,9 @@ describe('the demo tells its own story while a worker runs on the same database 
     const ids = (await listTargets(ctx.pool)).map((t) => t.id).filter((id) => !before.has(id));
     await expectStory(demo.stderr.split('\n'), ids);
     expect(demo.stdout).toContain('5 alerts raised:');
+    expect(demo.stdout).toContain('mentions of watched phrase removed: "Assimi Goita" (1 cut, 2 left)');
+    expect(demo.stdout).toContain('- "Assimi Goita" cut from the main text (2 mentions left): Col. Assimi Goita, commander of Mali’s special forces');
+    expect(demo.stderr).toContain('though his photo’s caption there still names him');
     await expectDemoAlone(ids);
   }, 240_000);
 });

@@ -57,8 +57,14 @@ describe('every removal kind, raised through real captures of the fixture site',
     const page = await watchPage(rig.ctx, rig.site, '/photos/pulled', spec);
     await page.capture();
     rig.site.article(page.path, { ...spec, photos: spec.photos.slice(1) });
-    expect(await page.captureTimes(2)).toEqual(['media_removed']);
-    expect(await severities(page.targetId)).toEqual({ media_removed: 'medium' });
+    // The photo's caption and alt text named Col. Goita: two mentions cut, the paragraph naming him left.
+    expect((await page.captureTimes(2)).sort()).toEqual(['media_removed', 'phrase_removed']);
+    expect(await severities(page.targetId)).toEqual({ media_removed: 'medium', phrase_removed: 'high' });
+    const [phrase] = await listAlerts(rig.ctx.pool, { targetId: page.targetId, kind: 'phrase_removed' });
+    expect(phrase!.evidence.items).toEqual([
+      expect.objectContaining({ part: 'caption', remaining: 1 }),
+      { phrase: 'Assimi Goita', sentence: spec.photos[0]!.alt, part: 'caption', remaining: 1 },
+    ]);
     const [alert] = await listAlerts(rig.ctx.pool, { targetId: page.targetId, kind: 'media_removed' });
     const item = (alert!.evidence.items as Array<{ url: string; blobSha256: string; caption: string }>)[0]!;
     expect(item.url).toBe(rig.site.url(`/images/${spec.photos[0]!.file}`));

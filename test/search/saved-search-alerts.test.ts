@@ -169,7 +169,7 @@ describe('saved searches raise phrase_removed (plain HTTP captures of the fixtur
     expect(await phraseAlerts(unlisted.id)).toEqual([]);
   });
 
-  it('the same query kept twice is one item; a target phrase of the same words is another: one alert, two items', async () => {
+  it('the same query kept twice is one item; a target phrase of the same words is another: one alert, the phrase’s lost mentions and the search’s item', async () => {
     const spec = articleFor('/news/saved-phrase');
     const page = await watched('/news/saved-phrase', spec, { phrases: ['Assimi Goita'], tags: ['phrase-desk'] });
     const { search } = await keep('"Assimi Goita"', { targetId: page.id });
@@ -181,10 +181,15 @@ describe('saved searches raise phrase_removed (plain HTTP captures of the fixtur
     expect(more).toEqual([]);
     expect(alert!.summary).toBe('watched phrases no longer on the page: "Assimi Goita", saved search "Assimi Goita"');
     const items = itemsOf(alert!);
-    expect(items).toHaveLength(2);
+    // The target's phrase lists each mention it lost (the photo's caption and alt text, the paragraph); the search, one item.
+    expect(items).toHaveLength(4);
+    const mention = (part: string, sentence: string) => ({ phrase: 'Assimi Goita', sentence, part, remaining: 0 });
+    const goita = spec.paragraphs.find((p) => p.includes('Goita'))!;
     expect(items).toEqual(
       expect.arrayContaining([
-        { phrase: 'Assimi Goita', context: expect.any(String) },
+        mention('caption', expect.stringMatching(/^Col\. Assimi Goita, commander of Malian special forces/) as unknown as string),
+        mention('main', goita),
+        mention('caption', spec.photos[0]!.alt),
         { phrase: '"Assimi Goita"', savedSearchId: search.id, reason: 'mention_gone', context: expect.any(String) },
       ]),
     );

@@ -41,7 +41,7 @@ describe('classifyCapture: removals', () => {
     const findings = run(snap(2, facts(PARAS.filter((p) => p !== GOITA))));
     expect(findings.map((f) => f.kind).sort()).toEqual(['content_removed', 'phrase_removed']);
     expect(findings.find((f) => f.kind === 'content_removed')?.item).toEqual({ kind: 'paragraph', text: GOITA });
-    expect(findings.find((f) => f.kind === 'phrase_removed')?.item).toMatchObject({ phrase: 'Assimi Goita' });
+    expect(findings.find((f) => f.kind === 'phrase_removed')?.item).toEqual({ phrase: 'Assimi Goita', sentence: GOITA, part: 'main', remaining: 0 });
   });
 
   it('raises media_removed for a pulled photo, naming its URL, caption and stored file', () => {
