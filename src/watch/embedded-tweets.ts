@@ -64,7 +64,9 @@ async function recordEmbeddedTweets(ctx: Context, page: Target, snapshotId: numb
     });
     if (created) {
       await syncTargetSchedule(ctx.tweetQueue, target);
-      await queueFirstCapture(ctx.tweetQueue, target);
+      // At once: until its first answer the embed is the only evidence the tweet existed, and a deletion in that
+      // window is dated no closer than the page's capture. The tweet queue's shared rate still spaces the probes.
+      await queueFirstCapture(ctx.tweetQueue, target, 0);
       log.info({ tweetTargetId: target.id, tweetId: embed.statusId }, 'watching embedded tweet');
     }
     changes.push({ tweet: target, embed, created, turnedToError: before?.rendered === true && embed.error === true });
