@@ -43,8 +43,8 @@ async function tweetTargetFor(ctx: Context, page: Target, embed: EmbeddedTweet):
 }
 
 /**
- * Records the tweets a page embeds (linking each to its own tweet target, created and scheduled on first sight,
- * shared between pages) and returns what changed — in particular embeds that turned from rendered to the embed
+ * Records the tweets a page embeds (linking each to its own tweet target, created, scheduled and probed at once on
+ * first sight, shared between pages; the embed stands as the tweet's baseline until its first verdict) and returns what changed — in particular embeds that turned from rendered to the embed
  * script's error state since the last capture.
  */
 async function recordEmbeddedTweets(ctx: Context, page: Target, snapshotId: number, embeds: EmbeddedTweet[], log: Logger): Promise<EmbedChange[]> {
