@@ -71,3 +71,18 @@ export async function listEmbeddingPages(db: Queryable, tweetTargetId: number): 
   );
   return rows.map((r) => ({ targetId: r.id, url: r.url, name: r.name }));
 }
+
+/**
+ * The latest snapshot of a watched page that showed a tweet embedded — its fallback text or its rendered tweet, not
+ * the embed script's error state — or null when no page did: the evidence that the tweet existed before it was
+ * ever probed.
+ */
+export async function findEmbedSighting(db: Queryable, tweetTargetId: number): Promise<number | null> {
+  const { rows } = await db.query<{ last_snapshot_id: number }>(
+    `select last_snapshot_id from tweet_embeds
+     where tweet_target_id = $1 and not render_error and last_snapshot_id is not null
+     order by last_snapshot_id desc limit 1`,
+    [tweetTargetId],
+  );
+  return rows[0]?.last_snapshot_id ?? null;
+}

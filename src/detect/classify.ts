@@ -35,6 +35,8 @@ export interface ClassifyInput {
   targetKind?: 'page' | 'tweet';
   /** For a tweet: the watched pages that embed it, named in its alerts. */
   embeddedIn?: Array<{ targetId: number; url: string; name: string | null }>;
+  /** For a tweet: its status id, which picks it out of a baseline that is a page embedding several tweets. */
+  tweetId?: string | null;
 }
 
 const EXCERPT_CHARS = 600;
@@ -112,12 +114,16 @@ function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Find
 
 /**
  * A tweet that was up and no longer is: deleted (oEmbed 404, or its embed turned into an error on a page) or
- * withheld/protected (oEmbed 403). The alert carries the tweet as last seen — its text is the evidence.
+ * withheld/protected (oEmbed 403). The alert carries the tweet as last seen — its text is the evidence. The baseline
+ * is the tweet's own last `up` answer, or — for a tweet never seen up by a probe — the snapshot of the page that
+ * showed it embedded (`lastSeenIn: 'page_embed'`, with whether the embed script had rendered it there).
  */
 function tweetFindings(input: ClassifyInput): Finding[] {
   const { outcome, current, baseline } = input;
   if (outcome.outcome !== 'gone' || !baseline) return [];
-  const last = baseline.facts?.embeds[0];
+  const embeds = baseline.facts?.embeds ?? [];
+  const last = input.tweetId ? embeds.find((e) => e.statusId === input.tweetId) : embeds[0];
+  const inPage = baseline.requestedUrl !== current.requestedUrl;
   const kind = outcome.signal === 'oembed_403' ? 'tweet_withheld' : 'tweet_deleted';
   return [
     {
@@ -132,6 +138,8 @@ function tweetFindings(input: ClassifyInput): Finding[] {
         author: last?.author ?? null,
         lastText: last?.text ?? null,
         date: last?.date ?? null,
+        lastSeenIn: inPage ? 'page_embed' : 'oembed',
+        ...(inPage ? { lastSeenUrl: baseline.requestedUrl, rendered: last?.rendered ?? false } : {}),
         embeddedIn: input.embeddedIn ?? [],
       },
     },

@@ -63,7 +63,7 @@ const FIRST_CAPTURE_SPREAD_MS = 5 * 60_000;
 /**
  * A new target's first capture. `spreadMs` is how long first captures are spread over: by default the target's
  * interval, at most FIRST_CAPTURE_SPREAD_MS; a source's new targets are spread over their whole interval, so
- * thousands of pages of one site found in one read do not all fall on its host at once.
+ * thousands of pages of one site found in one read do not all fall on its host at once; 0 means no delay.
  */
 function firstCaptureJob(queue: WatchQueue, target: Target, spreadMs?: number) {
   const span = spreadMs ?? ('every' in target.schedule ? Math.min(parseDuration(target.schedule.every), FIRST_CAPTURE_SPREAD_MS) : FIRST_CAPTURE_SPREAD_MS);
@@ -77,9 +77,10 @@ function firstCaptureJob(queue: WatchQueue, target: Target, spreadMs?: number) {
 /**
  * Queues a new target's first capture soon, rather than at its first scheduled slot (up to a whole interval
  * away), so it has a baseline to compare with; spread by a stable jitter so a large import does not fire at once.
+ * A `spreadMs` of 0 queues it with no delay (see firstCaptureJob).
  */
-export async function queueFirstCapture(queue: WatchQueue, target: Target): Promise<void> {
-  const job = firstCaptureJob(queue, target);
+export async function queueFirstCapture(queue: WatchQueue, target: Target, spreadMs?: number): Promise<void> {
+  const job = firstCaptureJob(queue, target, spreadMs);
   await queue.add(job.name, job.data, job.opts);
 }
 

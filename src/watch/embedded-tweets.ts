@@ -43,8 +43,8 @@ async function tweetTargetFor(ctx: Context, page: Target, embed: EmbeddedTweet):
 }
 
 /**
- * Records the tweets a page embeds (linking each to its own tweet target, created and scheduled on first sight,
- * shared between pages) and returns what changed — in particular embeds that turned from rendered to the embed
+ * Records the tweets a page embeds (linking each to its own tweet target, created, scheduled and probed at once on
+ * first sight, shared between pages; the embed stands as the tweet's baseline until its first verdict) and returns what changed — in particular embeds that turned from rendered to the embed
  * script's error state since the last capture.
  */
 async function recordEmbeddedTweets(ctx: Context, page: Target, snapshotId: number, embeds: EmbeddedTweet[], log: Logger): Promise<EmbedChange[]> {
@@ -64,7 +64,9 @@ async function recordEmbeddedTweets(ctx: Context, page: Target, snapshotId: numb
     });
     if (created) {
       await syncTargetSchedule(ctx.tweetQueue, target);
-      await queueFirstCapture(ctx.tweetQueue, target);
+      // At once: until its first answer the embed is the only evidence the tweet existed, and a deletion in that
+      // window is dated no closer than the page's capture. The tweet queue's shared rate still spaces the probes.
+      await queueFirstCapture(ctx.tweetQueue, target, 0);
       log.info({ tweetTargetId: target.id, tweetId: embed.statusId }, 'watching embedded tweet');
     }
     changes.push({ tweet: target, embed, created, turnedToError: before?.rendered === true && embed.error === true });

@@ -56,6 +56,12 @@ export interface Judgement {
   hostNotFound: HostNotFoundPage | null;
   /** For a tweet: the watched pages that embed it. */
   embeddedIn?: ClassifyInput['embeddedIn'];
+  /**
+   * For a tweet: the latest snapshot of a watched page that showed it embedded (findEmbedSighting). A tweet whose
+   * first verdict this is takes that snapshot as its baseline — the embed is evidence the tweet existed — so a
+   * tweet deleted before its first probe is judged like one seen up.
+   */
+  seenInEmbedSnapshotId?: number | null;
   unreachableAfterMs: number;
   maxRechecks: number;
   /** Least time from a removal's first sighting to the capture that confirms it (config `confirmMinGapMs`). */
@@ -194,8 +200,9 @@ export async function saveCapture(
     const previous = await findPreviousAnswered(db, target.id);
     const state = (await getWatchState(db, target.id)) ?? {
       ...INITIAL_STATE,
-      // Targets captured before watch states existed start from their last live snapshot.
-      baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : null,
+      // Targets captured before watch states existed start from their last live snapshot; a tweet never yet judged,
+      // from the page snapshot that showed it embedded.
+      baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : (judgement.seenInEmbedSnapshotId ?? null),
     };
     const late = await hasCaptureStartedAfter(db, target.id, result.startedAt);
     const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous, judgement.archive);
@@ -231,6 +238,7 @@ export async function saveCapture(
       hostNotFound: judgement.hostNotFound,
       phrases: target.options.phrases,
       targetKind: target.kind,
+      tweetId: target.tweetId,
       embeddedIn: judgement.embeddedIn,
     });
     // Saved searches watch every page they apply to, as if each had the query as its own phrase.

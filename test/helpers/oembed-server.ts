@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { ready } from './context-rig.ts';
 
 /** How the fake oEmbed endpoint answers for one tweet: up (with its words), or a bare status. */
 export type OembedAnswer = { status: 200; author: string; text: string; date: string } | { status: 403 | 404 | 429 | 500 | 503; retryAfter?: number };
@@ -45,4 +47,19 @@ export async function startFakeOembed(): Promise<FakeOembed> {
     requests: (id) => seen.filter((r) => id === undefined || r.id === id).map(({ at, url }) => ({ at, url })),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A fake oEmbed for the calling test file (or describe block): started before its tests — and before a rig
+ * registered after this call reads its URL into the environment — and closed after. Read it inside tests and hooks.
+ */
+export function useFakeOembed(): () => FakeOembed {
+  let oembed: FakeOembed | undefined;
+  beforeAll(async () => {
+    oembed = await startFakeOembed();
+  });
+  afterAll(async () => {
+    await oembed?.close();
+  });
+  return () => ready(oembed, 'fake oEmbed', 'server');
 }
