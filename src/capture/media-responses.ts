@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Page, Response } from 'playwright';
 import type { Logger } from 'pino';
 import type { MediaFile } from '../page-data/capture-result.ts';
@@ -68,4 +69,13 @@ async function bodyWithin(response: Response, ms: number): Promise<Buffer | null
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Sets each item's `sha256` to its file's, as the store will (null where no file was read): the fingerprint then
+ * tells a photo whose file changed under the same URL from an unchanged page.
+ */
+export function markFileHashes(media: MediaItem[], files: MediaFile[]): void {
+  const shaByUrl = new Map(files.map((f) => [f.url, createHash('sha256').update(f.data).digest('hex')]));
+  for (const m of media) m.sha256 = shaByUrl.get(m.url) ?? null;
 }
