@@ -72,10 +72,13 @@ async function bodyWithin(response: Response, ms: number): Promise<Buffer | null
 }
 
 /**
- * Sets each item's `sha256` to its file's, as the store will (null where no file was read): the fingerprint then
- * tells a photo whose file changed under the same URL from an unchanged page.
+ * Sets the `sha256` of each item whose file was read, as the store will: the fingerprint then tells a photo whose
+ * file changed under the same URL from an unchanged page.
  */
 export function markFileHashes(media: MediaItem[], files: MediaFile[]): void {
   const shaByUrl = new Map(files.map((f) => [f.url, createHash('sha256').update(f.data).digest('hex')]));
-  for (const m of media) m.sha256 = shaByUrl.get(m.url) ?? null;
+  for (const m of media) {
+    const sha = shaByUrl.get(m.url);
+    if (sha) m.sha256 = sha;
+  }
 }
