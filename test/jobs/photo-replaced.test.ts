@@ -7,6 +7,8 @@ import { getBlob } from '../../src/db/blobs.ts';
 import { getSnapshot } from '../../src/db/snapshots.ts';
 import { listAlerts } from '../../src/db/alerts.ts';
 import type { PageFacts } from '../../src/page-data/page-facts.ts';
+import { buildServer } from '../../src/http/server.ts';
+import { createApiToken } from '../../src/db/api-tokens.ts';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const typeOf = (data: Buffer) => (data[0] === 0xff ? 'image/jpeg' : 'image/png');
@@ -59,6 +61,19 @@ describe('a photo replaced under the same URL, through real captures of the fixt
     expect((await mediaOf(Number(beforeId))).map((m) => m.sha256)).toContain(beforeSha);
     expect((await mediaOf(Number(afterId))).map((m) => m.sha256)).toContain(afterSha);
     expect(await listAlerts(rig.ctx.pool, { targetId: page.targetId })).toHaveLength(1);
+
+    // The links are the API's: each serves its file to a reviewer.
+    const app = await buildServer(rig.ctx);
+    try {
+      const { secret } = await createApiToken(rig.ctx.pool, 'reviewer', 'reviewer (photo test)');
+      for (const [link, file] of [[item.storedBefore, before], [item.storedAfter, after]] as const) {
+        const res = await app.inject({ method: 'GET', url: String(link), headers: { authorization: `Bearer ${secret}` } });
+        expect(res.statusCode).toBe(200);
+        expect(res.rawPayload.equals(file)).toBe(true);
+      }
+    } finally {
+      await app.close();
+    }
   });
 
   it('raises nothing when the new file is swapped back before the confirming capture', async () => {
