@@ -14,12 +14,20 @@ if (typeof supported !== 'string' || semver.validRange(supported) === null) {
   process.exit(1);
 }
 
+/**
+ * Platforms scrubwatch never runs on (Playwright ships no Chromium for 32-bit Windows): an optional prebuilt for
+ * one of them alone (sharp's @img/sharp-win32-ia32) is never installed where scrubwatch runs, whatever Node it wants.
+ */
+const UNSUPPORTED_PLATFORMS = [{ os: 'win32', cpu: 'ia32' }];
+const onlyFor = (entry, { os, cpu }) => entry.os?.length === 1 && entry.os[0] === os && entry.cpu?.length === 1 && entry.cpu[0] === cpu;
+
 const problems = [];
 for (const [path, entry] of Object.entries(lock.packages ?? {})) {
   if (path === '') {
     if (entry.engines?.node !== supported) problems.push('package-lock.json is stale: run npm install');
     continue;
   }
+  if (entry.optional && UNSUPPORTED_PLATFORMS.some((platform) => onlyFor(entry, platform))) continue;
   // Old packages may still carry the array form of `engines`, which npm ignores.
   const wanted = entry.engines?.node;
   if (typeof wanted !== 'string') continue;

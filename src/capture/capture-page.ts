@@ -6,7 +6,8 @@ import { fingerprint } from '../detect/snapshot-content.ts';
 import { cappedFinalUrl } from '../extract/caps.ts';
 import { finishResult, mainText, startResult } from './capture-result.ts';
 import { selectHeaders } from './headers.ts';
-import { watchMediaResponses } from './media-responses.ts';
+import { markFileHashes, watchMediaResponses } from './media-responses.ts';
+import { photoHashes } from './photo-hash.ts';
 import { chromiumErrorCode, explainFailure } from './net-errors.ts';
 import { pageFactsExpression, type PageReading } from './page-facts-script.ts';
 import { readerPool } from './reader-pool.ts';
@@ -213,6 +214,10 @@ async function loadAndRead(
   draft.text = mainText(reading.facts);
   draft.html = await page.content();
   reading.facts.blocks = await readerPool().markMain(draft.html, page.url(), reading.facts.blocks, req.ignore, deadline);
+  session.phase = 'reading media files';
+  // Read before "unchanged" is decided: a photo swapped under the same URL changes only the file's bytes.
+  const mediaFiles = await media.files(reading.facts.media, limits, deadline, logger);
+  markFileHashes(reading.facts.media, mediaFiles);
   if (parsed && req.unchangedFrom !== undefined && readsAsBefore(draft, req.unchangedFrom)) {
     // Most checks find nothing changed: the evidence of the last snapshot still stands, so skip its costly parts.
     draft.sameAs = req.unchangedFrom;
@@ -229,8 +234,9 @@ async function loadAndRead(
       return null;
     });
 
-  session.phase = 'keeping media files';
-  draft.mediaFiles = await media.files(reading.facts.media, limits, deadline, logger);
+  session.phase = 'hashing photos';
+  const pictures = await photoHashes(mediaFiles, logger);
+  draft.mediaFiles = mediaFiles.map((file) => ({ ...file, perceptualHash: pictures.get(file.url) ?? null }));
   if (parsed) return null;
   // Kept as evidence, but with an error: a half-parsed page must never be compared as the page.
   const why = 'its document, or a script it waits for, never completed';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Page, Response } from 'playwright';
 import type { Logger } from 'pino';
 import type { MediaFile } from '../page-data/capture-result.ts';
@@ -67,5 +68,17 @@ async function bodyWithin(response: Response, ms: number): Promise<Buffer | null
     return await Promise.race([response.body(), late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Sets the `sha256` of each item whose file was read, as the store will: the fingerprint then tells a photo whose
+ * file changed under the same URL from an unchanged page.
+ */
+export function markFileHashes(media: MediaItem[], files: MediaFile[]): void {
+  const shaByUrl = new Map(files.map((f) => [f.url, createHash('sha256').update(f.data).digest('hex')]));
+  for (const m of media) {
+    const sha = shaByUrl.get(m.url);
+    if (sha) m.sha256 = sha;
   }
 }

@@ -3,7 +3,7 @@ import type { RedirectHop } from '../page-data/capture-result.ts';
 import type { EmbeddedTweet, PageFacts } from '../page-data/page-facts.ts';
 import type { ClassifiedOutcome } from './outcome.ts';
 import type { Finding } from './findings.ts';
-import { compareMedia } from './media-match.ts';
+import { compareMedia, type MediaComparison } from './media-match.ts';
 import { genericRedirectReason, landsOnNotFoundPage, matchesHostNotFound, MOVED_SIMILARITY, pageText, type HostNotFoundPage } from './generic-page.ts';
 import { isOtherHost, otherHostRedirect } from './other-host-redirect.ts';
 import { phraseFindings } from './phrase-mentions.ts';
@@ -105,11 +105,27 @@ function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Find
   for (const { before: m, after: now } of media.failed) {
     findings.push({ kind: 'media_removed', key: `media_removed:${m.url}`, item: mediaItem(m, 'file_no_longer_loads', now.status) });
   }
+  for (const swap of media.swapped) {
+    const { before: m, after: now } = swap;
+    findings.push({ kind: 'media_removed', key: `media_removed:${m.url}`, item: { ...mediaItem(m, 'replaced_under_same_url', now.status), ...swapEvidence(swap, baseline, input.current) } });
+  }
   const stillEmbedded = new Set(after.embeds.map((e) => e.statusId));
   for (const e of before.embeds.filter((x: EmbeddedTweet) => !stillEmbedded.has(x.statusId))) {
     findings.push({ kind: 'embed_removed', key: `embed_removed:${e.statusId}`, item: { statusId: e.statusId, author: e.author, url: e.url, text: e.text, date: e.date } });
   }
   return findings;
+}
+
+/** Both files of a photo swapped under its URL: their SHA-256s and where the API serves each stored copy. */
+function swapEvidence({ before, after, distance }: MediaComparison['swapped'][number], baseline: ComparedSnapshot, current: ComparedSnapshot) {
+  return {
+    replaced: true,
+    sha256Before: before.sha256,
+    sha256After: after.sha256,
+    storedBefore: `/api/snapshots/${baseline.id}/media/${before.sha256}`,
+    storedAfter: `/api/snapshots/${current.id}/media/${after.sha256}`,
+    pictureDistance: distance,
+  };
 }
 
 /**

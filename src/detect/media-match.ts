@@ -1,4 +1,5 @@
 import type { MediaItem } from '../page-data/page-facts.ts';
+import { hashDistance, SAME_PICTURE_MAX_DISTANCE } from './perceptual-hash.ts';
 
 /** Query parameters that resize, re-encode or bust caches without naming another file. */
 const VOLATILE_PARAMS = new Set([
@@ -44,11 +45,23 @@ export interface MediaComparison {
   replaced: Array<{ before: MediaItem; after: MediaItem }>;
   /** Still on the page, but its file stopped loading (404, error) where it loaded before. */
   failed: Array<{ before: MediaItem; after: MediaItem }>;
+  /**
+   * Still under the same URL, but its file is another picture: new bytes (SHA-256) whose perceptual hash differs by
+   * more than SAME_PICTURE_MAX_DISTANCE. The same picture re-encoded, resized or stripped of metadata is not here.
+   */
+  swapped: Array<{ before: MediaItem; after: MediaItem; distance: number }>;
+}
+
+/** How far apart two stored files are as pictures, when both were hashed and their bytes differ; else null. */
+function pictureDistance(before: MediaItem, after: MediaItem): number | null {
+  if (!before.sha256 || !after.sha256 || before.sha256 === after.sha256) return null;
+  if (!before.perceptualHash || !after.perceptualHash) return null;
+  return hashDistance(before.perceptualHash, after.perceptualHash);
 }
 
 /**
  * Matches photos and videos between two snapshots by identity URL or, where both files were stored, by content
- * hash (a re-hosted identical photo is not removed). Unmatched old items are paired in order with unmatched new
+ * hash (a re-hosted identical photo is not removed); a match whose file became another picture is `swapped`. Unmatched old items are paired in order with unmatched new
  * items of the same kind as replacements; only those left over are removals.
  */
 export function compareMedia(before: MediaItem[], after: MediaItem[]): MediaComparison {
@@ -67,10 +80,15 @@ export function compareMedia(before: MediaItem[], after: MediaItem[]): MediaComp
   };
   const unmatched: MediaItem[] = [];
   const failed: MediaComparison['failed'] = [];
+  const swapped: MediaComparison['swapped'] = [];
   for (const m of before) {
     const match = take(byIdentity.get(mediaIdentity(m.url))) ?? (m.sha256 ? take(byHash.get(m.sha256)) : undefined);
     if (!match) unmatched.push(m);
     else if (mediaFailed(match) && !mediaFailed(m)) failed.push({ before: m, after: match });
+    else {
+      const distance = pictureDistance(m, match);
+      if (distance !== null && distance > SAME_PICTURE_MAX_DISTANCE) swapped.push({ before: m, after: match, distance });
+    }
   }
   const newcomers = after.filter((m) => !used.has(m));
   const replaced: MediaComparison['replaced'] = [];
@@ -80,5 +98,5 @@ export function compareMedia(before: MediaItem[], after: MediaItem[]): MediaComp
     if (idx >= 0) replaced.push({ before: m, after: newcomers.splice(idx, 1)[0]! });
     else removed.push(m);
   }
-  return { removed, replaced, failed };
+  return { removed, replaced, failed, swapped };
 }

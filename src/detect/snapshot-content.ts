@@ -23,7 +23,8 @@ export function fingerprint(content: SnapshotContent): string {
     errorCode: content.errorCode,
     title: f?.title ?? null,
     blocks: f?.blocks.map((b) => [b.kind, b.text]) ?? [],
-    media: f?.media.map((m) => [m.kind, m.url, m.loaded, m.status]) ?? [],
+    // The file's hash too: a photo swapped under the same URL is a change (facts stored before it have none).
+    media: f?.media.map((m) => [m.kind, m.url, m.loaded, m.status, m.sha256 ?? null]) ?? [],
     links: f?.links.map((l) => l.url) ?? [],
     embeds: f?.embeds.map((e) => [e.statusId, e.rendered]) ?? [],
   };

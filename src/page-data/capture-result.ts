@@ -46,6 +46,8 @@ export interface MediaFile {
   url: string;
   contentType: string | null;
   data: Buffer;
+  /** The photo's perceptual hash (src/detect/perceptual-hash.ts); null or absent when it could not be decoded. */
+  perceptualHash?: string | null;
 }
 
 export interface CaptureResult {

@@ -25,6 +25,11 @@ export interface MediaItem {
   status: number | null;
   /** SHA-256 of the stored file, set by the store when the file was kept as evidence. */
   sha256?: string | null;
+  /**
+   * Perceptual hash of the stored photo (src/detect/perceptual-hash.ts), set by the store beside `sha256`: what
+   * tells a different picture under the same URL from the same one re-encoded. Absent on snapshots stored before.
+   */
+  perceptualHash?: string | null;
 }
 
 export interface LinkItem {

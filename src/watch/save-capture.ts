@@ -120,10 +120,15 @@ async function storeSnapshot(
   const facts = result.facts ? structuredClone(result.facts) : null;
   if (facts) {
     const shaByUrl = new Map<string, string>();
+    const pictureByUrl = new Map<string, string>();
     for (const file of result.mediaFiles) {
       shaByUrl.set(file.url, await putBlob(db, { data: file.data, mediaType: file.contentType ?? 'application/octet-stream' }));
+      if (file.perceptualHash) pictureByUrl.set(file.url, file.perceptualHash);
     }
-    for (const m of facts.media) m.sha256 = shaByUrl.get(m.url) ?? null;
+    for (const m of facts.media) {
+      m.sha256 = shaByUrl.get(m.url) ?? null;
+      m.perceptualHash = pictureByUrl.get(m.url) ?? null;
+    }
   }
   const put = (data: string | Buffer | null, mediaType: string) =>
     data === null ? Promise.resolve(null) : putBlob(db, { data: Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), mediaType });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowserHost, type BrowserHost } from '../../src/capture/browser.ts';
@@ -10,6 +11,8 @@ import { articleEmbeds, articleMedia } from '../helpers/article-facts.ts';
 import { fingerprint } from '../../src/detect/snapshot-content.ts';
 import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
+
+const pngSha = (file: string) => createHash('sha256').update(solidPng(file)).digest('hex');
 
 const logger = pino({ level: 'silent' });
 const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxCaptureBytes: 50_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 600 };
@@ -89,7 +92,10 @@ describe('capturePage of a news article', () => {
   });
 
   it('lists the article photos as loaded, with status 200, and keeps their exact bytes', () => {
-    expect(result.facts?.media).toEqual(articleMedia(flintlockArticle, (path) => site.url(path), { loaded: true, status: 200 }));
+    // Each photo names its file's SHA-256, read before "unchanged" is decided (a swapped file is a change).
+    expect(result.facts?.media).toEqual(
+      articleMedia(flintlockArticle, (path) => site.url(path), { loaded: true, status: 200 }).map((m, i) => ({ ...m, sha256: pngSha(flintlockArticle.photos[i]!.file) })),
+    );
     expect(result.mediaFiles.map((f) => f.url)).toEqual(flintlockArticle.photos.map((p) => site.url(`/images/${p.file}`)));
     for (const [i, file] of result.mediaFiles.entries()) {
       expect(file.contentType).toBe('image/png');
@@ -283,7 +289,7 @@ describe('capturePage of articles built by scripts, with embeds and boxes', () =
     expect(result.error).toBeNull();
     const urls = flintlockArticle.photos.map((p) => site.url(`/images/${p.file}`));
     expect(result.facts?.media).toEqual(
-      flintlockArticle.photos.map((p, i) => ({ kind: 'image', url: urls[i], alt: p.alt, caption: p.caption, loaded: true, status: 200 })),
+      flintlockArticle.photos.map((p, i) => ({ kind: 'image', url: urls[i], alt: p.alt, caption: p.caption, loaded: true, status: 200, sha256: pngSha(p.file) })),
     );
     expect(result.mediaFiles.map((f) => f.url)).toEqual(urls);
     for (const [i, file] of result.mediaFiles.entries()) expect(file.data.equals(solidPng(flintlockArticle.photos[i]?.file ?? ''))).toBe(true);

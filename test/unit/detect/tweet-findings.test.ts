@@ -63,7 +63,7 @@ describe('tweet_deleted judged against the snapshot of the page that embedded th
   });
 
   it('a first 404 with the embedding snapshot as baseline is a sighting; the confirming one raises it with that snapshot as the last with', () => {
-    const input = { capturedAt: new Date(), confirm: 2, unreachableAfterMs: 3_600_000, maxRechecks: 3, outcome: 'gone' as const };
+    const input = { capturedAt: new Date(), confirm: 2, unreachableAfterMs: 3_600_000, maxRechecks: 3, confirmMinGapMs: 0, outcome: 'gone' as const };
     const first = advance({ ...INITIAL_STATE, baselineSnapshotId: baseline.id }, { ...input, snapshotId: 9, findings: judge(GONE) });
     expect(first).toMatchObject({ alerts: [], recheck: true, acceptBaseline: false, state: { lifecycle: 'suspect', baselineSnapshotId: 7 } });
     const second = advance(first.state, { ...input, snapshotId: 10, findings: judge(GONE) });
@@ -74,7 +74,7 @@ describe('tweet_deleted judged against the snapshot of the page that embedded th
   it('a tweet with no baseline at all (never embedded, never seen up) raises nothing at its first 404', () => {
     const findings = classifyCapture({ baseline: null, current: probed(9, 404), outcome: GONE, hostNotFound: null, phrases: [], targetKind: 'tweet', tweetId: TWEET_ID });
     expect(findings).toEqual([]);
-    const step = advance(INITIAL_STATE, { capturedAt: new Date(), confirm: 1, unreachableAfterMs: 3_600_000, maxRechecks: 3, outcome: 'gone', snapshotId: 9, findings });
+    const step = advance(INITIAL_STATE, { capturedAt: new Date(), confirm: 1, unreachableAfterMs: 3_600_000, maxRechecks: 3, confirmMinGapMs: 0, outcome: 'gone', snapshotId: 9, findings });
     expect(step).toMatchObject({ alerts: [], recheck: false, acceptBaseline: false, state: { lifecycle: 'live', baselineSnapshotId: null } });
   });
 });
