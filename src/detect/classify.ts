@@ -4,6 +4,7 @@ import type { EmbeddedTweet, PageFacts, TextBlock } from '../page-data/page-fact
 import type { ClassifiedOutcome } from './outcome.ts';
 import type { Finding } from './findings.ts';
 import { compareMedia } from './media-match.ts';
+import { documentFindings } from './document-removals.ts';
 import { genericRedirectReason, matchesHostNotFound, pageText, type HostNotFoundPage } from './generic-page.ts';
 import { isVolatileText, normalizeText, profile, profileSimilarity, similarity, similarityBound, words } from './text.ts';
 
@@ -158,6 +159,7 @@ function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Find
   for (const e of before.embeds.filter((x: EmbeddedTweet) => !stillEmbedded.has(x.statusId))) {
     findings.push({ kind: 'embed_removed', key: `embed_removed:${e.statusId}`, item: { statusId: e.statusId, author: e.author, url: e.url, text: e.text, date: e.date } });
   }
+  findings.push(...documentFindings(before, after, input.hostNotFound));
   return findings;
 }
 
