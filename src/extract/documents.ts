@@ -2,8 +2,12 @@ import type { LinkItem, PageFacts } from '../page-data/page-facts.ts';
 
 /** File types a fact sheet, order, report, data set or archive is published as, matched on the URL's path. */
 const DOCUMENT_EXTENSIONS = /\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|csv|tsv|json|xml|zip|7z|gz|tgz|kmz|kml|geojson|epub)$/i;
-/** Link texts that say the link is a document whatever its URL looks like ("Download the report", "Fact sheet"). */
-const DOCUMENT_LABELS = /\b(?:download(?:s|able)?|data ?sets?|fact ?sheets?|pdf)\b/i;
+/**
+ * Link texts that say the link is a document whatever its URL looks like: "Download the report", "Fact sheet",
+ * "Data set", or a file type noted in brackets, "Strategy (PDF, 2 MB)". A bare "PDF" is not enough: "About PDF"
+ * links to a help page.
+ */
+const DOCUMENT_LABELS = /\b(?:download(?:s|able)?|data ?sets?|fact ?sheets?)\b|\(\s*(?:pdf|docx?|xlsx?|pptx?|csv|zip)\b/i;
 
 function pathOf(url: string): string {
   try {
