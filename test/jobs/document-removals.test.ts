@@ -39,6 +39,18 @@ describe('document_removed, raised through real captures of the fixture site', (
     expect(alert!.evidence.items).toEqual([expect.objectContaining({ reason: 'status_404', status: 404, text: doc.text, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
   });
 
+  it('raises document_removed when the fact sheet now redirects to the home page, and not when it moved to another file', async () => {
+    const gone = factSheet('to-home');
+    const moved = factSheet('moved');
+    const page = await watchPage(rig.ctx, rig.site, '/news/doc-redirect', articleFor('/news/doc-redirect', { documents: [gone, moved] }));
+    await page.capture();
+    rig.site.redirect(`/files/${gone.file}`, '/');
+    rig.site.redirect(`/files/${moved.file}`, `/files/2019-${moved.file}`);
+    expect(await page.captureTimes(2)).toEqual(['document_removed']);
+    const [alert] = await listAlerts(rig.ctx.pool, { targetId: page.targetId, kind: 'document_removed' });
+    expect(alert!.evidence.items).toEqual([expect.objectContaining({ url: rig.site.url(`/files/${gone.file}`), reason: 'redirect_to_site_root', status: 200 })]);
+  });
+
   it('stays silent while the fact sheet is unchanged, and asks for it conditionally instead of downloading it again', async () => {
     const doc = factSheet('unchanged');
     const page = await watchPage(rig.ctx, rig.site, '/news/doc-unchanged', articleFor('/news/doc-unchanged', { documents: [doc] }));
