@@ -65,7 +65,9 @@ export function capFacts(facts: PageFacts): PageFacts {
     media: facts.media
       .slice(0, c.media)
       .map((m) => ({ ...m, url: cutText(m.url, c.url), alt: cutOrNull(m.alt, c.alt), caption: cutOrNull(m.caption, c.caption) })),
-    links: facts.links.slice(0, c.links).map((l) => ({ ...l, url: cutText(l.url, c.url), text: cutText(l.text, c.linkText) })),
+    links: facts.links
+      .slice(0, c.links)
+      .map((l) => ({ url: cutText(l.url, c.url), text: cutText(l.text, c.linkText), ...(l.main === true ? { main: true as const } : {}) })),
     embeds: facts.embeds.slice(0, c.embeds).map((e) => ({
       ...e,
       url: cutText(e.url, c.url),
@@ -75,7 +77,9 @@ export function capFacts(facts: PageFacts): PageFacts {
   };
   if (facts.documents !== undefined) {
     capped.documents = facts.documents.slice(0, c.documents).map((d) => ({
-      ...d,
+      status: d.status,
+      sha256: d.sha256,
+      length: d.length,
       url: cutText(d.url, c.url),
       finalUrl: cutText(d.finalUrl, c.url),
       etag: cutOrNull(d.etag, HEADER_VALUE_CAP),
