@@ -32,6 +32,13 @@ export interface VideoSpec {
   title: string;
 }
 
+/** A document an article links to, served by the fixture site at `/files/<file>` (e.g. `fact-sheet.pdf`). */
+export interface DocumentSpec {
+  file: string;
+  /** The link's text. */
+  text: string;
+}
+
 /** An article page of the fixture site. The optional fields default to the plain page the site always served. */
 export interface ArticleSpec {
   title: string;
@@ -57,6 +64,10 @@ export interface ArticleSpec {
   renderWithJs?: boolean;
   /** Video players embedded in the article, after the paragraphs and photos. */
   videos?: VideoSpec[];
+  /** Documents linked from the article, in a list after its paragraphs. */
+  documents?: DocumentSpec[];
+  /** Documents linked from the site's navigation bar on this page (never the article's own). */
+  navDocuments?: DocumentSpec[];
 }
 
 /** A US Africa Command news story about Flintlock 2019, shaped like the real ones. */
@@ -116,6 +127,9 @@ const tweetOf = (t: TweetSpec): string =>
     : `<blockquote class="twitter-tweet${t.render === 'error' ? ' twitter-tweet-error' : ''}" data-lang="en"><p lang="en" dir="ltr">${escapeHtml(t.text)}</p>&mdash; U.S. Africa Command (@${t.author}) <a href="https://twitter.com/${t.author}/status/${t.statusId}?ref_src=twsrc%5Etfw">${escapeHtml(t.date)}</a></blockquote>
       <script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>`;
 
+const documentList = (docs: DocumentSpec[]): string =>
+  `<ul class="documents">${docs.map((d) => `<li><a href="/files/${escapeHtml(d.file)}">${escapeHtml(d.text)}</a></li>`).join('')}</ul>`;
+
 const storyList = (titles: string[]): string =>
   titles.map((r) => `<li><a href="/news/${slugOf(r)}">${escapeHtml(r)}</a></li>`).join('\n        ');
 
@@ -150,6 +164,7 @@ export function articleHtml(spec: ArticleSpec): string {
     paragraphs(restText, 'article-rest'),
     lazy ? `${figures}\n      ${lazyImageScript()}` : '',
     (spec.videos ?? []).map(videoOf).join('\n      '),
+    spec.documents?.length ? documentList(spec.documents) : '',
     spec.tweet ? tweetOf(spec.tweet) : '',
     spec.renderWithJs ? renderBodyScript({ 'article-lead': lead, 'article-rest': restText }) : '',
     '<div class="share" hidden><p>Share this article on social media</p></div>',
@@ -158,6 +173,7 @@ export function articleHtml(spec: ArticleSpec): string {
     title: spec.title,
     section: 'Article',
     head: `<link rel="canonical" href="/news/${slugOf(spec.title)}">`,
+    navLinks: (spec.navDocuments ?? []).map((d) => ({ href: `/files/${d.file}`, text: d.text })),
     main: `<article class="news-article">
       ${article.join('\n      ')}
     </article>

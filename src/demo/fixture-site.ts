@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { articleHtml, type ArticleSpec } from './article-html.ts';
 import { solidPng } from './png.ts';
@@ -5,7 +6,7 @@ import { accessDeniedPage, listingPage, notFoundPage, serverErrorPage, softNotFo
 import { listenOnLoopback } from '../net/listen-loopback.ts';
 
 export { articleHtml, flintlockArticle, slugOf } from './article-html.ts';
-export type { ArticleSpec, PhotoSpec, TweetSpec, VideoSpec } from './article-html.ts';
+export type { ArticleSpec, DocumentSpec, PhotoSpec, TweetSpec, VideoSpec } from './article-html.ts';
 
 /** How the site answers a path nobody defined: see FixtureSite.unknownPaths. */
 export type UnknownPathMode = '404' | 'soft' | 'home';
@@ -40,6 +41,8 @@ export interface FixtureSite {
   hang(path: string): void;
   /** How many requests reached `path` so far, whatever answered them. */
   hits(path: string): number;
+  /** How many requests for `path` were conditional and answered 304 Not Modified. */
+  notModified(path: string): number;
   /** Stops the server, ending hanging requests. */
   close(): Promise<void>;
 }
@@ -64,13 +67,15 @@ const redirectRoute = (to: string, status: number): Route => ({
 });
 
 /**
- * Starts the fixture site. Any `/images/<name>.png` not defined otherwise is a distinct generated PNG; any other
+ * Starts the fixture site. Any `/images/<name>.png` not defined otherwise is a distinct generated PNG, any
+ * `/files/<name>.<ext>` a distinct small document with an ETag (a request naming it gets 304); any other
  * unknown path answers as `unknownPaths` says (a 404 page until told otherwise).
  */
 export async function startFixtureSite(): Promise<FixtureSite> {
   const routes = new Map<string, Route>();
   const articles = new Map<string, ArticleSpec>();
   const hits = new Map<string, number>();
+  const notModified = new Map<string, number>();
   const hanging = new Set<ServerResponse>();
   let unknownMode: UnknownPathMode = '404';
 
@@ -92,10 +97,17 @@ export async function startFixtureSite(): Promise<FixtureSite> {
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://fixture').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    const route = routes.get(path) ?? imageRoute(path) ?? unknownRoute(path);
+    const route = routes.get(path) ?? imageRoute(path) ?? documentRoute(path) ?? unknownRoute(path);
     if (route.body === null) {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
+      return;
+    }
+    const etag = route.headers.etag;
+    if (etag !== undefined && req.headers['if-none-match'] === etag) {
+      notModified.set(path, (notModified.get(path) ?? 0) + 1);
+      res.writeHead(304, { etag });
+      res.end();
       return;
     }
     const body = typeof route.body === 'function' ? Buffer.from(route.body(), 'utf8') : route.body;
@@ -145,6 +157,7 @@ export async function startFixtureSite(): Promise<FixtureSite> {
       define(path, { status: 200, headers: {}, body: null });
     },
     hits: (path) => hits.get(path) ?? 0,
+    notModified: (path) => notModified.get(path) ?? 0,
     async close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
@@ -157,4 +170,12 @@ function imageRoute(path: string): Route | null {
   const match = /^\/images\/([\w.-]+\.png)$/.exec(path);
   if (!match?.[1]) return null;
   return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'no-cache' }, body: solidPng(match[1]) };
+}
+
+function documentRoute(path: string): Route | null {
+  const match = /^\/files\/([\w.-]+\.(pdf|docx?|xlsx?|csv|zip))$/.exec(path);
+  if (!match?.[1]) return null;
+  const body = Buffer.from(`%PDF-1.4\n% fixture document ${match[1]}\n%%EOF\n`, 'latin1');
+  const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
+  return { status: 200, headers: { 'content-type': match[2] === 'pdf' ? 'application/pdf' : 'application/octet-stream', etag }, body };
 }

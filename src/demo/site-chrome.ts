@@ -19,11 +19,14 @@ export interface FramedPage {
   main: string;
   /** Extra elements for `<head>` (canonical link, scripts). */
   head?: string;
+  /** Links added at the end of the navigation bar. */
+  navLinks?: Array<{ href: string; text: string }>;
 }
 
 /** A whole page of the site: skip link, header with the seal, main navigation, `main` and the footer. */
 export function framedPage(page: FramedPage): string {
-  const nav = NAV_SECTIONS.map((s) => `<li><a href="/${slugOf(s)}">${s}</a></li>`).join('\n        ');
+  const extra = (page.navLinks ?? []).map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a></li>`);
+  const nav = [...NAV_SECTIONS.map((s) => `<li><a href="/${slugOf(s)}">${s}</a></li>`), ...extra].join('\n        ');
   const section = page.section ? ` &gt; ${escapeHtml(page.section)}` : '';
   return `<!DOCTYPE html>
 <html lang="en">

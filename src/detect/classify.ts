@@ -4,6 +4,7 @@ import type { EmbeddedTweet, PageFacts } from '../page-data/page-facts.ts';
 import type { ClassifiedOutcome } from './outcome.ts';
 import type { Finding } from './findings.ts';
 import { compareMedia, type MediaComparison } from './media-match.ts';
+import { documentFindings } from './document-removals.ts';
 import { genericRedirectReason, landsOnNotFoundPage, matchesHostNotFound, MOVED_SIMILARITY, pageText, type HostNotFoundPage } from './generic-page.ts';
 import { isOtherHost, otherHostRedirect } from './other-host-redirect.ts';
 import { phraseFindings } from './phrase-mentions.ts';
@@ -113,6 +114,7 @@ function contentFindings(input: ClassifyInput, baseline: ComparedSnapshot): Find
   for (const e of before.embeds.filter((x: EmbeddedTweet) => !stillEmbedded.has(x.statusId))) {
     findings.push({ kind: 'embed_removed', key: `embed_removed:${e.statusId}`, item: { statusId: e.statusId, author: e.author, url: e.url, text: e.text, date: e.date } });
   }
+  findings.push(...documentFindings(before, after, input.hostNotFound));
   return findings;
 }
 

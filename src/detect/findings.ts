@@ -8,6 +8,7 @@ export type AlertKind =
   | 'phrase_removed'
   | 'media_removed'
   | 'embed_removed'
+  | 'document_removed'
   | 'page_unreachable'
   | 'page_blocked'
   | 'page_delisted'
@@ -26,6 +27,8 @@ export const SEVERITY: Record<AlertKind, Severity> = {
   phrase_removed: 'high',
   media_removed: 'medium',
   embed_removed: 'medium',
+  /** A fact sheet, report or data file linked from the article is no longer linked, or no longer answers. */
+  document_removed: 'medium',
   page_unreachable: 'low',
   page_blocked: 'low',
   /** A complete source (a sitemap, an archive index) stopped listing a page that still answers. */

@@ -102,6 +102,7 @@ const KIND_WORDS: Record<AlertKind, string> = {
   phrase_removed: 'watched phrase(s) removed',
   media_removed: 'photo(s) or video(s) removed',
   embed_removed: 'embed(s) removed',
+  document_removed: 'linked document(s) removed',
   page_unreachable: 'page unreachable',
   page_blocked: 'capture blocked by a firewall',
   page_delisted: 'page no longer listed by its source',
@@ -150,6 +151,8 @@ function describe(kind: AlertKind, items: Array<Record<string, unknown>>): strin
       return `${items.length} photo/video${items.length > 1 ? 's' : ''} removed: ${items.map((i) => String(i.url)).join(', ')}`;
     case 'embed_removed':
       return `${items.length} embedded tweet${items.length > 1 ? 's' : ''} removed: ${items.map((i) => String(i.url)).join(', ')}`;
+    case 'document_removed':
+      return `${items.length} linked document${items.length > 1 ? 's' : ''} removed: ${items.map((i) => `"${String(i.text).slice(0, 80)}" ${String(i.url)}`).join(', ')}`;
     default:
       return KIND_WORDS[kind];
   }

@@ -25,8 +25,11 @@ export function fingerprint(content: SnapshotContent): string {
     blocks: f?.blocks.map((b) => [b.kind, b.text]) ?? [],
     // The file's hash too: a photo swapped under the same URL is a change (facts stored before it have none).
     media: f?.media.map((m) => [m.kind, m.url, m.loaded, m.status, m.sha256 ?? null]) ?? [],
-    links: f?.links.map((l) => l.url) ?? [],
+    // A link's place in the main content, and the documents' answers, count only where they are known, so the
+    // fingerprints of snapshots stored before they were read stay as they were.
+    links: f?.links.map((l) => (l.main ? [l.url, 'main'] : l.url)) ?? [],
     embeds: f?.embeds.map((e) => [e.statusId, e.rendered]) ?? [],
+    documents: f?.documents?.map((d) => [d.url, d.status, d.finalUrl, d.sha256, d.etag, d.lastModified, d.length]),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

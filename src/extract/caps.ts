@@ -14,6 +14,8 @@ export const FACT_CAPS = {
   media: 1_000,
   links: 5_000,
   embeds: 200,
+  /** Linked documents asked for at one capture (src/watch/linked-documents.ts). */
+  documents: 20,
   title: 1_000,
   url: 4_096,
   block: 20_000,
@@ -63,7 +65,9 @@ export function capFacts(facts: PageFacts): PageFacts {
     media: facts.media
       .slice(0, c.media)
       .map((m) => ({ ...m, url: cutText(m.url, c.url), alt: cutOrNull(m.alt, c.alt), caption: cutOrNull(m.caption, c.caption) })),
-    links: facts.links.slice(0, c.links).map((l) => ({ url: cutText(l.url, c.url), text: cutText(l.text, c.linkText) })),
+    links: facts.links
+      .slice(0, c.links)
+      .map((l) => ({ url: cutText(l.url, c.url), text: cutText(l.text, c.linkText), ...(l.main === true ? { main: true as const } : {}) })),
     embeds: facts.embeds.slice(0, c.embeds).map((e) => ({
       ...e,
       url: cutText(e.url, c.url),
@@ -71,6 +75,17 @@ export function capFacts(facts: PageFacts): PageFacts {
       date: cutOrNull(e.date, c.embedDate),
     })),
   };
+  if (facts.documents !== undefined) {
+    capped.documents = facts.documents.slice(0, c.documents).map((d) => ({
+      status: d.status,
+      sha256: d.sha256,
+      length: d.length,
+      url: cutText(d.url, c.url),
+      finalUrl: cutText(d.finalUrl, c.url),
+      etag: cutOrNull(d.etag, HEADER_VALUE_CAP),
+      lastModified: cutOrNull(d.lastModified, HEADER_VALUE_CAP),
+    }));
+  }
   if (facts.truncated !== undefined) capped.truncated = facts.truncated.slice(0, 10).map((note) => cutText(note, 200));
   return capped;
 }

@@ -305,22 +305,26 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
 
   const links: LinkItem[] = [];
   const linkByUrl = new Map<string, LinkItem>();
+  const withinRoot = inherited(false, (el, inside) => inside || el === root);
   for (const a of Array.from(doc.querySelectorAll('a[href]'))) {
     const href = a.getAttribute('href') ?? '';
     if (href.trim().startsWith('#') || ignoredAround(a) > 0) continue;
     const url = absolute(href.replace(/#.*$/, ''));
     if (!isHttp(url)) continue;
     const text = cut(collapse(a.textContent) || collapse(a.getAttribute('aria-label') ?? a.querySelector('img[alt]')?.getAttribute('alt')), caps.linkText);
+    // Main content as the blocks read it: inside the root, and not in a nav, aside, page header or footer, or hidden.
+    const main = withinRoot(a) && !skippedWithin(a, root);
     const existing = linkByUrl.get(url);
     if (existing) {
       if (existing.text === '') existing.text = text;
+      if (main) existing.main = true;
       continue;
     }
     if (links.length === caps.links) {
       noteCut('links', caps.links);
       break;
     }
-    const link = { url, text };
+    const link: LinkItem = main ? { url, text, main: true } : { url, text };
     linkByUrl.set(url, link);
     links.push(link);
   }

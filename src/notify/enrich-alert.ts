@@ -15,6 +15,7 @@ export const REMOVAL_KINDS: ReadonlySet<string> = new Set([
   'phrase_removed',
   'media_removed',
   'embed_removed',
+  'document_removed',
   'tweet_deleted',
   'tweet_withheld',
 ]);

@@ -75,6 +75,8 @@ export interface CaptureResult {
   screenshot: Buffer | null;
   /** Photo and video files of the main content, each within the size cap, to keep as evidence. */
   mediaFiles: MediaFile[];
+  /** Documents linked from the main content, read at this capture (src/watch/linked-documents.ts), to keep as evidence. */
+  documentFiles?: MediaFile[];
   /** A source's raw answer kept as evidence (the oEmbed JSON of a tweet). */
   raw?: { data: Buffer; mediaType: string } | null;
   /**

@@ -35,6 +35,29 @@ export interface MediaItem {
 export interface LinkItem {
   url: string;
   text: string;
+  /**
+   * True when the link sits in the main content (not in navigation, the page's header or footer, an aside or
+   * anything hidden); absent otherwise, and on snapshots stored before this was read.
+   */
+  main?: true;
+}
+
+/**
+ * What asking for a linked document (src/extract/documents.ts) answered at one capture. Kept in the facts, so the
+ * next capture can ask again conditionally and the detector can tell a document that stopped answering.
+ */
+export interface DocumentCheck {
+  url: string;
+  /** HTTP status of the last answer, after redirects; null when none came (refused, network failure, time out). */
+  status: number | null;
+  /** Where the redirects ended (the URL itself when there were none). */
+  finalUrl: string;
+  /** SHA-256 of the stored file; null when it was not read (over the size cap, or not answering 200). */
+  sha256: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  /** The file's length in bytes, as read or as declared. */
+  length: number | null;
 }
 
 export interface EmbeddedTweet {
@@ -65,6 +88,8 @@ export interface PageFacts {
   media: MediaItem[];
   links: LinkItem[];
   embeds: EmbeddedTweet[];
+  /** What the documents linked from the main content answered; absent when none was asked. */
+  documents?: DocumentCheck[];
   /**
    * What was left out of a page too big to read whole, one line each (a list cut at its cap, main content not
    * told apart in a document of too many elements; see src/extract/caps.ts). Absent when nothing was.

@@ -3,10 +3,13 @@ import type { Context } from '../context.ts';
 import { findPreviousAnswered } from '../db/snapshots.ts';
 import { requireTarget, type Target } from '../db/targets.ts';
 import type { ClassifiedOutcome } from '../detect/outcome.ts';
+import type { CaptureResult } from '../page-data/capture-result.ts';
+import type { PageFacts } from '../page-data/page-facts.ts';
 import { capturePage } from './capture-page.ts';
 import { judgeOutcome } from './judge-outcome.ts';
 import { captureNotFoundPage, notFoundStep } from './host-not-found.ts';
-import { findSavedCapture, saveCapture, type SavedCapture } from './save-capture.ts';
+import { findSavedCapture, loadFacts, saveCapture, type SavedCapture } from './save-capture.ts';
+import { checkLinkedDocuments, pageOnlySnapshot } from './linked-documents.ts';
 import { afterSave } from './after-save.ts';
 import { watchEmbeddedTweets } from './embedded-tweets.ts';
 import { takeArchivedCopy } from './archived-copy.ts';
@@ -39,10 +42,17 @@ export async function runCapture(ctx: Context, target: Target | number, jobId: s
     }
   }
   const previous = await findPreviousAnswered(ctx.pool, page.id);
+  const previousFacts = previous ? await loadFacts(ctx.pool, previous.parts.facts) : null;
 
   // An archived copy is not scrubwatch's capture: a live page reading as it still gets its own screenshot and files.
-  const result = await capturePage(ctx, page, previous?.origin === 'capture' ? previous : null, log);
+  const compared = previous?.origin === 'capture' ? pageOnlySnapshot(previous, previousFacts) : null;
+  let result = await capturePage(ctx, page, compared, log);
   const outcome = judgeOutcome(page, result, log);
+  if (outcome.outcome === 'ok') {
+    result = await checkLinkedDocuments(ctx, page, result, previousFacts, jobId, log);
+    // The page read as before; whether the documents did too, the store tells by the whole fingerprint.
+    if (result.sameAs !== undefined && previous) result = keepPreviousFiles({ ...result, sameAs: previous.fingerprint }, previousFacts);
+  }
   const notFound = await notFoundStep(ctx, page, result, outcome, previous);
   const notFoundPage = notFound.probeUrl ? await captureNotFoundPage(ctx, page, notFound.probeUrl, notFound.cached, log) : notFound.cached;
   const judgement = { outcome, hostNotFound: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks, confirmMinGapMs: ctx.config.confirmMinGapMs };
@@ -55,6 +65,16 @@ export async function runCapture(ctx: Context, target: Target | number, jobId: s
   }
   logSaved(log, saved, outcome);
   return saved;
+}
+
+/**
+ * A page that read as before took no media files: should its documents have changed (so the snapshot is stored
+ * whole), its photos still point at the files stored before.
+ */
+function keepPreviousFiles(result: CaptureResult, previousFacts: PageFacts | null): CaptureResult {
+  if (!result.facts || !previousFacts) return result;
+  const stored = new Map(previousFacts.media.map((m) => [m.url, m.sha256 ?? null]));
+  return { ...result, facts: { ...result.facts, media: result.facts.media.map((m) => ({ ...m, sha256: stored.get(m.url) ?? null })) } };
 }
 
 function logSaved(log: Logger, saved: SavedCapture, outcome: ClassifiedOutcome): void {

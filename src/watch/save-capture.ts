@@ -73,7 +73,8 @@ export interface Judgement {
   archive?: { archivedAt: Date; archiveUrl: string } | undefined;
 }
 
-async function loadFacts(db: Queryable, sha: string | null): Promise<PageFacts | null> {
+/** The page facts stored under `sha` (a snapshot's `parts.facts`); null when there are none. */
+export async function loadFacts(db: Queryable, sha: string | null): Promise<PageFacts | null> {
   if (!sha) return null;
   const blob = await getBlob(db, sha);
   return blob ? (JSON.parse(blob.data.toString('utf8')) as PageFacts) : null;
@@ -126,9 +127,12 @@ async function storeSnapshot(
       if (file.perceptualHash) pictureByUrl.set(file.url, file.perceptualHash);
     }
     for (const m of facts.media) {
-      m.sha256 = shaByUrl.get(m.url) ?? null;
-      m.perceptualHash = pictureByUrl.get(m.url) ?? null;
+      // A photo not read this time keeps the file an earlier capture stored (an unchanged page's photos).
+      m.sha256 = shaByUrl.get(m.url) ?? m.sha256 ?? null;
+      m.perceptualHash = pictureByUrl.get(m.url) ?? m.perceptualHash ?? null;
     }
+    // Their SHA-256 is already in facts.documents, computed when they were read.
+    for (const file of result.documentFiles ?? []) await putBlob(db, { data: file.data, mediaType: file.contentType ?? 'application/octet-stream' });
   }
   const put = (data: string | Buffer | null, mediaType: string) =>
     data === null ? Promise.resolve(null) : putBlob(db, { data: Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), mediaType });

@@ -17,6 +17,7 @@ const KIND_LABELS: Record<string, string> = {
   phrase_removed: 'Phrase removed',
   media_removed: 'Media removed',
   embed_removed: 'Embed removed',
+  document_removed: 'Document removed',
   page_moved: 'Page moved',
   page_restored: 'Page restored',
   page_unreachable: 'Page unreachable',

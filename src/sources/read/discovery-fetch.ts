@@ -6,7 +6,7 @@ import { BlockedUrlError } from '../../errors/index.ts';
 import { createAddressGuard, type AddressGuard } from '../../net/guarded-lookup.ts';
 import { hostKey } from '../../politeness/host-gate.ts';
 import { inflatedBody } from './body-stream.ts';
-import { HostSlots } from './host-slots.ts';
+import { HostSlots } from '../../politeness/host-slots.ts';
 import { problem } from './problem.ts';
 import { RobotsCache } from './robots-cache.ts';
 import type { CaptureLimits } from '../../capture/types.ts';

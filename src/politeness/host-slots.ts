@@ -1,12 +1,12 @@
-import type { HostGate } from '../../politeness/host-gate.ts';
-import { sleep } from './problem.ts';
+import type { HostGate } from './host-gate.ts';
 
 /** Beyond the request's own time limit, how long a slot stays leased before a crashed reader's frees itself. */
 const LEASE_SLACK_MS = 10_000;
 
 /**
- * The host-gate slot one discovery fetcher holds: one host at a time (a read opens its files one after another),
- * taken before a request and given back when its body is closed, under the job id as holder.
+ * The host-gate slot one fetcher holds (a source's discovery reads, a capture's linked documents): one host at a
+ * time (it opens its files one after another), taken before a request and given back when its body is closed,
+ * under the job id as holder.
  */
 export class HostSlots {
   private held: string | null = null;
@@ -42,4 +42,17 @@ export class HostSlots {
     this.held = null;
     if (host !== null) await this.gate.release(host, this.holder);
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the caller checks it). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
