@@ -1,4 +1,5 @@
 import type { PageFacts, TextBlock } from '../../src/page-data/page-facts.ts';
+import { seededRandom } from '../../test/helpers/seeded-random.ts';
 
 /** The name a few articles mention (some spelled Goïta), and the scope figures search for. */
 export const NAME = 'Assimi Goita';
@@ -41,17 +42,6 @@ const CUMULATIVE = (() => {
   return out;
 })();
 
-/** A deterministic generator (mulberry32): every run builds the same articles. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function word(next: () => number): string {
   const x = next() * CUMULATIVE[CUMULATIVE.length - 1]!;
@@ -89,7 +79,7 @@ export interface Article {
 
 /** An article of about `words` words (paragraphs of 40–140), three photos, an embedded tweet on a third of them. */
 export function article(seed: number, words: number, mentionsName: boolean): Article {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const paragraphs: string[] = [];
   let total = 0;
   while (total < words) {

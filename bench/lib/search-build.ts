@@ -7,7 +7,8 @@ import { fingerprint } from '../../src/detect/snapshot-content.ts';
 import type { PageFacts } from '../../src/page-data/page-facts.ts';
 import { indexSnapshot } from '../../src/search/index-snapshot.ts';
 import { targetOptionsSchema } from '../../src/targets/target-input.ts';
-import { article, articleFacts, paragraph, random, type Article } from './search-articles.ts';
+import { article, articleFacts, paragraph, type Article } from './search-articles.ts';
+import { seededRandom } from '../../test/helpers/seeded-random.ts';
 
 /** The archive to build: targets × snapshots each, articles of about `words` words, `concurrency` targets at once. */
 export interface BuildSizes {
@@ -116,7 +117,7 @@ function snapshotRow(targetId: number, t: number, k: number, url: string, readin
  */
 async function buildPage(pool: Pool, targetId: number, t: number, sizes: BuildSizes, figures: BuildFigures): Promise<void> {
   const times = figures.index;
-  const next = random(0x5eed + t);
+  const next = seededRandom(0x5eed + t);
   const mentions = next() < MENTION_SHARE;
   const churn: Churn = {
     removedAt: next() < REMOVED_SHARE ? 1 + Math.floor(next() * (sizes.snapshots - 1)) : null,

@@ -9,7 +9,8 @@ import type { CaptureResult } from '../../src/page-data/capture-result.ts';
 import type { PageFacts } from '../../src/page-data/page-facts.ts';
 import { indexSnapshot } from '../../src/search/index-snapshot.ts';
 import { saveCapture } from '../../src/watch/save-capture.ts';
-import { paragraph, random } from './search-articles.ts';
+import { paragraph } from './search-articles.ts';
+import { seededRandom } from '../../test/helpers/seeded-random.ts';
 import { spread, type Spread } from './search-measure.ts';
 
 /** One kind of save (the page unchanged, or edited), timed three ways. */
@@ -37,7 +38,7 @@ async function livePages(pool: Pool, count: number): Promise<Array<{ targetId: n
 
 function edited(facts: PageFacts, seed: number): PageFacts {
   const blocks = [...facts.blocks];
-  blocks.splice(2, 0, { kind: 'paragraph', text: paragraph(random(seed), 80), main: true });
+  blocks.splice(2, 0, { kind: 'paragraph', text: paragraph(seededRandom(seed), 80), main: true });
   return { ...facts, blocks };
 }
 

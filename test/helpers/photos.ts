@@ -1,26 +1,16 @@
 import sharp from 'sharp';
+import { seededRandom } from './seeded-random.ts';
 
 /** Width and height of the test photos, in pixels (a typical article photo, 3:2). */
 export const PHOTO_SIZE = { width: 600, height: 400 };
 
-/** A small deterministic generator (mulberry32), so each seed always paints the same picture. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A photo-like picture as raw RGB: a sky-to-ground gradient, a dozen soft-edged shapes in the seed's own places and
  * colours, and sensor-like noise — enough texture that JPEG and resizing alter many pixels, as on a real photo.
  */
 export function scenePixels(seed: number, { width, height } = PHOTO_SIZE): Buffer {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const top = [rnd() * 255, rnd() * 255, rnd() * 255];
   const bottom = [rnd() * 255, rnd() * 255, rnd() * 255];
   const shapes = Array.from({ length: 12 }, () => ({
