@@ -9,6 +9,7 @@ import { diffSnapshots } from '../src/detect/diff-snapshots.ts';
 import { classifyCapture, type ComparedSnapshot } from '../src/detect/classify.ts';
 import type { PageFacts, TextBlock } from '../src/page-data/page-facts.ts';
 import { prose } from './lib/prose.ts';
+import { median } from './lib/median.ts';
 
 
 function article(bytes: number): PageFacts {
@@ -41,11 +42,6 @@ function judge(before: PageFacts, after: PageFacts): number {
   const change = diffSnapshots({ status: 200, finalUrl: 'https://www.africom.mil/a', errorCode: null, facts: before }, { status: 200, finalUrl: 'https://www.africom.mil/a', errorCode: null, facts: after });
   const findings = classifyCapture({ baseline: snap(1, before), current: snap(2, after), outcome: { outcome: 'ok', signal: 'ok', detail: '' }, hostNotFound: null, phrases: ['Assimi Goita'] });
   return change.blocks.removed.length + findings.length;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 const cases = [

@@ -127,6 +127,8 @@ const envSchema = z.object({
   SCRUBWATCH_NOTIFY_RETRY_DELAY: duration('30s'),
   SCRUBWATCH_NOTIFY_MAX_BACKOFF: duration('24h'),
   SCRUBWATCH_HEARTBEAT_FILE: z.string().min(1).optional(),
+  SCRUBWATCH_TSA_URL: urlWithScheme(['http:', 'https:']).optional(),
+  SCRUBWATCH_TSA_TIMEOUT: duration('30s'),
 });
 
 /**
@@ -253,6 +255,13 @@ export interface Config {
    * (SCRUBWATCH_HEARTBEAT_FILE; unset: none): a health check of a process that serves no HTTP reads its age.
    */
   heartbeatFile: string | undefined;
+  /**
+   * An RFC 3161 time-stamping authority (SCRUBWATCH_TSA_URL; unset: none) asked to timestamp every evidence package
+   * signed; when set, a package it does not stamp is not written.
+   */
+  tsaUrl: string | undefined;
+  /** How long the time-stamping authority has to answer, in milliseconds (SCRUBWATCH_TSA_TIMEOUT, default 30s). */
+  tsaTimeoutMs: number;
 }
 
 /** Variables whose empty value is refused, not read as unset: the yes/no ones. */
@@ -322,5 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyRetryDelayMs: e.SCRUBWATCH_NOTIFY_RETRY_DELAY,
     notifyMaxBackoffMs: e.SCRUBWATCH_NOTIFY_MAX_BACKOFF,
     heartbeatFile: e.SCRUBWATCH_HEARTBEAT_FILE,
+    tsaUrl: e.SCRUBWATCH_TSA_URL,
+    tsaTimeoutMs: e.SCRUBWATCH_TSA_TIMEOUT,
   };
 }

@@ -27,7 +27,7 @@ export interface SaveFigure {
 /** Live pages of the built archive, spread over it, with the facts their latest snapshot read. */
 async function livePages(pool: Pool, count: number): Promise<Array<{ targetId: number; facts: PageFacts }>> {
   const { rows } = await pool.query<{ target_id: number; facts_sha256: string }>(
-    `select l.target_id, s.facts_sha256 from search_latest l join snapshots s on s.id = l.snapshot_id
+    `select l.target_id, s.facts_sha256 from search_latest l join full_snapshots s on s.id = l.snapshot_id
      where not l.removed and s.facts_sha256 is not null order by l.target_id % 97, l.target_id limit $1`,
     [count],
   );

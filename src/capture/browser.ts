@@ -1,24 +1,15 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { ServiceUnavailableError } from '../errors/index.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
+import { findChromium, type ChromiumLocation } from './find-chromium.ts';
 import { browserPid, processTree, processTreeMemoryBytes } from './process-memory.ts';
 import { watchRendererMemory, type RendererKill, type RendererMemoryWatch } from './renderer-memory.ts';
+import { contextsAhead, type ContextsAhead } from './context-ahead.ts';
+import type { CaptureContext, CaptureContextSpec } from './capture-context.ts';
 
-/** Where the Chromium binary came from: the operator's setting, the system, or Playwright's own download. */
-export type ChromiumSource = 'CHROMIUM_PATH' | 'system' | 'playwright';
-
-export interface ChromiumLocation {
-  path: string;
-  source: ChromiumSource;
-}
-
-// Fixed directories instead of $PATH: only config.ts reads the environment.
-const SYSTEM_DIRS = ['/usr/bin', '/usr/local/bin', '/snap/bin'];
-const SYSTEM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+export { findChromium, type ChromiumLocation, type ChromiumSource } from './find-chromium.ts';
 
 const LAUNCH_ARGS = [
   // Workers run as root in containers, where Chromium's sandbox cannot start.
@@ -41,53 +32,17 @@ const LAUNCH_ARGS = [
 ];
 const LAUNCH_TIMEOUT_MS = 30_000;
 
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function playwrightChromium(): string | null {
-  try {
-    const path = chromium.executablePath();
-    return path && isExecutableFile(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Finds the Chromium to launch: CHROMIUM_PATH when set (it must be an executable file), else a system Chromium
- * or Chrome, else the one Playwright downloaded. Throws ServiceUnavailableError('chromium', …) saying how to get one.
- */
-export function findChromium(configured: string | undefined): ChromiumLocation {
-  if (configured !== undefined) {
-    if (isExecutableFile(configured)) return { path: configured, source: 'CHROMIUM_PATH' };
-    throw new ServiceUnavailableError(
-      'chromium',
-      `CHROMIUM_PATH=${configured} is not an executable file; point CHROMIUM_PATH at a Chromium binary or unset it to use the system one`,
-    );
-  }
-  for (const name of SYSTEM_NAMES) {
-    for (const dir of SYSTEM_DIRS) {
-      const path = join(dir, name);
-      if (isExecutableFile(path)) return { path, source: 'system' };
-    }
-  }
-  const bundled = playwrightChromium();
-  if (bundled) return { path: bundled, source: 'playwright' };
-  throw new ServiceUnavailableError('chromium', 'no Chromium found: install one (Debian: apt-get install -y chromium) or set CHROMIUM_PATH');
-}
-
 /** A browser lent to one capture; `release` (once, in `finally`) lets a retired browser close after its last one. */
 export interface BrowserLease {
   browser: Browser;
   release(): void;
   /** The renderer killed for memory that explains a page crash since `since` (see RendererMemoryWatch.claim). */
   memoryKill(since: number): RendererKill | null;
+  /**
+   * The capture's own fresh context, opened ahead when the last capture on this browser began (context-ahead.ts);
+   * the next one starts opening now. Call once; the capture closes it.
+   */
+  openContext(spec: CaptureContextSpec): Promise<CaptureContext>;
 }
 
 /**
@@ -104,6 +59,8 @@ export interface BrowserHost {
   acquire(): Promise<BrowserLease>;
   /** Closes every browser so no Chromium process remains. Safe to call twice; `get()` afterwards throws. */
   close(): Promise<void>;
+  /** How many contexts were handed to captures (lease.openContext) since the host was made. */
+  contextsOpened(): number;
 }
 
 /** One launched Chromium and the captures it served. */
@@ -120,6 +77,8 @@ interface Slot {
   checkingMemory: boolean;
   /** Caps each renderer's memory while captures run; null when Chromium did not say its pid. */
   renderers: RendererMemoryWatch | null;
+  /** Its captures' contexts, each opened one capture ahead; closed when it retires or goes away. */
+  ahead: ContextsAhead;
 }
 
 const MB = 1024 * 1024;
@@ -148,6 +107,7 @@ export function createBrowserHost(
   const maxMemoryBytes = (config.browserMaxMemoryMb ?? 1024) * MB;
   const captureMaxMemoryBytes = (config.captureMaxMemoryMb ?? 768) * MB;
   let egress: EgressProxy | undefined;
+  let contextsOpened = 0;
 
   async function launch(): Promise<Browser> {
     if (!location) {
@@ -177,9 +137,10 @@ export function createBrowserHost(
     }
     const pid = await browserPid(launched).catch(() => null);
     const renderers = pid === null ? null : watchRendererMemory(pid, captureMaxMemoryBytes, logger);
-    const slot: Slot = { browser: launched, pid, captures: 0, active: 0, retired: false, overMemory: false, memoryCheckedAt: 0, checkingMemory: false, renderers };
+    const slot: Slot = { browser: launched, pid, captures: 0, active: 0, retired: false, overMemory: false, memoryCheckedAt: 0, checkingMemory: false, renderers, ahead: contextsAhead(launched, logger) };
     launched.on('disconnected', () => {
       renderers?.close();
+      void slot.ahead.close();
       if (current === slot) current = undefined;
       const expected = slot.retired || closed;
       retiring.delete(slot);
@@ -238,6 +199,7 @@ export function createBrowserHost(
     slot.retired = true;
     if (current === slot) current = undefined;
     retiring.add(slot);
+    void slot.ahead.close();
     logger.info({ pid: slot.pid, reason, captures: slot.captures, inFlight: slot.active }, 'browser recycled');
     if (slot.active === 0) void shut(slot);
   }
@@ -276,6 +238,12 @@ export function createBrowserHost(
       return {
         browser: slot.browser,
         memoryKill: (since) => slot.renderers?.claim(since) ?? null,
+        openContext(spec) {
+          contextsOpened += 1;
+          // Only where the next capture will run: not on a browser about to be recycled.
+          const stays = !closed && !slot.retired && !slot.overMemory && slot.captures < recycleCaptures;
+          return slot.ahead.take(spec, stays);
+        },
         release() {
           if (released) return;
           released = true;
@@ -295,8 +263,10 @@ export function createBrowserHost(
       const slots = [...(current ? [current] : []), ...retiring];
       current = undefined;
       for (const slot of slots) slot.retired = true;
+      await Promise.all(slots.map((slot) => slot.ahead.close()));
       await Promise.all([...slots.map(shut), ...closing]);
       await egress?.close();
     },
+    contextsOpened: () => contextsOpened,
   };
 }

@@ -21,7 +21,7 @@ export async function captureTarget(
   // A lease, so a browser being recycled stays open until this capture is done with it.
   const lease = await host.acquire();
   try {
-    return await capturePage(lease.browser, req, limits, logger, lease.memoryKill);
+    return await capturePage(lease.browser, req, limits, logger, lease);
   } finally {
     lease.release();
   }

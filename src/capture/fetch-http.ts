@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { Agent, fetch, type Response } from 'undici';
 import { BlockedUrlError, CaptureStop } from '../errors/index.ts';
@@ -8,7 +9,9 @@ import { explainFailure, fetchErrorCode } from './net-errors.ts';
 import { readerPool } from './reader-pool.ts';
 import { createAddressGuard, type AddressGuard } from '../net/guarded-lookup.ts';
 import { assertWebScheme } from './url-policy.ts';
+import { bodyBudget, capHeaderPairs, hasNoBody } from './recording-caps.ts';
 import type { CaptureResult } from '../page-data/capture-result.ts';
+import type { CapturedExchange } from '../page-data/exchange.ts';
 import type { CaptureLimits, CaptureRequest } from './types.ts';
 
 const MAX_REDIRECTS = 10;
@@ -18,6 +21,11 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export const USER_AGENT = 'Mozilla/5.0 (compatible; scrubwatch/0.1; +https://github.com/scrubwatch/scrubwatch)';
 /** Time kept back from reading the body, to parse what arrived when the body does not end in time. */
 const PARSE_RESERVE_MS = 1_000;
+/** The headers every plain-HTTP capture request sends (undici adds its own connection and encoding headers). */
+const REQUEST_HEADERS: Array<[string, string]> = [
+  ['user-agent', USER_AGENT],
+  ['accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'],
+];
 
 /**
  * Captures `req.url` with plain HTTP, no browser: follows up to 10 redirects itself (each hop connects only to an
@@ -52,20 +60,34 @@ async function fetchPage(req: CaptureRequest, limits: CaptureLimits, logger: Log
   const timer = setTimeout(() => abort.abort(), req.timeoutMs);
   const guard = createAddressGuard(limits, Math.max(1, Math.min(DNS_CHECK_MS, req.timeoutMs)));
   const dispatcher = new Agent({ connect: { lookup: guard.lookup } });
+  // Recorded as received, hop by hop: the copy's server's exchanges for a copy, since those are what was received.
+  const exchanges: CapturedExchange[] = [];
+  draft.recording = { browserVersion: 'scrubwatch-http', userAgent: USER_AGENT, captureHost: hostname(), exchanges };
   try {
-    const response = await followRedirects(hops, guard, dispatcher, abort.signal);
+    const response = await followRedirects(hops, guard, dispatcher, abort.signal, exchanges, requestHeaders(req.conditional));
+    const received = exchanges[exchanges.length - 1];
     draft.status = response.status;
     draft.headers = selectHeaders(response.headers);
+    if (response.status === 304) {
+      // Not modified since the validators sent: there is no body to read, and the page is what it was.
+      await response.body?.cancel().catch(() => undefined);
+      return finishResult(draft, null);
+    }
     const contentType = response.headers.get('content-type');
     if (/^\s*attachment/i.test(response.headers.get('content-disposition') ?? '')) {
       await response.body?.cancel().catch(() => undefined);
+      if (received) received.bodyOmitted = 'unavailable';
       return finishResult(draft, { code: 'download', message: explainFailure('download', 'Content-Disposition: attachment') });
     }
     // A reader thread starts (if none is idle) while the body arrives.
     readerPool().warm();
     const deadline = draft.startedAt.getTime() + req.timeoutMs;
     const readUntil = deadline - Math.min(PARSE_RESERVE_MS, req.timeoutMs / 4);
-    const { body, complete } = await readCapped(response, limits.maxPageBytes, readUntil);
+    const { body, complete } = await readCapped(response, limits.maxPageBytes, readUntil).catch((err: unknown) => {
+      if (received && err instanceof CaptureStop) received.bodyOmitted = 'too_large';
+      throw err;
+    });
+    if (received) keepBody(received, body, complete, limits.maxMediaBytes);
     const readFor = readUntil - draft.startedAt.getTime();
     const unfinished = complete ? null : ({ code: 'timeout', message: `the page was still arriving after ${readFor} ms; its first ${body.length} bytes were read` } as const);
     if (contentType !== null && !/html|xml/i.test(contentType)) return finishResult(draft, unfinished);
@@ -91,12 +113,56 @@ async function fetchPage(req: CaptureRequest, limits: CaptureLimits, logger: Log
 
 type Hops = Pick<CaptureResult, 'finalUrl' | 'redirects'>;
 
+/** The request's headers: the usual ones, and the cheap tier's validators when it sends any. */
+function requestHeaders(conditional: CaptureRequest['conditional']): Array<[string, string]> {
+  const headers = [...REQUEST_HEADERS];
+  if (conditional?.etag) headers.push(['if-none-match', conditional.etag]);
+  if (conditional?.lastModified) headers.push(['if-modified-since', conditional.lastModified]);
+  return headers;
+}
+
+/** A response as received, its body still to come (kept by keepBody); a redirect hop's has none. */
+function exchangeOf(url: string, startedAt: string, response: Response, sent: Array<[string, string]>): CapturedExchange {
+  // Undici's Headers iterate by name, repeats joined, Set-Cookie apart: the order on the wire is not available.
+  const headers = [...response.headers].filter(([name]) => name !== 'set-cookie');
+  const cookies = response.headers.getSetCookie().map((value): [string, string] => ['set-cookie', value]);
+  return {
+    url,
+    method: 'GET',
+    requestHeaders: [['host', new URL(url).host], ...sent],
+    httpVersion: 'HTTP/1.1',
+    status: response.status,
+    statusText: response.statusText,
+    responseHeaders: capHeaderPairs([...headers, ...cookies].map(([name, value]) => ({ name, value }))),
+    startedAt,
+    resourceType: 'document',
+    body: null,
+    ...(hasNoBody('GET', response.status) ? { bodyOmitted: 'no_body' as const } : {}),
+  };
+}
+
+/** Keeps the final response's body in its exchange: whole and within the per-body cap, or why not. */
+function keepBody(exchange: CapturedExchange, body: Buffer, complete: boolean, maxBodyBytes: number): void {
+  if (exchange.bodyOmitted === 'no_body') return;
+  if (!complete) exchange.bodyOmitted = 'unavailable';
+  else if (bodyBudget(maxBodyBytes).take(body.length) === 'too_large') exchange.bodyOmitted = 'too_large';
+  else exchange.body = body;
+}
+
 /** Fetches `hops.finalUrl`, following redirects; each hop is recorded in `hops` as it is made. */
-async function followRedirects(hops: Hops, guard: AddressGuard, dispatcher: Agent, signal: AbortSignal): Promise<Response> {
+async function followRedirects(
+  hops: Hops,
+  guard: AddressGuard,
+  dispatcher: Agent,
+  signal: AbortSignal,
+  exchanges: CapturedExchange[],
+  sent: Array<[string, string]>,
+): Promise<Response> {
   let url = hops.finalUrl;
   for (let hop = 0; ; hop++) {
     hops.finalUrl = url;
     let response: Response;
+    const startedAt = new Date().toISOString();
     try {
       // Only http(s) is ever requested, whatever a target row or a redirect names. A literal address never reaches
       // the guarded lookup (nothing to resolve), so it is checked here.
@@ -106,13 +172,14 @@ async function followRedirects(hops: Hops, guard: AddressGuard, dispatcher: Agen
         redirect: 'manual',
         signal,
         dispatcher,
-        headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' },
+        headers: Object.fromEntries(sent),
       });
     } catch (err) {
       const blocked = err instanceof BlockedUrlError ? err : err instanceof Error && err.cause instanceof BlockedUrlError ? err.cause : null;
       if (!blocked) throw err;
       throw new CaptureStop({ code: 'blocked_url', message: hop === 0 ? blocked.message : `redirected to ${url}: ${blocked.message}` });
     }
+    exchanges.push(exchangeOf(url, startedAt, response, sent));
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     await response.body?.cancel().catch(() => undefined);

@@ -3,24 +3,22 @@ import type { Page, Response } from 'playwright';
 import type { Logger } from 'pino';
 import type { MediaFile } from '../page-data/capture-result.ts';
 import type { MediaItem } from '../page-data/page-facts.ts';
-import type { CaptureLimits } from './types.ts';
-
-/** How many single-file caps the media files of one capture may add up to. */
-const TOTAL_MEDIA_FILES_FACTOR = 5;
+import type { ExchangeRecorder } from './exchange-recorder.ts';
 
 /** Image and video responses a page received, by URL (redirected requests also under their first URL). */
 export interface MediaResponses {
   /** HTTP status of the last response for `url`, or null when the page never got one. */
   statusOf(url: string): number | null;
   /**
-   * Bodies of the given media items' complete (200) responses, each within `limits.maxMediaBytes` and all together
-   * within five times that, read until `deadline` (epoch ms). A body the browser no longer holds is skipped.
+   * Bodies of the given media items' complete (200) responses, read through `recorder` (so each body is read from
+   * the browser once, within the capture's body budget: each within `maxMediaBytes`, all within five times that)
+   * until `deadline` (epoch ms). A body over the caps, or one the browser no longer holds, is skipped.
    */
-  files(media: MediaItem[], limits: CaptureLimits, deadline: number, logger: Logger): Promise<MediaFile[]>;
+  files(media: MediaItem[], deadline: number, logger: Logger): Promise<MediaFile[]>;
 }
 
 /** Starts recording a page's image and video responses; call before navigating. */
-export function watchMediaResponses(page: Page): MediaResponses {
+export function watchMediaResponses(page: Page, recorder: ExchangeRecorder): MediaResponses {
   const byUrl = new Map<string, Response>();
   page.on('response', (response) => {
     const request = response.request();
@@ -32,43 +30,25 @@ export function watchMediaResponses(page: Page): MediaResponses {
 
   return {
     statusOf: (url) => byUrl.get(url)?.status() ?? null,
-    async files(media, limits, deadline, logger) {
+    async files(media, deadline, logger) {
       const files: MediaFile[] = [];
       const seen = new Set<Response>();
-      let budget = limits.maxMediaBytes * TOTAL_MEDIA_FILES_FACTOR;
       for (const item of media) {
         const response = byUrl.get(item.url);
         // 206 answers to video range requests are fragments, not evidence of the file.
         if (!response || response.status() !== 200 || seen.has(response)) continue;
         seen.add(response);
-        const headers = response.headers();
-        const declared = Number(headers['content-length'] ?? NaN);
-        if (declared > limits.maxMediaBytes || declared > budget) continue;
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) break;
-        const data = await bodyWithin(response, remaining).catch((err: unknown) => {
-          logger.debug({ url: item.url, err: (err as Error).message }, 'media body unavailable');
-          return null;
-        });
-        if (!data || data.length > limits.maxMediaBytes || data.length > budget) continue;
-        budget -= data.length;
-        files.push({ url: item.url, contentType: headers['content-type'] ?? null, data });
+        if (Date.now() >= deadline) break;
+        const read = await recorder.body(response, deadline);
+        if (!('data' in read)) {
+          logger.debug({ url: item.url, omitted: read.omitted }, 'media body not kept');
+          continue;
+        }
+        files.push({ url: item.url, contentType: response.headers()['content-type'] ?? null, data: read.data });
       }
       return files;
     },
   };
-}
-
-async function bodyWithin(response: Response, ms: number): Promise<Buffer | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([response.body(), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -11,13 +11,14 @@ export interface PageReading {
 
 /**
  * The JavaScript expression page.evaluate runs to read a page: extractPageFacts' own source, called on `document`
- * with the caps of caps.ts.
+ * with the caps of caps.ts, recording where each kept thing was drawn (boxes; clipBoxes cuts them to the
+ * screenshot).
  *
  * Sent as a string, with a local `__name`, because tsx and vitest compile with esbuild's keepNames, which wraps
  * inner functions in `__name(fn, "name")` calls to a helper that exists in Node but not in the page.
  */
 export function pageFactsExpression(options: Omit<PageFactsOptions, 'caps'>): string {
-  const withCaps: PageFactsOptions = { ...options, caps: FACT_CAPS };
+  const withCaps: PageFactsOptions = { ...options, caps: FACT_CAPS, boxes: true };
   return `(() => {
   const __name = (fn) => fn;
   const facts = (${extractPageFacts.toString()})(document, ${JSON.stringify(withCaps)});

@@ -16,6 +16,16 @@ export interface CaptureRequest {
    * browser skips what only a changed page needs (the screenshot and the media files) and sets `sameAs`.
    */
   unchangedFrom?: string | undefined;
+  /**
+   * Whether to record the HTTP exchanges the page received (CaptureResult.recording); default true. False only
+   * where the cost of recording is measured (bench/recording.ts).
+   */
+  record?: boolean | undefined;
+  /**
+   * Plain HTTP only: the validators of the last full capture, sent as If-None-Match / If-Modified-Since (the cheap
+   * tier's conditional request). A 304 answer ends the fetch without a body: status 304, no facts.
+   */
+  conditional?: { etag: string | null; lastModified: string | null } | undefined;
 }
 
 /** Bounds every capture respects, taken from the Config; the fetchers never read the Config themselves. */

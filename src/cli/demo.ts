@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { cutAtWord } from '../detect/cut-at-word.ts';
 import { alertLine } from './format.ts';
 import { output, type CommonFlags } from './runtime.ts';
 import { terminalText } from './terminal-text.ts';
@@ -18,7 +19,7 @@ function evidenceLines(evidence: Record<string, unknown>): string[] {
   const lines = [`    proof: last snapshot with it #${String(evidence.lastWithSnapshotId)}, first without it #${String(evidence.firstWithoutSnapshotId)}, confirmed by #${String(evidence.confirmedBySnapshotId)}`];
   for (const item of (evidence.items as Array<Record<string, unknown>> | undefined) ?? []) {
     const what = item.signal ? `${String(item.finalUrl)} answered ${String(item.status)} (${String(item.signal)})` : (item.text ?? item.caption ?? mentionLine(item) ?? item.phrase ?? item.url);
-    lines.push(`    - ${String(what).slice(0, 160)}${item.blobSha256 ? ` (file kept as blob ${String(item.blobSha256).slice(0, 12)}…)` : ''}`);
+    lines.push(`    - ${cutAtWord(String(what), 160)}${item.blobSha256 ? ` (file kept as blob ${String(item.blobSha256).slice(0, 12)}…)` : ''}`);
   }
   return lines;
 }

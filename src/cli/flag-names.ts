@@ -16,6 +16,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   'options.notFound': '--not-found',
   'options.watchEmbeds': '--no-embeds',
   'options.archive': '--archive',
+  'options.fullEvery': '--full-every',
   webhook: '--webhook',
   slack: '--slack',
   email: '--email',

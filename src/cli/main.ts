@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError, describeError, isInputFault } from '../errors/index.ts';
 import { inFlagTerms } from './flag-names.ts';
@@ -12,25 +11,23 @@ import { registerAlerts } from './alerts.ts';
 import { registerDemo } from './demo.ts';
 import { registerSubscriptions } from './subscriptions.ts';
 import { registerDeliveries } from './deliveries.ts';
+import { registerVerify } from './verify.ts';
 import { registerTweets } from './tweets.ts';
 import { registerTokens } from './tokens.ts';
 import { registerTransfer } from './transfer.ts';
 import { registerSources } from './sources.ts';
 import { registerSearch } from './search.ts';
+import { registerEvidence } from './evidence.ts';
+import { scrubwatchVersion } from '../version.ts';
 
 /** Exit codes the CLI promises: scripts can tell bad input from a failure of the world. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-/** This installation's version, as package.json says. */
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 /** `loadProcessors` hands the job processors (jobs/) to the commands that run workers. */
 export function buildProgram(loadProcessors: LoadProcessors): Command {
   const program = new Command('scrubwatch')
     .description('watch web pages for quiet removals: scheduled Chromium captures, every snapshot kept in Postgres')
-    .version(version(), '-V, --version', 'print the version')
+    .version(scrubwatchVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     // The program's own options stand before a command, so a command with subcommands (`search`) may share option
     // names with them: `search saved --json` reaches `saved`, not `search`.
@@ -48,9 +45,11 @@ export function buildProgram(loadProcessors: LoadProcessors): Command {
   registerDemo(program);
   registerSubscriptions(program);
   registerDeliveries(program);
+  registerVerify(program);
   registerTweets(program);
   registerTokens(program);
   registerTransfer(program);
+  registerEvidence(program);
   return program;
 }
 

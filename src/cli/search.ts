@@ -1,23 +1,15 @@
 import { Option, type Command } from 'commander';
-import type { Pool } from '../db/pool.ts';
 import { getSavedSearch, listSavedSearchesPage } from '../db/saved-searches.ts';
-import { getSource } from '../db/sources.ts';
-import { requireTarget } from '../db/targets.ts';
-import { NotFoundError } from '../errors/index.ts';
 import { reindexArchive } from '../search/reindex.ts';
 import { removeSavedSearch, saveSearch } from '../search/saved-searches.ts';
-import { SEARCH_SCOPES, searchArchive, type SearchRequest } from '../search/search-archive.ts';
+import { SEARCH_SCOPES, searchArchive } from '../search/search-archive.ts';
+import { NotFoundError } from '../errors/index.ts';
+import { requireNarrowing } from './narrowing.ts';
 import { createStageProgress } from './progress.ts';
 import { parseCursor, parseLimit, refuseWatchOnlyFlags, searchNarrowing, searchRequest, type SearchFlags } from './search-flags.ts';
 import { marksFor, reindexText, savedSearchesText, searchResultText, watchText } from './search-format.ts';
 import { jsonText } from './terminal-text.ts';
 import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
-
-/** A target or source a search is narrowed to must exist: a typo is pointed out, not searched as "no results". */
-async function requireNarrowing(pool: Pool, req: Pick<SearchRequest, 'targetId' | 'sourceId'>): Promise<void> {
-  if (req.targetId !== undefined) await requireTarget(pool, req.targetId);
-  if (req.sourceId !== undefined && !(await getSource(pool, req.sourceId))) throw new NotFoundError('source', req.sourceId);
-}
 
 async function search(query: string, flags: SearchFlags): Promise<void> {
   if (flags.watch) {

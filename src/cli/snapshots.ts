@@ -3,11 +3,13 @@ import { requireTarget } from '../db/targets.ts';
 import { listSnapshots } from '../db/snapshots.ts';
 import { snapshotLine } from './format.ts';
 import { output, parseId, withPool, type CommonFlags } from './runtime.ts';
+import { registerSnapshotExport } from './evidence.ts';
 
-/** `scrubwatch snapshots <target-id>`: a target's stored captures. */
+/** `scrubwatch snapshots <target-id>`: a target's stored captures; `snapshots export <snapshot-id>`: one as a package. */
 export function registerSnapshots(program: Command): void {
-  program
-    .command('snapshots <target-id>')
+  const snapshots = program
+    .command('snapshots')
+    .argument('<target-id>')
     .description("list a target's snapshots, newest first")
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print an array of snapshots as JSON')
@@ -18,4 +20,5 @@ export function registerSnapshots(program: Command): void {
         output(flags, list, (l) => (l.length ? l.map(snapshotLine).join('\n') : `no snapshots of target #${target.id} yet`));
       });
     });
+  registerSnapshotExport(snapshots);
 }

@@ -2,11 +2,14 @@ import { Option, type Command } from 'commander';
 import { listTargetsPage, requireTarget, TARGET_STATES, type Target, type TargetState } from '../db/targets.ts';
 import { listSourcesOfTarget } from '../db/source-reports.ts';
 import type { Pool } from '../db/pool.ts';
-import { InvalidInputError } from '../errors/index.ts';
 import { FETCHERS, type Fetcher } from '../target-model/fetchers.ts';
+import { DEFAULT_FULL_EVERY } from '../target-model/target-options.ts';
+import { getTierState } from '../db/target-tiers.ts';
+import { tierLines, tierSummary } from '../tiers/tier-summary.ts';
 import { targetDetail, targetLine } from './format.ts';
 import { targetSourcesText } from './source-format.ts';
 import { registerImport } from './targets-import.ts';
+import { parseConfirm, registerUpdate } from './targets-update.ts';
 import { collect, note, output, parseId, withContext, withPool, type CommonFlags } from './runtime.ts';
 
 /** Changing targets loads the queues (BullMQ); listing and showing them does not need to. */
@@ -25,13 +28,7 @@ interface AddFlags extends CommonFlags {
   fetcher?: Fetcher;
   embeds: boolean;
   archive?: boolean;
-}
-
-/** `--confirm` as a number; its range is the target schema's to check, like every other option's. */
-function parseConfirm(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d{1,6}$/.test(text)) throw new InvalidInputError('--confirm', `--confirm must be a whole number of captures, like 2; got "${text}"`);
-  return Number(text);
+  fullEvery?: string;
 }
 
 /** How many targets one query of `targets list` reads: pages are read one after another, never all at once. */
@@ -65,6 +62,7 @@ export function registerTargets(program: Command): void {
     .option('--not-found <regex>', "a pattern (case-insensitive) of this site's not-found pages (repeatable)", collect, [])
     .addOption(new Option('--fetcher <kind>', 'browser (the default) or http (a plain fetch, no JavaScript)').choices(FETCHERS))
     .option('--archive', 'ask the Wayback Machine for a public copy when the page is first seen or changes')
+    .option('--full-every <duration>', 'longest between full browser captures while cheap checks find it unchanged, like 7d (the default) or 12h')
     .option('--no-embeds', 'do not watch the tweets this page embeds')
     .option('--json', 'print the target as JSON, with any warnings')
     .action(async (url: string, flags: AddFlags) => {
@@ -85,6 +83,7 @@ export function registerTargets(program: Command): void {
             watchEmbeds: flags.embeds,
             confirm: parseConfirm(flags.confirm) ?? 2,
             archive: flags.archive ?? false,
+            fullEvery: flags.fullEvery ?? DEFAULT_FULL_EVERY,
           },
         });
         const privateHost = await privateHostOf(target.url, ctx.config);
@@ -96,6 +95,7 @@ export function registerTargets(program: Command): void {
     });
 
   registerImport(targets);
+  registerUpdate(targets);
 
   targets
     .command('list')
@@ -120,13 +120,16 @@ export function registerTargets(program: Command): void {
 
   targets
     .command('show <id>')
-    .description('show one target and the sources that list it')
-    .option('--json', 'print the target as JSON, with `sources`')
+    .description('show one target, what the checking tiers learned of it, and the sources that list it')
+    .option('--json', 'print the target as JSON, with `tier` and `sources`')
     .action(async (id: string, flags: CommonFlags) => {
       await withPool(async (pool) => {
         const target = await requireTarget(pool, parseId(id, 'target id'));
-        const sources = await listSourcesOfTarget(pool, target.id);
-        output(flags, { ...target, sources }, (t) => [targetDetail(t), targetSourcesText(sources)].filter((l) => l !== null).join('\n'));
+        const [sources, state] = await Promise.all([listSourcesOfTarget(pool, target.id), getTierState(pool, target.id)]);
+        const tier = tierSummary(target.options, state);
+        output(flags, { ...target, tier, sources }, (t) =>
+          [targetDetail(t), ...tierLines(tier).map((l) => `  ${l}`), targetSourcesText(sources)].filter((l) => l !== null).join('\n'),
+        );
       });
     });
 

@@ -1,5 +1,5 @@
 import type { Queryable } from './pool.ts';
-import type { AlertState } from './alerts.ts';
+import type { AlertFilter, AlertState } from './alerts.ts';
 import type { Severity } from '../detect/findings.ts';
 
 /** An alert as the review UI lists it: with its target's name and URL, and who triaged it. */
@@ -23,12 +23,7 @@ export interface InboxAlert {
   createdAt: string;
 }
 
-export interface InboxFilter {
-  state?: AlertState | undefined;
-  severity?: Severity | undefined;
-  kind?: string | undefined;
-  targetId?: number | undefined;
-  tag?: string | undefined;
+export interface InboxFilter extends AlertFilter {
   limit?: number;
 }
 
@@ -77,19 +72,39 @@ const SELECT = `select a.id, a.target_id, t.name as target_name, t.url as target
   a.triaged_at, a.created_at
   from alerts a join targets t on t.id = a.target_id left join changes c on c.id = a.change_id`;
 
+// The filters, as $1..$6 of the statements below.
+const WHERE = `($1::text is null or a.state = $1)
+  and ($2::text is null or a.severity = $2)
+  and ($3::text is null or a.kind = $3)
+  and ($4::bigint is null or a.target_id = $4)
+  and ($5::text is null or $5 = any(t.tags))
+  and ($6::bigint is null or a.target_id in (select sp.target_id from source_pages sp where sp.source_id = $6))`;
+
+const filterParams = (f: AlertFilter) => [f.state ?? null, f.severity ?? null, f.kind ?? null, f.targetId ?? null, f.tag ?? null, f.sourceId ?? null];
+
 /** Alerts newest first, narrowed by any of the filters. */
 export async function listInboxAlerts(db: Queryable, filter: InboxFilter = {}): Promise<InboxAlert[]> {
-  const { rows } = await db.query<InboxRow>(
-    `${SELECT}
-     where ($1::text is null or a.state = $1)
-       and ($2::text is null or a.severity = $2)
-       and ($3::text is null or a.kind = $3)
-       and ($4::bigint is null or a.target_id = $4)
-       and ($5::text is null or $5 = any(t.tags))
-     order by a.id desc limit $6`,
-    [filter.state ?? null, filter.severity ?? null, filter.kind ?? null, filter.targetId ?? null, filter.tag ?? null, filter.limit ?? 200],
-  );
+  const { rows } = await db.query<InboxRow>(`${SELECT} where ${WHERE} order by a.id desc limit $7`, [...filterParams(filter), filter.limit ?? 200]);
   return rows.map(toInboxAlert);
+}
+
+/** An inbox alert and the newest alert id of its group, the group's place in the inbox and its paging cursor. */
+export type GroupedInboxAlert = InboxAlert & { groupTop: number };
+
+/**
+ * The alerts of one page of the inbox's groups: alerts raised by the same capture (one snapshot, so one target) are
+ * one group, ordered by their newest alert, newest first; `before` is the last group's newest id on the previous
+ * page. A page holds whole groups only — the limit counts groups, not alerts — so no group is split across pages.
+ */
+export async function listInboxGroupAlerts(db: Queryable, filter: AlertFilter, page: { before?: number | undefined; groups: number }): Promise<GroupedInboxAlert[]> {
+  const { rows } = await db.query<InboxRow & { group_top: number }>(
+    `with tops as (select a.snapshot_id, max(a.id) as group_top from alerts a join targets t on t.id = a.target_id where ${WHERE}
+                   group by a.snapshot_id having ($7::bigint is null or max(a.id) < $7) order by group_top desc limit $8)
+     ${SELECT.replace('select ', 'select tops.group_top, ')} join tops on tops.snapshot_id = a.snapshot_id
+     where ${WHERE} order by tops.group_top desc, a.id desc`,
+    [...filterParams(filter), page.before ?? null, page.groups],
+  );
+  return rows.map((r) => ({ ...toInboxAlert(r), groupTop: r.group_top }));
 }
 
 export async function getInboxAlert(db: Queryable, id: number): Promise<InboxAlert | null> {

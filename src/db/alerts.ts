@@ -1,7 +1,17 @@
 import type { Queryable } from './pool.ts';
-import type { AlertDraft, Severity } from '../detect/findings.ts';
+import type { AlertDraft, AlertKind, Severity } from '../detect/findings.ts';
 
 export type AlertState = 'open' | 'confirmed' | 'dismissed';
+
+/** Who or what an alert is narrowed to; every field optional. `severity` is exact (the API's listing takes it as the least); validated in src/review/alert-filter.ts. */
+export interface AlertFilter {
+  state?: AlertState | undefined;
+  severity?: Severity | undefined;
+  kind?: AlertKind | undefined;
+  tag?: string | undefined;
+  targetId?: number | undefined;
+  sourceId?: number | undefined;
+}
 
 /** A removal raised to people, with the evidence for it. */
 export interface Alert {
@@ -73,18 +83,22 @@ export async function insertAlert(
   return toAlert(rows[0]!);
 }
 
+/** Alerts newest first, narrowed by a filter (`severity` exact) or to those one snapshot raised. */
 export async function listAlerts(
   db: Queryable,
-  filter: { targetId?: number | undefined; kind?: string | undefined; tag?: string | undefined; snapshotId?: number | undefined; limit?: number } = {},
+  filter: AlertFilter & { snapshotId?: number | undefined; limit?: number } = {},
 ): Promise<Alert[]> {
   const { rows } = await db.query<AlertRow>(
     `select * from alerts
      where ($1::bigint is null or target_id = $1)
        and ($2::text is null or kind = $2)
        and ($3::bigint is null or snapshot_id = $3)
-     and ($5::text is null or target_id in (select id from targets where $5 = any(tags)))
+       and ($5::text is null or target_id in (select id from targets where $5 = any(tags)))
+       and ($6::text is null or state = $6)
+       and ($7::text is null or severity = $7)
+       and ($8::bigint is null or target_id in (select target_id from source_pages where source_id = $8))
      order by id desc limit $4`,
-    [filter.targetId ?? null, filter.kind ?? null, filter.snapshotId ?? null, filter.limit ?? 500, filter.tag ?? null],
+    [filter.targetId ?? null, filter.kind ?? null, filter.snapshotId ?? null, filter.limit ?? 500, filter.tag ?? null, filter.state ?? null, filter.severity ?? null, filter.sourceId ?? null],
   );
   return rows.map(toAlert);
 }
@@ -115,6 +129,8 @@ export interface AlertPageQuery {
   state?: AlertState | undefined;
   targetId?: number | undefined;
   tag?: string | undefined;
+  /** Only alerts of targets this source listed. */
+  sourceId?: number | undefined;
   since?: Date | undefined;
   until?: Date | undefined;
   before?: number | undefined;
@@ -133,8 +149,9 @@ export async function listAlertsPage(db: Queryable, q: AlertPageQuery): Promise<
        and ($6::timestamptz is null or created_at >= $6)
        and ($7::timestamptz is null or created_at < $7)
        and ($8::bigint is null or id < $8)
+       and ($10::bigint is null or target_id in (select target_id from source_pages where source_id = $10))
      order by id desc limit $9`,
-    [q.kind ?? null, q.minSeverity ?? null, q.state ?? null, q.targetId ?? null, q.tag ?? null, q.since ?? null, q.until ?? null, q.before ?? null, q.limit],
+    [q.kind ?? null, q.minSeverity ?? null, q.state ?? null, q.targetId ?? null, q.tag ?? null, q.since ?? null, q.until ?? null, q.before ?? null, q.limit, q.sourceId ?? null],
   );
   return rows.map(toAlert);
 }

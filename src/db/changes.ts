@@ -40,8 +40,17 @@ export async function insertChange(
   c: { targetId: number; snapshotId: number; previousSnapshotId: number; record: ChangeRecord },
 ): Promise<Change> {
   const { rows } = await db.query<ChangeRow>(
-    `insert into changes (target_id, snapshot_id, previous_snapshot_id, unchanged, record)
-     values ($1, $2, $3, $4, $5) returning *`,
+    `with inserted as (
+       insert into changes (target_id, snapshot_id, previous_snapshot_id, unchanged, record)
+       values ($1, $2, $3, $4, $5) returning *
+     ), tallied as (
+       -- An escalated full capture that found the page unchanged is a false escalation (sql/016_check_tallies.sql).
+       update check_tallies t set unchanged = t.unchanged + 1
+         from inserted c join snapshots s on s.id = c.snapshot_id
+        where c.unchanged and s.origin = 'capture' and s.tier = 'full' and s.escalation is not null
+          and t.tier = s.tier and t.escalation = s.escalation and t.shard = s.id % 8
+     )
+     select * from inserted`,
     [c.targetId, c.snapshotId, c.previousSnapshotId, c.record.unchanged, c.record.unchanged ? '{}' : JSON.stringify(c.record)],
   );
   return toChange(rows[0]!);

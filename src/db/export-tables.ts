@@ -9,6 +9,7 @@ export const EXPORTED_TABLES = [
   'source_pages',
   'blobs',
   'snapshots',
+  'capture_exchanges',
   'changes',
   'alerts',
   'target_states',
@@ -26,7 +27,9 @@ export type ExportedTable = (typeof EXPORTED_TABLES)[number];
 /**
  * Tables left out: the migration ledger (an import migrates the destination itself), the politeness gate's
  * leases, start times and wait counters, which describe running workers, not the record, and the search index,
- * which is derived from the snapshots and rebuilt from them after an import (`scrubwatch import`).
+ * which is derived from the snapshots and rebuilt from them after an import (`scrubwatch import`), and what full
+ * captures taught the cheap tier (target_tiers), which the next full capture of each target learns again, and
+ * /metrics' check tallies, which are counted again from the snapshots after an import.
  */
 export const TRANSIENT_TABLES = [
   'schema_migrations',
@@ -36,7 +39,15 @@ export const TRANSIENT_TABLES = [
   'search_texts',
   'search_sightings',
   'search_latest',
+  'target_tiers',
+  'check_tallies',
 ] as const;
+
+/**
+ * Tables that must never leave the installation: the evidence signing key (a copy elsewhere could sign packages
+ * in this installation's name). An import into a fresh installation makes its own key on first use.
+ */
+export const SECRET_TABLES = ['signing_keys'] as const;
 
 export function isExportedTable(name: string): name is ExportedTable {
   return (EXPORTED_TABLES as readonly string[]).includes(name);

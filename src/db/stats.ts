@@ -34,3 +34,34 @@ export async function countAlertsByKind(db: Queryable): Promise<{ kind: string; 
   );
   return rows;
 }
+
+/** Checks answered by each tier, escalations by reason, false escalations by reason, and script-dependent targets. */
+export interface TierCounts {
+  byTier: { tier: string; count: number }[];
+  escalations: { reason: string; count: number }[];
+  /** Escalated full captures whose change row says unchanged: the browser was opened for nothing. */
+  falseEscalations: { reason: string; count: number }[];
+  scriptDependentTargets: number;
+}
+
+/**
+ * The two-tier checking figures of /metrics, over scrubwatch's own captures (archived copies are no check), read
+ * from the running tallies the inserts keep (sql/016_check_tallies.sql): a few dozen rows, however many snapshots.
+ */
+export async function countTierChecks(db: Queryable): Promise<TierCounts> {
+  const [byTier, escalated, scripted] = await Promise.all([
+    db.query<{ tier: string; count: number | string | bigint }>('select tier, sum(checks)::int8 as count from check_tallies group by tier order by tier'),
+    db.query<{ reason: string; count: number | string | bigint; unchanged: number | string | bigint }>(
+      `select escalation as reason, sum(checks)::int8 as count, sum(unchanged)::int8 as unchanged
+         from check_tallies where escalation <> '' group by escalation order by escalation`,
+    ),
+    db.query<{ count: number }>('select count(*)::int as count from target_tiers where script_dependent'),
+  ]);
+  // Sums are bigint: node-postgres is set to read them as numbers, PGlite may read them as bigint or text.
+  return {
+    byTier: byTier.rows.map((r) => ({ tier: r.tier, count: Number(r.count) })),
+    escalations: escalated.rows.map((r) => ({ reason: r.reason, count: Number(r.count) })),
+    falseEscalations: escalated.rows.map((r) => ({ reason: r.reason, count: Number(r.unchanged) })),
+    scriptDependentTargets: scripted.rows[0]?.count ?? 0,
+  };
+}

@@ -6,12 +6,25 @@ import type { Queryable } from './pool.ts';
 const quoted = (table: ExportedTable) => pg.escapeIdentifier(table);
 const CURSOR = 'scrubwatch_export_rows';
 
-/** The table's columns in their defined order. */
+/**
+ * Tables whose digests Postgres keeps as bytes (sql/015) and export files carry as hex, as they always did: read
+ * through a view with the table's pre-015 columns (for snapshots also every column an unchanged check's row leaves
+ * to its evidence snapshot filled in), and written back through digest_bytes().
+ */
+const HEX_VIEWS: Partial<Record<ExportedTable, { view: string; digests: readonly string[] }>> = {
+  blobs: { view: 'hex_blobs', digests: ['sha256'] },
+  snapshots: { view: 'full_snapshots', digests: ['fingerprint', 'facts_sha256', 'html_sha256', 'text_sha256', 'screenshot_sha256', 'raw_sha256'] },
+};
+
+/** The relation an export reads the table's rows from: the table, or its hex view. */
+const source = (table: ExportedTable) => pg.escapeIdentifier(HEX_VIEWS[table]?.view ?? table);
+
+/** The table's columns as export files carry them, in their defined order. */
 export async function tableColumns(db: Queryable, table: ExportedTable): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>(
     `select column_name as name from information_schema.columns
       where table_schema = current_schema() and table_name = $1 order by ordinal_position`,
-    [table],
+    [HEX_VIEWS[table]?.view ?? table],
   );
   return rows.map((r) => r.name);
 }
@@ -32,7 +45,7 @@ export async function hasRows(db: Queryable, table: ExportedTable): Promise<bool
  */
 export async function openRowCursor(db: pg.PoolClient, table: ExportedTable): Promise<void> {
   const key = (await primaryKey(db, table)).map((c) => `t.${pg.escapeIdentifier(c)}`).join(', ');
-  await db.query(`declare ${CURSOR} no scroll cursor for select row_to_json(t)::text as row from ${quoted(table)} t order by ${key}`);
+  await db.query(`declare ${CURSOR} no scroll cursor for select row_to_json(t)::text as row from ${source(table)} t order by ${key}`);
 }
 
 /** The primary key's columns, in the key's order: exports list rows by key, so two exports of one database agree. */
@@ -63,9 +76,11 @@ export async function closeRowCursor(db: pg.PoolClient): Promise<void> {
  */
 export async function insertRowsJson(db: Queryable, table: ExportedTable, columns: string[], rowsJson: string): Promise<number> {
   const list = columns.map((c) => pg.escapeIdentifier(c)).join(', ');
+  const digests = HEX_VIEWS[table]?.digests ?? [];
+  const values = columns.map((c) => (digests.includes(c) ? `digest_bytes(${pg.escapeIdentifier(c)})` : pg.escapeIdentifier(c))).join(', ');
   const { rowCount } = await db.query(
     `insert into ${quoted(table)} (${list}) overriding system value
-     select ${list} from json_populate_recordset(null::${quoted(table)}, $1::json)`,
+     select ${values} from json_populate_recordset(null::${source(table)}, $1::json)`,
     [rowsJson],
   );
   return rowCount ?? 0;

@@ -36,6 +36,12 @@ export interface FixtureSite {
    * under /images/ answer in every mode.
    */
   unknownPaths(mode: UnknownPathMode): void;
+  /**
+   * (Re)defines an article served with exactly the validators given (none: neither ETag nor Last-Modified), which
+   * `conditional` says whether to honour: 'honour' answers 304 to a matching If-None-Match or If-Modified-Since,
+   * 'ignore' (a lying site) always answers the page. See VersionedArticle.
+   */
+  versionedArticle(path: string, spec: ArticleSpec, validators: ArticleValidators): void;
   redirect(path: string, to: string, status?: 301 | 302): void;
   /** Accepts the request and never answers (until close). */
   hang(path: string): void;
@@ -43,13 +49,29 @@ export interface FixtureSite {
   hits(path: string): number;
   /** How many requests for `path` were conditional and answered 304 Not Modified. */
   notModified(path: string): number;
+  /**
+   * Serves other bytes behind the same photo URL (`/images/<file>`): another picture, of another size unless
+   * `sameLength` (then a `.bare.png` photo keeps its exact length). Its ETag follows the bytes.
+   */
+  replacePhoto(file: string, options?: { sameLength?: boolean }): void;
+  /** How many requests for `path` came from a browser (any User-Agent but scrubwatch's plain-HTTP one). */
+  browserHits(path: string): number;
   /** Stops the server, ending hanging requests. */
   close(): Promise<void>;
+}
+
+/** The validators a versioned article is served with, and whether conditional requests are honoured. */
+export interface ArticleValidators {
+  etag?: string;
+  lastModified?: string;
+  conditional?: 'honour' | 'ignore';
 }
 
 interface Route {
   status: number;
   headers: Record<string, string>;
+  /** Whether conditional requests get a 304: by ETag alone unless a versioned article says otherwise. */
+  conditional?: 'etag' | 'honour' | 'ignore';
   /** Null: never answer. A function: built per request (listings follow the articles defined by then). */
   body: Buffer | (() => string) | null;
 }
@@ -67,15 +89,18 @@ const redirectRoute = (to: string, status: number): Route => ({
 });
 
 /**
- * Starts the fixture site. Any `/images/<name>.png` not defined otherwise is a distinct generated PNG, any
- * `/files/<name>.<ext>` a distinct small document with an ETag (a request naming it gets 304); any other
- * unknown path answers as `unknownPaths` says (a 404 page until told otherwise).
+ * Starts the fixture site. Any `/images/<name>.png` not defined otherwise is a distinct generated PNG with an
+ * ETag (`/images/<name>.bare.png`: an uncompressed one without validators, whose length depends on its size
+ * alone), any `/files/<name>.<ext>` a distinct small document with an ETag (a request naming an ETag gets 304);
+ * any other unknown path answers as `unknownPaths` says (a 404 page until told otherwise).
  */
 export async function startFixtureSite(): Promise<FixtureSite> {
   const routes = new Map<string, Route>();
   const articles = new Map<string, ArticleSpec>();
   const hits = new Map<string, number>();
   const notModified = new Map<string, number>();
+  const photoVersions = new Map<string, PhotoVersion>();
+  const browserHits = new Map<string, number>();
   const hanging = new Set<ServerResponse>();
   let unknownMode: UnknownPathMode = '404';
 
@@ -97,16 +122,16 @@ export async function startFixtureSite(): Promise<FixtureSite> {
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://fixture').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    const route = routes.get(path) ?? imageRoute(path) ?? documentRoute(path) ?? unknownRoute(path);
+    const route = routes.get(path) ?? imageRoute(path, photoVersions) ?? documentRoute(path) ?? unknownRoute(path);
     if (route.body === null) {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
       return;
     }
-    const etag = route.headers.etag;
-    if (etag !== undefined && req.headers['if-none-match'] === etag) {
+    if (!/scrubwatch\//.test(req.headers['user-agent'] ?? '')) browserHits.set(path, (browserHits.get(path) ?? 0) + 1);
+    if (isNotModified(route, req)) {
       notModified.set(path, (notModified.get(path) ?? 0) + 1);
-      res.writeHead(304, { etag });
+      res.writeHead(304, route.headers.etag === undefined ? {} : { etag: route.headers.etag });
       res.end();
       return;
     }
@@ -150,6 +175,11 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     unknownPaths(mode) {
       unknownMode = mode;
     },
+    versionedArticle(path, spec, validators) {
+      routes.set(path, versionedArticleRoute(spec, validators));
+      articles.set(path, spec);
+      for (const photo of spec.photos) routes.delete(`/images/${photo.file}`);
+    },
     redirect(path, to, status = 301) {
       define(path, redirectRoute(to, status));
     },
@@ -158,6 +188,11 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     },
     hits: (path) => hits.get(path) ?? 0,
     notModified: (path) => notModified.get(path) ?? 0,
+    replacePhoto(file, options = {}) {
+      const version = (photoVersions.get(file)?.version ?? 0) + 1;
+      photoVersions.set(file, { version, sameLength: options.sameLength === true });
+    },
+    browserHits: (path) => browserHits.get(path) ?? 0,
     async close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
@@ -166,10 +201,28 @@ export async function startFixtureSite(): Promise<FixtureSite> {
   };
 }
 
-function imageRoute(path: string): Route | null {
+/** How often a photo's bytes were replaced behind its URL, and whether the last replacement kept its size. */
+interface PhotoVersion {
+  version: number;
+  sameLength: boolean;
+}
+
+/**
+ * A generated photo: with an ETag of its bytes (honoured with 304), or, for a `.bare.png`, uncompressed and
+ * without any validator — a client can only ask it with HEAD and compare lengths.
+ */
+function imageRoute(path: string, versions: ReadonlyMap<string, PhotoVersion>): Route | null {
   const match = /^\/images\/([\w.-]+\.png)$/.exec(path);
-  if (!match?.[1]) return null;
-  return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'no-cache' }, body: solidPng(match[1]) };
+  const file = match?.[1];
+  if (!file) return null;
+  const bare = file.endsWith('.bare.png');
+  const replaced = versions.get(file);
+  const body = replaced
+    ? solidPng(`${file}#${replaced.version}`, 200, replaced.sameLength ? 120 : 120 + replaced.version, bare)
+    : solidPng(file, 200, 120, bare);
+  const headers: Record<string, string> = { 'content-type': 'image/png', 'cache-control': 'no-cache' };
+  if (!bare) headers.etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
+  return { status: 200, headers, body };
 }
 
 function documentRoute(path: string): Route | null {
@@ -178,4 +231,20 @@ function documentRoute(path: string): Route | null {
   const body = Buffer.from(`%PDF-1.4\n% fixture document ${match[1]}\n%%EOF\n`, 'latin1');
   const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
   return { status: 200, headers: { 'content-type': match[2] === 'pdf' ? 'application/pdf' : 'application/octet-stream', etag }, body };
+}
+
+function versionedArticleRoute(spec: ArticleSpec, v: ArticleValidators): Route {
+  const headers: Record<string, string> = {};
+  if (v.etag !== undefined) headers.etag = v.etag;
+  if (v.lastModified !== undefined) headers['last-modified'] = v.lastModified;
+  return { ...htmlRoute(articleHtml(spec), 200, headers), conditional: v.conditional ?? 'honour' };
+}
+
+/** Whether a request is answered 304: its If-None-Match names the route's ETag, or where honoured its If-Modified-Since. */
+function isNotModified(route: Route, req: IncomingMessage): boolean {
+  if (route.conditional === 'ignore') return false;
+  const { etag } = route.headers;
+  if (etag !== undefined && req.headers['if-none-match'] === etag) return true;
+  const lastModified = route.headers['last-modified'];
+  return route.conditional === 'honour' && lastModified !== undefined && req.headers['if-modified-since'] === lastModified;
 }

@@ -9,6 +9,7 @@ import { genericRedirectReason, landsOnNotFoundPage, matchesHostNotFound, MOVED_
 import { isOtherHost, otherHostRedirect } from './other-host-redirect.ts';
 import { phraseFindings } from './phrase-mentions.ts';
 import { removedBlocks } from './removed-blocks.ts';
+import { cutAtWord } from './cut-at-word.ts';
 import { normalizeText, normalizedBlocks, similarity } from './text.ts';
 
 export { removedBlocks } from './removed-blocks.ts';
@@ -43,7 +44,7 @@ export interface ClassifyInput {
 const EXCERPT_CHARS = 600;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
-const excerpt = (text: string) => (text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text);
+const excerpt = (text: string) => cutAtWord(text, EXCERPT_CHARS);
 
 function pageFinding(signal: string, input: ClassifyInput, extra: Record<string, unknown> = {}): Finding {
   const { current, baseline, outcome } = input;

@@ -1,4 +1,4 @@
-import type { EmbeddedTweet, LinkItem, MediaItem, TextBlock } from '../page-data/page-facts.ts';
+import type { Box, EmbeddedTweet, LinkItem, MediaItem, TextBlock } from '../page-data/page-facts.ts';
 import type { SnapshotContent } from './snapshot-content.ts';
 
 export interface ValueChange<T> {
@@ -43,12 +43,20 @@ function subtract<T>(from: T[], minus: T[], key: (item: T) => string): T[] {
   });
 }
 
+/** An item as the record holds it: what it is, not where it was drawn (a layout shift is not a change). */
+function withoutBox<T extends { box?: Box }>(item: T): T {
+  if (item.box === undefined) return item;
+  const copy = { ...item };
+  delete copy.box;
+  return copy;
+}
+
 /**
  * Multiset difference by key: an item counts as removed only when the new list has fewer copies of it, so a
  * paragraph that merely moved is neither added nor removed.
  */
-function addedRemoved<T>(before: T[], after: T[], key: (item: T) => string): AddedRemoved<T> {
-  return { added: subtract(after, before, key), removed: subtract(before, after, key) };
+function addedRemoved<T extends { box?: Box }>(before: T[], after: T[], key: (item: T) => string): AddedRemoved<T> {
+  return { added: subtract(after, before, key).map(withoutBox), removed: subtract(before, after, key).map(withoutBox) };
 }
 
 function mediaFailed(m: MediaItem): boolean {
@@ -67,7 +75,7 @@ export function diffSnapshots(prev: SnapshotContent, next: SnapshotContent): Cha
   const blocks = addedRemoved(pf?.blocks ?? [], nf?.blocks ?? [], (b) => `${b.kind}\u0000${b.text}`);
   const media = addedRemoved(pf?.media ?? [], nf?.media ?? [], (m) => m.url);
   const previouslyLoaded = new Set((pf?.media ?? []).filter((m) => !mediaFailed(m)).map((m) => m.url));
-  const failed = (nf?.media ?? []).filter((m) => mediaFailed(m) && previouslyLoaded.has(m.url));
+  const failed = (nf?.media ?? []).filter((m) => mediaFailed(m) && previouslyLoaded.has(m.url)).map(withoutBox);
   const links = addedRemoved(pf?.links ?? [], nf?.links ?? [], (l) => l.url);
   const embeds = addedRemoved(pf?.embeds ?? [], nf?.embeds ?? [], (e) => e.statusId);
 

@@ -1,4 +1,5 @@
 import type { Outcome } from './outcome.ts';
+import { cutAtWord } from './cut-at-word.ts';
 import { SEVERITY, WHOLE_TARGET_REMOVALS, type AlertDraft, type AlertKind, type Finding } from './findings.ts';
 
 /** Where the watched page stands, as the detector decides it from one capture to the next. */
@@ -140,19 +141,19 @@ function describe(kind: AlertKind, items: Array<Record<string, unknown>>): strin
       return `page removed (${String(first.signal)}): ${String(first.finalUrl)} answers ${String(first.status)}`;
     case 'tweet_deleted':
     case 'tweet_withheld':
-      return `${KIND_WORDS[kind]} (${String(first.signal)}): ${first.author ? `@${String(first.author)}: ` : ''}"${String(first.lastText ?? '').slice(0, 140)}"`;
+      return `${KIND_WORDS[kind]} (${String(first.signal)}): ${first.author ? `@${String(first.author)}: ` : ''}"${cutAtWord(String(first.lastText ?? ''), 140)}"`;
     case 'page_moved':
       return `page moved to ${String(first.to)}`;
     case 'phrase_removed':
       return describePhrases(items);
     case 'content_removed':
-      return `${items.length} paragraph${items.length > 1 ? 's' : ''} removed: "${String(first.text).slice(0, 120)}"`;
+      return `${items.length} paragraph${items.length > 1 ? 's' : ''} removed: "${cutAtWord(String(first.text), 120)}"`;
     case 'media_removed':
       return `${items.length} photo/video${items.length > 1 ? 's' : ''} removed: ${items.map((i) => String(i.url)).join(', ')}`;
     case 'embed_removed':
       return `${items.length} embedded tweet${items.length > 1 ? 's' : ''} removed: ${items.map((i) => String(i.url)).join(', ')}`;
     case 'document_removed':
-      return `${items.length} linked document${items.length > 1 ? 's' : ''} removed: ${items.map((i) => `"${String(i.text).slice(0, 80)}" ${String(i.url)}`).join(', ')}`;
+      return `${items.length} linked document${items.length > 1 ? 's' : ''} removed: ${items.map((i) => `"${cutAtWord(String(i.text), 80)}" ${String(i.url)}`).join(', ')}`;
     default:
       return KIND_WORDS[kind];
   }

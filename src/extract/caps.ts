@@ -67,7 +67,7 @@ export function capFacts(facts: PageFacts): PageFacts {
       .map((m) => ({ ...m, url: cutText(m.url, c.url), alt: cutOrNull(m.alt, c.alt), caption: cutOrNull(m.caption, c.caption) })),
     links: facts.links
       .slice(0, c.links)
-      .map((l) => ({ url: cutText(l.url, c.url), text: cutText(l.text, c.linkText), ...(l.main === true ? { main: true as const } : {}) })),
+      .map((l) => ({ url: cutText(l.url, c.url), text: cutText(l.text, c.linkText), ...(l.main === true ? { main: true as const } : {}), ...(l.box ? { box: l.box } : {}) })),
     embeds: facts.embeds.slice(0, c.embeds).map((e) => ({
       ...e,
       url: cutText(e.url, c.url),

@@ -1,4 +1,4 @@
-import type { EmbeddedTweet, LinkItem, MediaItem, PageFacts, TextBlock, TextBlockKind } from '../page-data/page-facts.ts';
+import type { Box, EmbeddedTweet, LinkItem, MediaItem, PageFacts, TextBlock, TextBlockKind } from '../page-data/page-facts.ts';
 import type { FactCaps } from './caps.ts';
 
 /** What extractPageFacts needs besides the document. Plain JSON, so it can cross into the browser. */
@@ -9,6 +9,11 @@ export interface PageFactsOptions {
   ignore: string[];
   /** How many items of each list and how many characters of each text are kept (FACT_CAPS in caps.ts). */
   caps: FactCaps;
+  /**
+   * Whether to record where each kept block, photo, embed and main-content link was drawn: only in the browser
+   * (page-facts-script.ts), where there is a layout; linkedom has none.
+   */
+  boxes?: boolean;
 }
 
 /**
@@ -80,6 +85,18 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
     } catch {
       return null;
     }
+  };
+  // The document's scroll offset, read once: boxes are in the full-page screenshot's coordinates, not the viewport's.
+  const scrollX = options.boxes && view && typeof view.scrollX === 'number' ? view.scrollX : 0;
+  const scrollY = options.boxes && view && typeof view.scrollY === 'number' ? view.scrollY : 0;
+  /** Where `el` was drawn, whole pixels around it; undefined when not asked for or not drawn (no area). */
+  const boxOf = (el: Element): Box | undefined => {
+    if (!options.boxes || typeof el.getBoundingClientRect !== 'function') return undefined;
+    const r = el.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) return undefined;
+    const x = Math.floor(r.left + scrollX);
+    const y = Math.floor(r.top + scrollY);
+    return { x, y, width: Math.ceil(r.right + scrollX) - x, height: Math.ceil(r.bottom + scrollY) - y };
   };
   const isHttp = (url: string | null): url is string => url !== null && /^https?:\/\//i.test(url);
 
@@ -225,7 +242,8 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
       noteCut('blocks', caps.blocks);
       break;
     }
-    blocks.push({ kind, text });
+    const box = boxOf(el);
+    blocks.push(box ? { kind, text, box } : { kind, text });
   }
 
   const media: MediaItem[] = [];
@@ -300,7 +318,10 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
   };
   for (const el of Array.from(root.querySelectorAll(['img', 'video', ...VIDEO_FRAMES].join(', ')))) {
     const item = mediaOf(el);
-    if (item && !addMedia(item)) break;
+    if (!item) continue;
+    const box = mediaUrls.has(item.url) ? undefined : boxOf(el);
+    if (box) item.box = box;
+    if (!addMedia(item)) break;
   }
 
   const links: LinkItem[] = [];
@@ -318,13 +339,18 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
     if (existing) {
       if (existing.text === '') existing.text = text;
       if (main) existing.main = true;
+      if (main && !existing.box) {
+        const box = boxOf(a);
+        if (box) existing.box = box;
+      }
       continue;
     }
     if (links.length === caps.links) {
       noteCut('links', caps.links);
       break;
     }
-    const link: LinkItem = main ? { url, text, main: true } : { url, text };
+    const box = main ? boxOf(a) : undefined;
+    const link: LinkItem = main ? (box ? { url, text, main: true, box } : { url, text, main: true }) : { url, text };
     linkByUrl.set(url, link);
     links.push(link);
   }
@@ -349,6 +375,8 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
     existing.author = existing.author ?? tweet.author;
     existing.text = existing.text ?? tweet.text;
     existing.date = existing.date ?? tweet.date;
+    // The rendered frame is what the screenshot shows; its blockquote was hidden (no box) once it rendered.
+    if (tweet.box && (tweet.rendered || !existing.box)) existing.box = tweet.box;
     existing.url = `https://twitter.com/${existing.author ?? 'i/web'}/status/${existing.statusId}`;
     return true;
   };
@@ -374,7 +402,9 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
     const parsed = last ? parseStatus(last.getAttribute('href')) : null;
     if (!last || !parsed) continue;
     const text = Array.from(quote.querySelectorAll('p')).map((p) => collapse(p.textContent)).filter((t) => t !== '').join('\n');
+    const quoteBox = boxOf(quote);
     const added = addEmbed({
+      ...(quoteBox ? { box: quoteBox } : {}),
       statusId: parsed.statusId,
       author: parsed.author,
       url: `https://twitter.com/${parsed.author ?? 'i/web'}/status/${parsed.statusId}`,
@@ -396,7 +426,10 @@ export function extractPageFacts(doc: Document, options: PageFactsOptions): Page
       }
     }
     if (!STATUS_ID.test(statusId)) continue;
-    const added = addEmbed({ statusId, author: null, url: `https://twitter.com/i/web/status/${statusId}`, text: null, date: null, rendered: true, error: false });
+    const frameBox = boxOf(frame);
+    const tweet: EmbeddedTweet = { statusId, author: null, url: `https://twitter.com/i/web/status/${statusId}`, text: null, date: null, rendered: true, error: false };
+    if (frameBox) tweet.box = frameBox;
+    const added = addEmbed(tweet);
     if (!added) break;
   }
 

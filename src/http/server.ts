@@ -40,6 +40,6 @@ export async function buildServer(ctx: Context, options: ServerOptions = {}): Pr
   await app.register(csrf, csrfOptions(secret));
   await app.register(authPlugin, { pool: ctx.pool, sessionTtlMs: ctx.config.sessionTtlMs });
   await app.register(apiRoutes, { ctx });
-  await app.register(uiRoutes, { ctx });
+  await app.register(uiRoutes, { ctx, secret });
   return app;
 }

@@ -58,3 +58,17 @@ export async function sendSnapshotMedia(pool: Pool, reply: FastifyReply, snapsho
   if (!blob) throw new AppError('not_found', `snapshot ${snapshot.id} kept no file ${sha256}`);
   return reply.headers(storedContentHeaders({ kind: 'file', mediaType: blob.mediaType, name: sha256 })).send(blob.data);
 }
+
+/**
+ * Sends a linked document a snapshot kept: only one its `documents` name, as a download (storedContentHeaders
+ * never lets a stored PDF or HTML render as a page of this site).
+ */
+export async function sendSnapshotDocument(pool: Pool, reply: FastifyReply, snapshot: Snapshot, sha256: string): Promise<FastifyReply> {
+  const facts = await loadSnapshotFacts(pool, snapshot);
+  const document = facts?.documents?.find((d) => d.sha256 === sha256);
+  const blob = document ? await getBlob(pool, sha256) : null;
+  if (!document || !blob) throw new AppError('not_found', `snapshot ${snapshot.id} kept no document ${sha256}`);
+  // The file's name from its URL's last path segment, reduced to characters safe in a header.
+  const name = (/\/([^/?#]+)(?:[?#]|$)/.exec(document.url)?.[1] ?? sha256).replace(/[^\w.-]/g, '_').slice(0, 100);
+  return reply.headers(storedContentHeaders({ kind: 'file', mediaType: blob.mediaType, name })).send(blob.data);
+}

@@ -3,6 +3,7 @@
  * capture, extract and detect, so the store, the detector and the tests can use it without a browser.
  */
 
+import type { CaptureRecording } from './exchange.ts';
 import type { PageFacts } from './page-facts.ts';
 
 export type FetcherKind = 'browser' | 'http';
@@ -84,4 +85,9 @@ export interface CaptureResult {
    * files were not taken, and the snapshot keeps pointing at the earlier ones.
    */
   sameAs?: string;
+  /**
+   * The HTTP exchanges the capture received (src/page-data/exchange.ts). Absent when the page read as before
+   * (`sameAs`: the earlier snapshot's recording stands) or nothing was recorded (a source's raw answer).
+   */
+  recording?: CaptureRecording;
 }

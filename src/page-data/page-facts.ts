@@ -3,6 +3,18 @@
  * in every snapshot. Below capture, extract and detect, so each can name it without importing the others.
  */
 
+/**
+ * Where an element was drawn, in the full-page screenshot's pixels (CSS pixels at device scale factor 1, from the
+ * document's top left), clipped to the screenshot. Read by the browser only (the plain-HTTP fetcher lays nothing
+ * out), and never compared: a layout shift is not a change (src/detect/snapshot-content.ts, diff-snapshots.ts).
+ */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export type TextBlockKind = 'heading' | 'paragraph' | 'caption' | 'list-item' | 'quote' | 'preformatted';
 
 export interface TextBlock {
@@ -11,6 +23,8 @@ export interface TextBlock {
   text: string;
   /** Whether a readability pass counts the block as part of the article; absent on snapshots stored before this existed. */
   main?: boolean;
+  /** Where the block was drawn; absent when unknown (plain HTTP, not drawn, below the screenshot, stored before). */
+  box?: Box;
 }
 
 export interface MediaItem {
@@ -30,6 +44,8 @@ export interface MediaItem {
    * tells a different picture under the same URL from the same one re-encoded. Absent on snapshots stored before.
    */
   perceptualHash?: string | null;
+  /** Where the photo or video was drawn (as TextBlock's). */
+  box?: Box;
 }
 
 export interface LinkItem {
@@ -40,6 +56,8 @@ export interface LinkItem {
    * anything hidden); absent otherwise, and on snapshots stored before this was read.
    */
   main?: true;
+  /** Where a main-content link was drawn (as TextBlock's): what outlines a removed document link. */
+  box?: Box;
 }
 
 /**
@@ -77,6 +95,8 @@ export interface EmbeddedTweet {
    * tweet. Absent on snapshots from before this was read.
    */
   error?: boolean;
+  /** Where the embed (its blockquote or rendered frame) was drawn (as TextBlock's). */
+  box?: Box;
 }
 
 /** What a page says, read from its DOM: the facts the change record compares. */

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/pool.ts';
-import { listTargets, listUncapturedTargets, type Target } from '../db/targets.ts';
+import { listUncapturedTargets, type Target } from '../db/targets.ts';
+import { listScheduledTargets, type ScheduledTarget } from '../db/target-schedules.ts';
 import { listSuspectTargets } from '../db/target-states.ts';
 import { jitterMs, parseDuration, repeatOptions } from '../target-model/schedule.ts';
 import { CAPTURE_JOB_OPTIONS, type CaptureQueue, type TweetQueue, type WatchQueue } from './queues.ts';
@@ -45,7 +46,7 @@ export function isScheduled(target: Pick<Target, 'state'>): boolean {
 }
 
 /** Creates or updates the job scheduler of a scheduled target (isScheduled), or removes it for any other. */
-export async function syncTargetSchedule(queue: WatchQueue, target: Target): Promise<void> {
+export async function syncTargetSchedule(queue: WatchQueue, target: Omit<ScheduledTarget, 'kind'>): Promise<void> {
   if (!isScheduled(target)) {
     await queue.removeJobScheduler(schedulerId(target.id));
     return;
@@ -163,11 +164,11 @@ export async function listSchedulers(queue: { getJobSchedulers(start: number, en
  * keeps one. Schedulers that already match are left alone, so their next run time is not disturbed; after Redis
  * was flushed every one is created again.
  */
-export async function reconcileSchedules(queue: WatchQueue, targets: Target[]): Promise<ReconcileResult> {
+export async function reconcileSchedules(queue: WatchQueue, targets: Array<Omit<ScheduledTarget, 'kind'>>): Promise<ReconcileResult> {
   const existing = await listSchedulers(queue, isTargetScheduler);
   const result: ReconcileResult = { created: 0, updated: 0, removed: 0, unchanged: 0 };
   const wanted = new Set<string>();
-  const stale: Target[] = [];
+  const stale: Array<Omit<ScheduledTarget, 'kind'>> = [];
   for (const target of targets) {
     if (!isScheduled(target)) continue;
     const id = schedulerId(target.id);
@@ -198,9 +199,12 @@ function sum(a: ReconcileResult, b: ReconcileResult): ReconcileResult {
   return { created: a.created + b.created, updated: a.updated + b.updated, removed: a.removed + b.removed, unchanged: a.unchanged + b.unchanged };
 }
 
-/** Makes the capture and tweet schedulers match every target in Postgres. */
+/**
+ * Makes the capture and tweet schedulers match every target in Postgres. Reads only the scheduled targets, and
+ * only what a scheduler is made of: every other target's scheduler is removed all the same, as not wanted.
+ */
 export async function reconcileTargetSchedules(db: Queryable, queues: WatchQueues): Promise<ReconcileResult> {
-  const targets = await listTargets(db);
+  const targets = await listScheduledTargets(db);
   return sum(
     await reconcileSchedules(queues.captureQueue, targets.filter((t) => t.kind === 'page')),
     await reconcileSchedules(queues.tweetQueue, targets.filter((t) => t.kind === 'tweet')),

@@ -18,14 +18,24 @@ export function parseDuration(text: string, field = 'every'): number {
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
+/**
+ * What is wrong with a recurring interval (a duration from 1m to 366d: a capture's `every`, a target's `fullEvery`),
+ * worded to follow its field's name and ending with what to write instead (`examples`); null when it is fine.
+ */
+export function intervalProblem(text: string, examples = '30m, 6h or 1d'): string | null {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) return `"${text}" is not a duration; write it like ${examples}`;
+  const ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  if (ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) return `"${text.trim()}" is out of range; use between 1m and 366d`;
+  return null;
+}
+
 /** Checks a schedule and returns it in canonical form; throws InvalidInputError with what to write instead. */
 export function validateSchedule(schedule: Schedule): Schedule {
   if ('every' in schedule) {
     const every = schedule.every.trim();
-    const ms = parseDuration(every);
-    if (ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
-      throw new InvalidInputError('every', `every "${every}" is out of range; use between 1m and 366d`);
-    }
+    const problem = intervalProblem(every);
+    if (problem !== null) throw new InvalidInputError('every', `every ${problem}`);
     return { every };
   }
   const cron = schedule.cron.trim().replace(/\s+/g, ' ');

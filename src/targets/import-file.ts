@@ -10,7 +10,7 @@ export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 100_000;
 
 /** The columns a CSV may have: what `targets add` accepts, flags written snake_case (`wait_for`, `not_found`). */
-export const IMPORT_COLUMNS = ['url', 'name', 'tags', 'every', 'cron', 'fetcher', 'phrases', 'ignore', 'not_found', 'wait_for', 'confirm', 'archive', 'embeds'] as const;
+export const IMPORT_COLUMNS = ['url', 'name', 'tags', 'every', 'cron', 'fetcher', 'phrases', 'ignore', 'not_found', 'wait_for', 'confirm', 'archive', 'embeds', 'full_every'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
 /** Singular forms, as the repeatable flags are spelled (`--tag`, `--phrase`). */

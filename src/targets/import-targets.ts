@@ -89,6 +89,7 @@ function rowInput({ cells }: ImportRow, defaults: ImportDefaults): NewTargetInpu
       confirm,
       archive: bool(cells.archive, 'archive'),
       watchEmbeds: bool(cells.embeds, 'embeds'),
+      fullEvery: cells.full_every,
     },
   };
 }

@@ -5,7 +5,7 @@ import { operatorText } from '../operator-text.ts';
 import { normalizeUrl } from '../capture/url-policy.ts';
 import { validateSchedule } from '../target-model/schedule.ts';
 import { FETCHERS } from '../target-model/fetchers.ts';
-import { targetOptionsSchema } from '../target-model/target-options.ts';
+import { DEFAULT_FULL_EVERY, targetOptionsSchema } from '../target-model/target-options.ts';
 import type { NewTarget } from '../target-model/new-target.ts';
 import { canonicalTweetUrl, parseTweetUrl } from '../tweets/tweet-url.ts';
 
@@ -26,7 +26,7 @@ export const newTargetSchema = z.object({
   every: z.string().max(20, 'is too long; write a duration like 30m, 6h or 1d').optional(),
   cron: z.string().max(200, 'is too long; write a 5-field pattern like "0 */6 * * *"').optional(),
   fetcher: z.enum(FETCHERS).default('browser'),
-  options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false }),
+  options: targetOptionsSchema.default({ ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false, fullEvery: DEFAULT_FULL_EVERY }),
 });
 export type NewTargetInput = z.input<typeof newTargetSchema>;
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { EXPORTED_TABLES, isExportedTable, type ExportedTable } from '../db/export-tables.ts';
+import { rebuildCheckTallies } from '../db/check-tallies.ts';
 import { hasRows, insertRowsJson, resetIdentities, tableColumns } from '../db/table-rows.ts';
 import { ExportFileError, ImportTargetNotEmptyError } from '../errors/index.ts';
 import type { StageProgress } from '../progress.ts';
@@ -155,6 +156,7 @@ export async function importDatabase(pool: Pool, source: AsyncIterable<string>, 
       break;
     }
     for (const table of EXPORTED_TABLES) await resetIdentities(client, table);
+    await rebuildCheckTallies(client);
     return { exportedAt: header.exportedAt, migrations: header.migrations, rows, blobsVerified };
   });
 }

@@ -14,6 +14,8 @@ import { afterSave } from './after-save.ts';
 import { watchEmbeddedTweets } from './embedded-tweets.ts';
 import { takeArchivedCopy } from './archived-copy.ts';
 import { isScreening, screenTarget } from './screen-target.ts';
+import { startCheck, storedTier } from './tiered-check.ts';
+import { learnTier } from '../tiers/learn-tier.ts';
 
 /**
  * Captures one page target end to end: captures it, judges the capture (its outcome, the host's not-found page),
@@ -46,17 +48,29 @@ export async function runCapture(ctx: Context, target: Target | number, jobId: s
 
   // An archived copy is not scrubwatch's capture: a live page reading as it still gets its own screenshot and files.
   const compared = previous?.origin === 'capture' ? pageOnlySnapshot(previous, previousFacts) : null;
-  let result = await capturePage(ctx, page, compared, log);
+  // The cheap tier first where it may answer (docs/checking-tiers.md): its unchanged answer is this check.
+  const start = await startCheck(ctx, page, previous, previousFacts, log);
+  let result = start.tier === 'cheap' ? start.result : await capturePage(ctx, page, compared, log);
   const outcome = judgeOutcome(page, result, log);
-  if (outcome.outcome === 'ok') {
+  // The cheap tier asked after the files already (files-unchanged.ts).
+  if (outcome.outcome === 'ok' && start.tier !== 'cheap') {
     result = await checkLinkedDocuments(ctx, page, result, previousFacts, jobId, log);
     // The page read as before; whether the documents did too, the store tells by the whole fingerprint.
     if (result.sameAs !== undefined && previous) result = keepPreviousFiles({ ...result, sameAs: previous.fingerprint }, previousFacts);
   }
   const notFound = await notFoundStep(ctx, page, result, outcome, previous);
   const notFoundPage = notFound.probeUrl ? await captureNotFoundPage(ctx, page, notFound.probeUrl, notFound.cached, log) : notFound.cached;
-  const judgement = { outcome, hostNotFound: notFoundPage, unreachableAfterMs: ctx.config.unreachableAfterMs, maxRechecks: ctx.config.maxRechecks, confirmMinGapMs: ctx.config.confirmMinGapMs };
+  const judgement = {
+    outcome,
+    hostNotFound: notFoundPage,
+    unreachableAfterMs: ctx.config.unreachableAfterMs,
+    maxRechecks: ctx.config.maxRechecks,
+    confirmMinGapMs: ctx.config.confirmMinGapMs,
+    tier: storedTier(start),
+  };
   const saved = await saveCapture(ctx.pool, page, jobId, result, judgement);
+  // Every full browser capture that answered the page teaches the cheap tier what the page is now.
+  if (start.tier === 'full' && outcome.outcome === 'ok' && !saved.late && !saved.replayed) await learnTier(ctx, page, result, saved.snapshot, start.state, log);
   await afterSave(ctx, page, saved);
   // Judged once: on the archived copy when it showed the page, else on this capture.
   if (screening && !saved.late) await screenTarget(ctx, page, saved.snapshot, result.facts, log);
@@ -82,6 +96,8 @@ function logSaved(log: Logger, saved: SavedCapture, outcome: ClassifiedOutcome):
     {
       snapshotId: saved.snapshot.id,
       status: saved.snapshot.status,
+      tier: saved.snapshot.tier,
+      ...(saved.snapshot.escalation ? { escalation: saved.snapshot.escalation } : {}),
       outcome: outcome.outcome,
       signal: outcome.signal,
       unchanged: saved.change?.unchanged ?? null,

@@ -2,14 +2,13 @@ import type { Logger } from 'pino';
 import type { Context } from '../context.ts';
 import type { Target } from '../db/targets.ts';
 import type { Snapshot } from '../db/snapshots.ts';
-import { sha256Hex } from '../db/blobs.ts';
 import { captureRequestFor } from '../capture/capture-request.ts';
 import { FACT_CAPS } from '../extract/caps.ts';
 import { linkedDocuments } from '../extract/documents.ts';
 import { fingerprint } from '../detect/snapshot-content.ts';
 import type { CaptureResult, MediaFile } from '../page-data/capture-result.ts';
 import type { DocumentCheck, PageFacts } from '../page-data/page-facts.ts';
-import { createDocumentFetcher, type DocumentAnswer, type DocumentFetcher } from './document-fetch.ts';
+import { askDocument, createDocumentFetcher, documentCheckOf } from '../capture/document-fetch.ts';
 
 /** How long asking for one page's documents may take in all, beyond the capture itself. */
 const DOCUMENTS_TIME_MS = 20_000;
@@ -45,12 +44,12 @@ export async function checkLinkedDocuments(
     for (const { url } of documents) {
       const before = earlier.get(url);
       const maxBytes = Math.min(limits.maxMediaBytes, budget);
-      const answer = Date.now() < deadline ? await ask(fetcher, url, before, maxBytes, deadline) : null;
+      const answer = Date.now() < deadline ? await askDocument(fetcher, url, before, maxBytes, deadline) : null;
       if (answer === 'unchanged' || (answer === null && before)) {
         checks.push(before!);
         continue;
       }
-      const check = answer === null ? unanswered(url) : checkOf(url, answer);
+      const check = answer === null ? unanswered(url) : documentCheckOf(url, answer);
       if (answer?.body) {
         budget -= answer.body.length;
         files.push({ url, contentType: answer.contentType, data: answer.body });
@@ -62,25 +61,6 @@ export async function checkLinkedDocuments(
   }
   log.debug({ documents: checks.length, read: files.length }, 'linked documents checked');
   return { ...result, facts: { ...result.facts, documents: checks }, documentFiles: files };
-}
-
-/** The answer for `url`, or 'unchanged' when its validators or its length say the stored copy is still current. */
-async function ask(fetcher: DocumentFetcher, url: string, before: DocumentCheck | undefined, maxBytes: number, deadline: number): Promise<DocumentAnswer | 'unchanged' | null> {
-  const answered = before !== undefined && before.status === 200;
-  const validators = answered && (before.etag || before.lastModified) ? { etag: before.etag, lastModified: before.lastModified } : null;
-  if (answered && validators === null && before.length !== null) {
-    const head = await fetcher.fetch(url, 'HEAD', null, maxBytes, deadline);
-    if (head === null) return null;
-    if (head.status === 200 && head.length === before.length && head.finalUrl === before.finalUrl) return 'unchanged';
-    if (head.status === 404 || head.status === 410) return head;
-  }
-  const answer = await fetcher.fetch(url, 'GET', validators, maxBytes, deadline);
-  return answer?.status === 304 ? 'unchanged' : answer;
-}
-
-function checkOf(url: string, answer: DocumentAnswer): DocumentCheck {
-  const { status, finalUrl, etag, lastModified, length, body } = answer;
-  return { url, status, finalUrl, sha256: body ? sha256Hex(body) : null, etag, lastModified, length };
 }
 
 function unanswered(url: string): DocumentCheck {

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { CaptureResult } from '../page-data/capture-result.ts';
 import type { PageFacts } from '../page-data/page-facts.ts';
-import { NotFoundError } from '../errors/index.ts';
+import { CheapCheckOutdatedError, NotFoundError } from '../errors/index.ts';
+import type { CheckTier, EscalationReason } from '../tiers/escalation.ts';
 import { withTransaction, type Queryable } from '../db/pool.ts';
 import { getBlob, putBlob } from '../db/blobs.ts';
 import {
@@ -16,6 +17,7 @@ import {
 import { getChangeForSnapshot, insertChange, type Change } from '../db/changes.ts';
 import { listAlerts, type Alert } from '../db/alerts.ts';
 import { raiseAlert } from './raise-alert.ts';
+import { storeRecording } from './store-recording.ts';
 import { namesDelisting, withSourceEvidence } from './alert-evidence.ts';
 import { findDelisting } from '../db/source-screening.ts';
 import { getWatchState, putWatchState } from '../db/target-states.ts';
@@ -71,6 +73,12 @@ export interface Judgement {
    * `archive`, it raises nothing and, when it is `ok`, becomes the target's baseline.
    */
   archive?: { archivedAt: Date; archiveUrl: string } | undefined;
+  /**
+   * Which tier answered the check and why it went to the browser (docs/checking-tiers.md); absent: a full capture
+   * nobody chose a tier for. A `cheap` check is only ever stored as unchanged: one whose snapshot is no longer the
+   * last answered throws CheapCheckOutdatedError rather than being stored otherwise.
+   */
+  tier?: { tier: CheckTier; escalation: EscalationReason | null } | undefined;
 }
 
 /** The page facts stored under `sha` (a snapshot's `parts.facts`); null when there are none. */
@@ -111,13 +119,16 @@ async function storeSnapshot(
   result: CaptureResult,
   verdict: ClassifiedOutcome,
   previous: Snapshot | null,
-  archive: Judgement['archive'],
+  judgement: Pick<Judgement, 'archive' | 'tier'>,
 ): Promise<{ snapshot: Snapshot; facts: PageFacts | null }> {
+  const { archive } = judgement;
+  const tier = judgement.tier ?? {};
   if (result.sameAs !== undefined && previous?.fingerprint === result.sameAs && result.facts) {
     const print = fingerprint(contentOf(result, result.facts));
     const facts = print === previous.fingerprint ? await loadFacts(db, previous.parts.facts) : null;
-    if (facts) return { snapshot: await insertSnapshot(db, { ...snapshotRow(targetId, jobId, result, verdict, facts, print, previous.parts), archive }), facts };
+    if (facts) return { snapshot: await insertSnapshot(db, { ...snapshotRow(targetId, jobId, result, verdict, facts, print, previous.parts), archive, ...tier }), facts };
   }
+  if (judgement.tier?.tier === 'cheap') throw new CheapCheckOutdatedError(targetId);
   const facts = result.facts ? structuredClone(result.facts) : null;
   if (facts) {
     const shaByUrl = new Map<string, string>();
@@ -143,7 +154,7 @@ async function storeSnapshot(
     screenshot: await put(result.screenshot, 'image/png'),
     raw: result.raw ? await put(result.raw.data, result.raw.mediaType) : null,
   };
-  const snapshot = await insertSnapshot(db, { ...snapshotRow(targetId, jobId, result, verdict, facts, fingerprint(contentOf(result, facts)), parts), archive });
+  const snapshot = await insertSnapshot(db, { ...snapshotRow(targetId, jobId, result, verdict, facts, fingerprint(contentOf(result, facts)), parts), archive, ...tier });
   return { snapshot, facts };
 }
 
@@ -214,7 +225,8 @@ export async function saveCapture(
       baselineSnapshotId: previous && previous.status !== null && previous.status < 300 ? previous.id : (judgement.seenInEmbedSnapshotId ?? null),
     };
     const late = await hasCaptureStartedAfter(db, target.id, result.startedAt);
-    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous, judgement.archive);
+    const { snapshot, facts } = await storeSnapshot(db, target.id, jobId, result, judgement.outcome, previous, judgement);
+    await storeRecording(db, snapshot, previous, result.recording);
     // Searchable from the moment it is stored: indexed in the same transaction, so search never misses a snapshot.
     const textSha = await indexSnapshot(db, snapshot, facts);
     if (late) return { snapshot, change: null, alerts: [], replayed: false, lifecycle: state.lifecycle, recheck: false, confirmableAt: null, late };

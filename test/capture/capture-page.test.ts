@@ -7,7 +7,7 @@ import { KEPT_HEADERS } from '../../src/capture/headers.ts';
 import type { CaptureResult } from '../../src/page-data/capture-result.ts';
 import type { CaptureLimits, CaptureRequest } from '../../src/capture/types.ts';
 import { solidPng } from '../../src/demo/png.ts';
-import { articleEmbeds, articleMedia } from '../helpers/article-facts.ts';
+import { articleEmbeds, articleMedia, unboxed } from '../helpers/article-facts.ts';
 import { fingerprint } from '../../src/detect/snapshot-content.ts';
 import { flintlockArticle, slugOf, startFixtureSite, type FixtureSite } from '../../src/demo/fixture-site.ts';
 import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
@@ -78,7 +78,7 @@ describe('capturePage of a news article', () => {
     const facts = result.facts;
     expect(facts?.title).toBe(`${flintlockArticle.title} > U.S. Africa Command > Article`);
     expect(facts?.canonicalUrl).toBe(site.url(`/news/${slugOf(flintlockArticle.title)}`));
-    expect(facts?.blocks[0]).toEqual({ kind: 'heading', text: flintlockArticle.title, main: true });
+    expect(unboxed(facts?.blocks)[0]).toEqual({ kind: 'heading', text: flintlockArticle.title, main: true });
     const paragraphs = facts?.blocks.filter((b) => b.kind === 'paragraph').map((b) => b.text);
     expect(paragraphs).toEqual([flintlockArticle.byline, flintlockArticle.date, ...flintlockArticle.paragraphs]);
     expect(paragraphs).toContain(
@@ -93,7 +93,7 @@ describe('capturePage of a news article', () => {
 
   it('lists the article photos as loaded, with status 200, and keeps their exact bytes', () => {
     // Each photo names its file's SHA-256, read before "unchanged" is decided (a swapped file is a change).
-    expect(result.facts?.media).toEqual(
+    expect(unboxed(result.facts?.media)).toEqual(
       articleMedia(flintlockArticle, (path) => site.url(path), { loaded: true, status: 200 }).map((m, i) => ({ ...m, sha256: pngSha(flintlockArticle.photos[i]!.file) })),
     );
     expect(result.mediaFiles.map((f) => f.url)).toEqual(flintlockArticle.photos.map((p) => site.url(`/images/${p.file}`)));
@@ -111,7 +111,7 @@ describe('capturePage of a news article', () => {
     expect(links).toContainEqual({ url: site.url(`/news/${slugOf(flintlockArticle.related[0] ?? '')}`), text: flintlockArticle.related[0] });
     expect(links).toContainEqual({ url: 'https://www.defense.gov/', text: 'Department of Defense' });
     expect(new Set(links.map((l) => l.url)).size).toBe(links.length);
-    expect(result.facts?.embeds).toEqual(articleEmbeds(flintlockArticle));
+    expect(unboxed(result.facts?.embeds)).toEqual(articleEmbeds(flintlockArticle));
   });
 
   it('takes a PNG screenshot cut at the height cap, and keeps the rendered HTML', () => {
@@ -163,7 +163,7 @@ describe('capturePage of pages that changed or failed', () => {
     expect(result.status).toBe(404);
     expect(result.facts?.title).toBe('Page not found');
     // Too little text for Readability: the page's blocks all count as main.
-    expect(result.facts?.blocks[0]).toEqual({ kind: 'heading', text: 'Page not found', main: true });
+    expect(unboxed(result.facts?.blocks)[0]).toEqual({ kind: 'heading', text: 'Page not found', main: true });
     expect(result.screenshot).not.toBeNull();
   });
 
@@ -222,7 +222,7 @@ describe('capturePage of pages that changed or failed', () => {
     expect(result.durationMs).toBeLessThan(10_000);
     expect(result.error).toBeNull();
     expect(result.facts?.blocks.map((b) => b.text)).toEqual(['Stuck image', 'The text is here.', 'Never arrives']);
-    expect(result.facts?.media).toEqual([
+    expect(unboxed(result.facts?.media)).toEqual([
       { kind: 'image', url: site.url('/images/stuck.png'), alt: 'Stuck', caption: 'Never arrives', loaded: false, status: null },
     ]);
     expect(result.screenshot).not.toBeNull();
@@ -244,7 +244,7 @@ describe('capturePage of pages that changed or failed', () => {
     expect(kinds.has('caption')).toBe(false);
     expect(result.text).not.toContain(flintlockArticle.byline);
     expect(result.facts?.blocks.filter((b) => b.kind === 'paragraph').map((b) => b.text)).toEqual(flintlockArticle.paragraphs);
-    expect(result.facts?.media).toEqual([]);
+    expect(unboxed(result.facts?.media)).toEqual([]);
     expect(result.mediaFiles).toEqual([]);
   });
 
@@ -288,7 +288,7 @@ describe('capturePage of articles built by scripts, with embeds and boxes', () =
     const result = await capture('/news/lazy-photos');
     expect(result.error).toBeNull();
     const urls = flintlockArticle.photos.map((p) => site.url(`/images/${p.file}`));
-    expect(result.facts?.media).toEqual(
+    expect(unboxed(result.facts?.media)).toEqual(
       flintlockArticle.photos.map((p, i) => ({ kind: 'image', url: urls[i], alt: p.alt, caption: p.caption, loaded: true, status: 200, sha256: pngSha(p.file) })),
     );
     expect(result.mediaFiles.map((f) => f.url)).toEqual(urls);

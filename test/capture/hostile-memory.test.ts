@@ -9,7 +9,7 @@ import { startHeldPages, type HeldPages } from '../helpers/held-pages.ts';
 import { articlePage, startHostileSite, type HostileSite } from '../helpers/hostile-site.ts';
 import { printFigure } from '../helpers/figures.ts';
 import { chromiumPids } from '../helpers/processes.ts';
-import { waitForNoRenderers } from '../helpers/renderers.ts';
+import { noRendererButTheNextContext } from '../helpers/renderers.ts';
 
 const logger = pino({ level: 'silent' });
 const MB = 2 ** 20;
@@ -25,6 +25,11 @@ const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_
  * the watch the tree reached 2.3–4.3 GB, so this bound still tells a held ceiling from none.
  */
 const TREE_MARGIN_MB = 1_000;
+/**
+ * The next capture's context, opened ahead while these captures run (src/capture/context-ahead.ts): a blank page's
+ * renderer more than the idle tree, measured with none open. Still far under the 2.3–4.3 GB of an unwatched tree.
+ */
+const NEXT_CONTEXT_MB = 200;
 
 let site: HostileSite;
 let gate: HeldPages;
@@ -88,7 +93,7 @@ describe('pages that try to exhaust memory, each stopped long before the deadlin
     ['/iframe-stream', 'a frame whose document never ends', OVER_MEMORY],
     ['/image-bomb', 'a gzip-compressed image inflating without end', OVER_BYTES],
   ])('%s (%s): too_large, its renderer gone, the tree within bounds', async (path, _what, message) => {
-    expect(await waitForNoRenderers(10_000)).toEqual([]);
+    expect(await noRendererButTheNextContext(host)).toEqual([]);
     const idle = await treeBytes();
     // The innocent page is read once its script's request, held at the gate, is let through: after the other ends.
     const beside = `/beside${path}`;
@@ -110,7 +115,7 @@ describe('pages that try to exhaust memory, each stopped long before the deadlin
     expect(innocent.facts?.title).toBe('Beside');
     expect(innocent.html).toContain('<p id="released">Released</p>');
     expect(innocent.screenshot).not.toBeNull();
-    expect(peakBytes / MB).toBeLessThan(idle / MB + MEMORY_MB + TREE_MARGIN_MB);
-    expect(await waitForNoRenderers(10_000)).toEqual([]);
+    expect(peakBytes / MB).toBeLessThan(idle / MB + MEMORY_MB + TREE_MARGIN_MB + NEXT_CONTEXT_MB);
+    expect(await noRendererButTheNextContext(host)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type { CaptureLimits, CaptureRequest } from '../../src/capture/types.ts';
 import { FACT_CAPS } from '../../src/extract/caps.ts';
 import { articlePage, CHARSET_PAGES, HUGE_PAGE_BYTES, startHostileSite, type HostileSite, type StreamTally } from '../helpers/hostile-site.ts';
 import { filler } from '../helpers/hostile-text.ts';
-import { waitForNoRenderers } from '../helpers/renderers.ts';
+import { noRendererButTheNextContext } from '../helpers/renderers.ts';
 
 const logger = pino({ level: 'silent' });
 const limits: CaptureLimits = { allowPrivateNetworks: true, maxPageBytes: 5_000_000, maxCaptureBytes: 50_000_000, maxMediaBytes: 1_000_000, screenshotMaxHeight: 1_500 };
@@ -51,7 +51,7 @@ async function tallyOnceHungUp(path: string): Promise<StreamTally | undefined> {
 
 /** After a capture, every renderer is gone and the next capture of a normal page on the same browser works. */
 async function expectBrowserRecovered(name: string): Promise<void> {
-  expect(await waitForNoRenderers(10_000)).toEqual([]);
+  expect(await noRendererButTheNextContext(host)).toEqual([]);
   const next = await capture('browser', site.url(`/article/after-${name}`));
   expect(next.error).toBeNull();
   expect(next.facts?.title).toBe(`Article after-${name}`);
@@ -158,7 +158,7 @@ describe('hostile pages that only a browser runs', () => {
   });
 
   it.each(['/js-loop-inline', '/js-loop-after-load'])('ends %s at the deadline and kills the spinning renderer', async (path) => {
-    expect(await waitForNoRenderers(10_000)).toEqual([]);
+    expect(await noRendererButTheNextContext(host)).toEqual([]);
     const result = await capture('browser', site.url(path), SHORT_MS);
     expect(result.error?.code).toBe('timeout');
     // The page's script never yielded: reading or scrolling it (a script run in the page) never answered.

@@ -39,7 +39,7 @@ describe('the scrubwatch CLI, as an operator uses it', () => {
   it('migrates an empty database, then again with nothing to do', async () => {
     const first = await runCli(['migrate', '--json'], env);
     expect(first.code).toBe(0);
-    expect(json(first.stdout)).toMatchObject({ applied: ['001_init.sql', '002_removal_detection.sql', '003_tweets.sql', '004_subscriptions.sql', '005_api_tokens.sql', '006_api_indexes.sql', '007_host_gate.sql', '008_snapshots_by_start.sql', '009_sources.sql', '010_search.sql'] });
+    expect(json(first.stdout)).toMatchObject({ applied: ['001_init.sql', '002_removal_detection.sql', '003_tweets.sql', '004_subscriptions.sql', '005_api_tokens.sql', '006_api_indexes.sql', '007_host_gate.sql', '008_snapshots_by_start.sql', '009_sources.sql', '010_search.sql', '011_capture_exchanges.sql', '012_signing_keys.sql', '013_alert_inbox.sql', '014_check_tiers.sql', '015_bytea_digests.sql', '016_check_tallies.sql'] });
     const second = await runCli(['migrate'], env);
     expect(second.stdout).toMatch(/up to date/);
   });

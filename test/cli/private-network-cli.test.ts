@@ -35,7 +35,8 @@ describe('targets on private networks: the CLI says the capturing process needs 
       },
     ]);
     const shown = await runCli(['targets', 'show', String(target.id), '--json'], rig.env);
-    expect({ ...target, sources: [] }).toEqual(JSON.parse(shown.stdout));
+    // `targets show` adds what the checking tiers learned: nothing yet, for a target never captured.
+    expect(JSON.parse(shown.stdout)).toEqual({ ...target, sources: [], tier: expect.objectContaining({ fullEvery: '7d', lastFullCaptureAt: null }) });
 
     const human = await runCli(['targets', 'add', 'http://localhost:9/other'], rig.env);
     expect(human.code, human.stderr).toBe(0);

@@ -15,7 +15,7 @@ describe('migrate', () => {
     const { rows } = await db.pool.query<{ table_name: string }>(
       "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
     );
-    expect(rows.map((r) => r.table_name)).toEqual(['alerts', 'api_tokens', 'blobs', 'changes', 'deliveries', 'delivery_attempts', 'host_probes', 'host_slots', 'host_starts', 'host_waits', 'saved_searches', 'schema_migrations', 'search_latest', 'search_sightings', 'search_texts', 'snapshots', 'source_pages', 'sources', 'subscriptions', 'target_states', 'targets', 'tweet_embeds']);
+    expect(rows.map((r) => r.table_name)).toEqual(['alerts', 'api_tokens', 'blobs', 'capture_exchanges', 'changes', 'check_tallies', 'deliveries', 'delivery_attempts', 'full_snapshots', 'hex_blobs', 'host_probes', 'host_slots', 'host_starts', 'host_waits', 'saved_searches', 'schema_migrations', 'search_latest', 'search_sightings', 'search_texts', 'signing_keys', 'snapshots', 'source_pages', 'sources', 'subscriptions', 'target_states', 'target_tiers', 'targets', 'tweet_embeds']);
     const ledger = await db.pool.query<{ name: string }>('select name from schema_migrations');
     expect(ledger.rows.map((r) => r.name)).toEqual(first.applied);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printFigure } from '../helpers/figures.ts';
-import { startFaultRig, type FaultRig } from '../helpers/fault-rig.ts';
+import { DORMANT_CRON, plainArticle, startFaultRig, type FaultRig } from '../helpers/fault-rig.ts';
 import { browserMainPids, chromiumPids, MB, rssBytes, waitUntil, type WorkerProcess } from '../helpers/processes.ts';
 import { processMemoryBytes } from '../../src/capture/process-memory.ts';
 import { CAPTURE_JOB_OPTIONS } from '../../src/queue/queues.ts';
@@ -53,7 +53,9 @@ describe(`memory over a ${CAPTURES}-capture soak through a real worker`, () => {
 
   beforeAll(async () => {
     rig = await startFaultRig();
-    targets = await rig.addTargets('soak', TARGETS);
+    // Script-written articles: every check of them is a full browser capture (docs/checking-tiers.md), which is what
+    // the soak is about; plain ones would be checked cheaply after their first capture and never load the browser.
+    targets = await rig.addTargets('soak', TARGETS, { cron: DORMANT_CRON }, (n) => ({ ...plainArticle(n), renderWithJs: true }));
     worker = await rig.startWorker({ SCRUBWATCH_BROWSER_RECYCLE_CAPTURES: String(RECYCLE_EVERY), SCRUBWATCH_CONCURRENCY: String(CONCURRENCY) });
   });
   afterAll(async () => {

@@ -23,3 +23,12 @@ export function articleEmbeds(spec: ArticleSpec) {
     },
   ];
 }
+
+/** Items without their boxes: where a thing was drawn is asserted on its own (test/capture/page-boxes.test.ts). */
+export function unboxed<T extends { box?: unknown }>(items: T[] | undefined): Array<Omit<T, 'box'>> {
+  return (items ?? []).map((item) => {
+    const copy = { ...item };
+    delete copy.box;
+    return copy;
+  });
+}

@@ -51,7 +51,8 @@ export interface FaultRig {
   env(extra?: Record<string, string>): Record<string, string>;
   config(extra?: Record<string, string>): Config;
   /** Defines `/news/<name>-<i>` articles and inserts them as targets (Postgres only; workers reconcile their schedules). */
-  addTargets(name: string, count: number, schedule?: { cron: string } | { every: string }): Promise<Target[]>;
+  /** Adds `count` targets serving `article(i)` (a plain article unless told otherwise). */
+  addTargets(name: string, count: number, schedule?: { cron: string } | { every: string }, article?: (n: number) => ArticleSpec): Promise<Target[]>;
   /** Queues one capture of `targetId` under `jobId`, as the scheduler or `check` would. */
   enqueue(targetId: number, jobId: string): Promise<void>;
   startWorker(extra?: Record<string, string>): Promise<WorkerProcess>;
@@ -85,11 +86,11 @@ export async function startFaultRig(options: { persistentRedis?: boolean } = {})
     queue,
     env,
     config,
-    async addTargets(name, count, schedule = { cron: DORMANT_CRON }) {
+    async addTargets(name, count, schedule = { cron: DORMANT_CRON }, article = plainArticle) {
       const targets: Target[] = [];
       for (let i = 1; i <= count; i++) {
         const path = `/news/${name}-${i}`;
-        site.article(path, plainArticle(i));
+        site.article(path, article(i));
         const spec = parseNewTarget({ url: gate.url(path), ...schedule, options: { watchEmbeds: false } }, '6h');
         const target = await insertTarget(db.pool, spec);
         if (!target) throw new Error(`target ${path} already exists`);

@@ -31,3 +31,14 @@ export async function renderers(): Promise<Renderer[]> {
 export function waitForNoRenderers(withinMs: number): Promise<Renderer[]> {
   return leftAfter(renderers, withinMs);
 }
+
+/**
+ * Renderers left once the one context the host opened ahead for its next capture is closed (it opens another when
+ * a capture asks): none may remain of the captures themselves. Throws if more than that one context is open.
+ */
+export async function noRendererButTheNextContext(host: { get(): Promise<{ contexts(): { close(): Promise<void> }[] }> }): Promise<Renderer[]> {
+  const contexts = (await host.get()).contexts();
+  if (contexts.length > 1) throw new Error(`${contexts.length} browser contexts open after the captures; at most the next capture's may be`);
+  for (const context of contexts) await context.close();
+  return waitForNoRenderers(10_000);
+}

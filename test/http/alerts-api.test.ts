@@ -59,7 +59,17 @@ describe('alerts API', () => {
     expect(p2).toEqual({ items: [expect.objectContaining({ id: removed.id })], next: null });
   });
 
+  it('filters by the source that lists the target, as the inbox and the CLI do', async () => {
+    const { rows } = await server.ctx.pool.query<{ id: number }>(
+      `insert into sources (url, kind, every, targets_every, max_targets, complete) values ('https://www.army.mil/sitemap.xml', 'sitemap', '1h', '6h', 100, true) returning id`,
+    );
+    await server.ctx.pool.query('insert into source_pages (source_id, target_id) values ($1, $2)', [rows[0]!.id, other]);
+    expect(await ids(`/api/alerts?sourceId=${rows[0]!.id}`)).toEqual([elsewhere.id]);
+    expect(await ids(`/api/alerts?sourceId=${rows[0]!.id + 1}`)).toEqual([]);
+  });
+
   it.each([
+    ['sourceId=abc', 'sourceId'],
     ['kind=nonsense', 'kind'],
     ['severity=critical', 'severity'],
     ['state=closed', 'state'],

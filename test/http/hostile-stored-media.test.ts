@@ -35,7 +35,7 @@ describe('stored media is served as data, never as active content', () => {
     const factsSha = await putBlob(pool, { data: Buffer.from(JSON.stringify(facts)), mediaType: 'application/json' });
     const { rows } = await pool.query<{ id: number }>(
       `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, status, started_at, duration_ms, fingerprint, facts_sha256)
-       values ($1, 'hostile-media', 'browser', 'https://example.org/', 'https://example.org/', 200, now(), 5, 'f', $2) returning id`,
+       values ($1, 'hostile-media', 'browser', 'https://example.org/', 'https://example.org/', 200, now(), 5, sha256('f'), decode($2, 'hex')) returning id`,
       [await makeTarget(pool), factsSha],
     );
     snapshotId = rows[0]!.id;

@@ -58,6 +58,9 @@ const TABLE: Record<string, Rule> = {
   'GET /api/alerts': { kind: 'api', allow: EVERY_ROLE, status: 200 },
   'GET /api/alerts/:id': { kind: 'api', allow: EVERY_ROLE, status: 404 },
   'PATCH /api/alerts/:id': { kind: 'api', allow: TRIAGERS, body: 'json', status: 400 },
+  // The package holds the snapshots' pages: alerts:read and snapshots:read.
+  'GET /api/alerts/:id/evidence.wacz': { kind: 'api', allow: READERS, status: 404 },
+  'GET /api/snapshots/:id/capture.wacz': { kind: 'api', allow: READERS, status: 404 },
   // No `q`: a 400 naming it.
   'GET /api/search': { kind: 'api', allow: EVERY_ROLE, status: 400 },
   'GET /api/searches': { kind: 'api', allow: EVERY_ROLE, status: 200 },
@@ -79,6 +82,9 @@ const TABLE: Record<string, Rule> = {
   'GET /alerts': { kind: 'page', allow: EVERY_ROLE, status: 200 },
   'GET /alerts/:id': { kind: 'page', allow: EVERY_ROLE, status: 404 },
   'POST /alerts/:id/triage': { kind: 'page', allow: TRIAGERS, body: 'form', status: 400 },
+  // No ids: a 400 page saying what to send.
+  'POST /alerts/triage': { kind: 'page', allow: TRIAGERS, body: 'form', status: 400 },
+  'GET /alerts/:id/evidence.wacz': { kind: 'page', allow: READERS, status: 404 },
   'GET /targets': { kind: 'page', allow: READERS, status: 200 },
   'POST /targets': { kind: 'page', allow: WRITERS, body: 'form', status: 400 },
   'GET /targets/:id': { kind: 'page', allow: READERS, status: 404 },
@@ -104,6 +110,12 @@ const TABLE: Record<string, Rule> = {
   'GET /snapshots/:id/screenshot.png': { kind: 'page', allow: READERS, status: 404 },
   'GET /snapshots/:id/html': { kind: 'page', allow: READERS, status: 404 },
   'GET /snapshots/:id/media/:sha256': { kind: 'page', allow: READERS, status: 404 },
+  // The archived frame's photos: no session (the sandboxed frame sends none); the link's signature stands for it.
+  'GET /snapshots/:id/frame-media/:sha256': { kind: 'api', allow: 'anyone', status: 404 },
+  'GET /snapshots/:id/thumbnail.png': { kind: 'page', allow: READERS, status: 404 },
+  // The alert page's proof: a crop needs its region (a 400 without one), a document is one the snapshot kept.
+  'GET /snapshots/:id/screenshot/crop': { kind: 'page', allow: READERS, status: 400 },
+  'GET /snapshots/:id/documents/:sha256': { kind: 'page', allow: READERS, status: 404 },
 };
 
 /**

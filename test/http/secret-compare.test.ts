@@ -90,7 +90,7 @@ describe('secrets are compared in constant time', () => {
   it('CSRF tokens: a form with a same-length wrong token or a prefix of the right one is refused; the right one works', async () => {
     const target = await insertTarget(rig.server.ctx.pool, {
       kind: 'page', url: 'https://www.army.mil/article/csrf-compare', tweetId: null, name: null, tags: [],
-      schedule: { every: '6h' }, fetcher: 'browser', options: { ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false },
+      schedule: { every: '6h' }, fetcher: 'browser', options: { ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false, fullEvery: '7d' },
     });
     const { cookie, csrf } = await signInSession(rig.server.baseUrl, rig.server.tokens.operator);
     const pause = (token: string) =>

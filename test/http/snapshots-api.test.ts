@@ -152,7 +152,7 @@ describe('snapshots API, over real captures of the fixture site', () => {
   it('a snapshot without a screenshot answers 404 for it', async () => {
     const { rows } = await server.ctx.pool.query<{ id: number }>(
       `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, started_at, duration_ms, fingerprint, error_code, error_message)
-       values ($1, 'no-screenshot', 'http', 'http://x', 'http://x', now(), 5, 'f', 'dns', 'no such host') returning id`,
+       values ($1, 'no-screenshot', 'http', 'http://x', 'http://x', now(), 5, sha256('f'), 'dns', 'no such host') returning id`,
       [page.targetId],
     );
     const res = await get(`/api/snapshots/${rows[0]!.id}/screenshot.png`);
@@ -165,7 +165,7 @@ describe('snapshots API, over real captures of the fixture site', () => {
     const sha = await putBlob(server.ctx.pool, { data: Buffer.from('{ not json'), mediaType: 'application/json' });
     const { rows } = await server.ctx.pool.query<{ id: number }>(
       `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, status, started_at, duration_ms, fingerprint, facts_sha256)
-       values ($1, 'corrupt', 'browser', 'http://x', 'http://x', 200, now(), 5, 'f', $2) returning id`,
+       values ($1, 'corrupt', 'browser', 'http://x', 'http://x', 200, now(), 5, sha256('f'), decode($2, 'hex')) returning id`,
       [page.targetId, sha],
     );
     const res = await get(`/api/snapshots/${rows[0]!.id}/diff?against=${first.id}`);

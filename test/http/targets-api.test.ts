@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../helpers/server.ts';
 import type { Target } from '../../src/db/targets.ts';
+import { putTierState } from '../../src/db/target-tiers.ts';
 
 describe('targets API', () => {
   const rig = useTestServer();
@@ -91,7 +92,8 @@ describe('targets API', () => {
   it('shows a target; 404 for an unknown id; 400 naming id for one that is not a positive integer', async () => {
     const t = await create();
     const res = await rig.server.app.inject({ method: 'GET', url: `/api/targets/${t.id}`, headers: rig.server.as('reviewer') });
-    expect(res.json()).toEqual({ ...t, sources: [] });
+    const tier = { scriptDependent: null, trustsValidators: null, fullEvery: '7d', lastFullCaptureAt: null, lastFullSnapshotId: null, nextFullCaptureDue: null };
+    expect(res.json()).toEqual({ ...t, tier, sources: [] });
     const missing = await rig.server.app.inject({ method: 'GET', url: '/api/targets/999999', headers: rig.server.as('reviewer') });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ error: 'not_found' });
@@ -133,11 +135,29 @@ describe('targets API', () => {
     [{ tags: ['bad tag'] }, 'tags.0'],
     [{ pause: true }, 'pause'],
     [{ options: { confrim: 3 } }, 'options.confrim'],
+    [{ options: { fullEvery: 'weekly' } }, 'options.fullEvery'],
+    [{ options: { fullEvery: '10s' } }, 'options.fullEvery'],
   ])('PATCH 400 naming the field for %j', async (payload, field) => {
     const t = await create();
     const res = await rig.server.app.inject({ method: 'PATCH', url: `/api/targets/${t.id}`, headers: rig.server.as('operator'), payload });
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json()).toMatchObject({ error: 'invalid_input', field });
+  });
+
+  it('takes fullEvery in the options of POST and PATCH, and shows what the tiers learned in `tier`', async () => {
+    const t = await create({ options: { fullEvery: '12h', phrases: ['Goita'] } });
+    expect(t.options.fullEvery).toBe('12h');
+    const patched = await rig.server.app.inject({ method: 'PATCH', url: `/api/targets/${t.id}`, headers: rig.server.as('operator'), payload: { options: { fullEvery: '2d' } } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect((patched.json() as Target).options).toMatchObject({ fullEvery: '2d', phrases: ['Goita'] });
+
+    const fullAt = new Date('2026-06-01T00:00:00.000Z');
+    await putTierState(rig.server.ctx.pool, { targetId: t.id, scriptDependent: true, plainPrint: null, etag: null, lastModified: null, trustsValidators: true, fullSnapshotId: null, fullAt });
+    const shown = await rig.server.app.inject({ method: 'GET', url: `/api/targets/${t.id}`, headers: rig.server.as('reviewer') });
+    expect(shown.json()).toMatchObject({
+      options: { fullEvery: '2d' },
+      tier: { scriptDependent: true, trustsValidators: true, fullEvery: '2d', lastFullCaptureAt: fullAt.toISOString(), lastFullSnapshotId: null, nextFullCaptureDue: '2026-06-03T00:00:00.000Z' },
+    });
   });
 
   it('PATCH and DELETE of an unknown target are 404', async () => {

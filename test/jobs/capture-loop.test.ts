@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addTarget } from '../../src/targets/manage-targets.ts';
 import type { NewTargetInput } from '../../src/targets/target-input.ts';
 import { checkInline, checkThroughQueue } from '../../src/checks/check-now.ts';
@@ -8,12 +8,11 @@ import { updateTargetSettings } from '../../src/db/targets.ts';
 import type { PageFacts } from '../../src/page-data/page-facts.ts';
 import { unchangedRecord } from '../../src/detect/diff-snapshots.ts';
 import { runCapture } from '../../src/watch/capture-target.ts';
-import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
-import { processors } from '../../jobs/index.ts';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { unschedule } from '../helpers/unschedule.ts';
 import { flintlockArticle } from '../../src/demo/fixture-site.ts';
 import { closedLoopbackPort as closedPort } from '../../src/net/listen-loopback.ts';
+import { useWorker } from '../helpers/worker-rig.ts';
 
 const noop = () => undefined;
 
@@ -22,14 +21,8 @@ const noop = () => undefined;
 
 describe('the watch loop: target → queue → worker → capture → snapshot → change → alert', () => {
   const rig = useFixtureRig();
-  let worker: RunningWorker;
 
-  beforeAll(async () => {
-    worker = await startWorker(rig.ctx, processors);
-  });
-  afterAll(async () => {
-    await worker?.close();
-  });
+  useWorker(rig);
 
   /** A target captured only when a test asks: its own first capture or schedule firing mid-test would add a snapshot. */
   async function watch(input: NewTargetInput) {
@@ -165,8 +158,12 @@ describe('the watch loop: target → queue → worker → capture → snapshot �
   it('compares across a timeout: 200, then a hang, then 404 still raises the removal', async () => {
     const path = '/news/flaky-then-gone';
     rig.site.article(path, flintlockArticle);
-    const target = await watch({ url: rig.site.url(path), every: '6h', options: { timeoutMs: 3_000, confirm: 1 } });
+    // The first capture gets a timeout a loaded machine cannot miss: had it timed out too, the 404 would be compared
+    // with the hang, not the page. Only the hang runs on the short cap.
+    const target = await watch({ url: rig.site.url(path), every: '6h', options: { timeoutMs: 30_000, confirm: 1 } });
     const ok = await check(target.id);
+    expect(ok.snapshot).toMatchObject({ status: 200, error: null });
+    await updateTargetSettings(rig.ctx.pool, target.id, { ...target, options: { ...target.options, timeoutMs: 3_000 } });
     rig.site.hang(path);
     const hung = await check(target.id);
     expect(hung.snapshot.error?.code).toBe('timeout');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useFixtureRig, type FixtureRig } from '../helpers/fixture-rig.ts';
 import { waitUntil } from '../helpers/processes.ts';
 import { unschedule } from '../helpers/unschedule.ts';
@@ -8,21 +8,14 @@ import { checkThroughQueue, type CheckResult } from '../../src/checks/check-now.
 import { listAlerts, type Alert } from '../../src/db/alerts.ts';
 import { listSnapshots, type Snapshot } from '../../src/db/snapshots.ts';
 import type { Target } from '../../src/db/targets.ts';
-import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
-import { processors } from '../../jobs/index.ts';
+import { useWorker } from '../helpers/worker-rig.ts';
 
 // Small, yet wide enough that a check right after another still begins inside it on a busy machine.
 const GAP_MS = 5_000;
 
 /** A real worker on the rig's queues for the calling describe block, and what its tests drive captures with. */
-function useWorker(rig: FixtureRig) {
-  let worker: RunningWorker;
-  beforeAll(async () => {
-    worker = await startWorker(rig.ctx, processors);
-  });
-  afterAll(async () => {
-    await worker?.close();
-  });
+function useGapChecks(rig: FixtureRig) {
+  useWorker(rig);
   return {
     /** A page of the fixture site, watched over plain HTTP (quick captures: the gap, not the capture, sets the pace). */
     async watch(path: string, options: { paused?: boolean } = {}): Promise<Target> {
@@ -43,7 +36,7 @@ const began = (s: Pick<Snapshot, 'startedAt'>) => Date.parse(s.startedAt);
 describe(`with SCRUBWATCH_CONFIRM_MIN_GAP=${GAP_MS / 1000}s, two captures inside the gap do not confirm a removal, through a real worker`, () => {
   // Rechecks are due at once, so the only thing holding a confirmation back is the gap.
   const rig = useFixtureRig({ SCRUBWATCH_CONFIRM_MIN_GAP: `${GAP_MS / 1000}s`, SCRUBWATCH_CONFIRM_DELAY: '0s' });
-  const w = useWorker(rig);
+  const w = useGapChecks(rig);
 
   it('a check right after the sighting leaves the page suspected; a check once the gap passed confirms it', async () => {
     // Paused: only the checks below capture it, no recheck goes on the queue.
@@ -97,7 +90,7 @@ describe(`with SCRUBWATCH_CONFIRM_MIN_GAP=${GAP_MS / 1000}s, two captures inside
 describe('with the default SCRUBWATCH_CONFIRM_MIN_GAP (60s), through a real worker', () => {
   // Unset, as in production: the test environment sets 0 for every other test.
   const rig = useFixtureRig({ SCRUBWATCH_CONFIRM_MIN_GAP: '' });
-  const w = useWorker(rig);
+  const w = useGapChecks(rig);
 
   it('two checks back to back cannot confirm a takedown; the page stays suspected, its recheck due after the gap', async () => {
     expect(rig.ctx.config.confirmMinGapMs).toBe(60_000);

@@ -11,7 +11,7 @@ import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
 import { useContextRig } from '../helpers/context-rig.ts';
 import { CHARSET_PAGES, startHostileSite, unstorablePage, type HostileSite } from '../helpers/hostile-site.ts';
-import { waitForNoRenderers } from '../helpers/renderers.ts';
+import { noRendererButTheNextContext } from '../helpers/renderers.ts';
 import { unschedule } from '../helpers/unschedule.ts';
 
 /**
@@ -88,7 +88,7 @@ describe('hostile pages through the queue, the worker and Postgres', () => {
 
   /** The worker took the hostile page in its stride: no renderer left, and a normal page captures as usual. */
   async function expectWorkerHealthy(fetcher: FetcherKind): Promise<void> {
-    expect(await waitForNoRenderers(10_000)).toEqual([]);
+    expect(await noRendererButTheNextContext(rig.ctx.browser)).toEqual([]);
     const path = `/article/normal-${++normal}`;
     const { snapshot } = await check(site.url(path), fetcher);
     expect(snapshot).toMatchObject({ error: null, status: 200, title: `Article normal-${normal}`, outcome: { kind: 'ok', signal: 'ok' } });

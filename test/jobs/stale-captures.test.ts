@@ -12,12 +12,10 @@ import { getWatchState } from '../../src/db/target-states.ts';
 import type { Target } from '../../src/db/targets.ts';
 import { queueFor, schedulerId } from '../../src/queue/schedules.ts';
 import type { CaptureJobResult } from '../../src/queue/queues.ts';
-import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
-import { processors } from '../../jobs/index.ts';
+import { useWorker } from '../helpers/worker-rig.ts';
 
 describe('a first capture or a recheck that outlived its purpose captures nothing, through a real worker', () => {
   let oembed: FakeOembed;
-  let worker: RunningWorker;
   beforeAll(async () => {
     oembed = await startFakeOembed();
   });
@@ -25,12 +23,7 @@ describe('a first capture or a recheck that outlived its purpose captures nothin
     await oembed?.close();
   });
   const rig = useFixtureRig(() => ({ SCRUBWATCH_OEMBED_URL: oembed.url }));
-  beforeAll(async () => {
-    worker = await startWorker(rig.ctx, processors);
-  });
-  afterAll(async () => {
-    await worker?.close();
-  });
+  useWorker(rig);
 
   /** A target whose scheduler is taken off the queue; its first capture stays queued, delayed, as `targets add` left it. */
   async function watch(input: NewTargetInput): Promise<Target> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { useFakeOembed } from '../helpers/oembed-server.ts';
 import { waitUntil } from '../helpers/processes.ts';
@@ -13,8 +13,7 @@ import { getWatchState } from '../../src/db/target-states.ts';
 import { findTargetByUrl, type Target } from '../../src/db/targets.ts';
 import { jobIds } from '../../src/queue/vocabulary.ts';
 import { canonicalTweetUrl } from '../../src/tweets/tweet-url.ts';
-import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
-import { processors } from '../../jobs/index.ts';
+import { useWorker } from '../helpers/worker-rig.ts';
 
 const TEXT = 'Flintlock 2019 kicks off in Burkina Faso and Mauritania: more than 30 nations training together. #Flintlock2019';
 const DATE = 'February 18, 2019';
@@ -25,13 +24,7 @@ describe('a tweet known from its embed counts as seen, through a real worker and
   const oembed = useFakeOembed();
   // A suspected deletion is confirmed by a recheck queued at once, so the worker runs the whole story.
   const rig = useFixtureRig(() => ({ SCRUBWATCH_OEMBED_URL: oembed().url, SCRUBWATCH_CONFIRM_DELAY: '0s' }));
-  let worker: RunningWorker;
-  beforeAll(async () => {
-    worker = await startWorker(rig.ctx, processors);
-  });
-  afterAll(async () => {
-    await worker?.close();
-  });
+  useWorker(rig);
 
   const check = async (target: Pick<Target, 'id' | 'kind'>): Promise<CheckResult> => (await checkThroughQueue(rig.ctx, [target], 60_000, () => undefined))[0]!;
 

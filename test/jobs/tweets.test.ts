@@ -9,6 +9,7 @@ import { addTarget } from '../../src/targets/manage-targets.ts';
 import { findTargetByUrl, type Target } from '../../src/db/targets.ts';
 import { listEmbeddingPages } from '../../src/db/tweet-embeds.ts';
 import { listSnapshots } from '../../src/db/snapshots.ts';
+import { getTierState, putTierState } from '../../src/db/target-tiers.ts';
 import { canonicalTweetUrl } from '../../src/tweets/tweet-url.ts';
 import { runCapture } from '../../src/watch/capture-target.ts';
 import { runTweetProbe } from '../../src/watch/probe-tweet.ts';
@@ -110,6 +111,10 @@ describe('tweets: embedded and standalone, probed through oEmbed', () => {
     rig.site.article(path, articleFor(path, { tweet: tweet('900000000000000001', 'rendered') }));
     const page = await addTarget(rig.ctx, { url: rig.site.url(path), every: '6h' });
     await runCapture(rig.ctx, page.id, `page-test-${++run}`);
+    // Only the browser sees an embed's rendering: between full captures the tweet's own probe watches it. The
+    // learned full capture is put back past its fullEvery, so this check is the periodic one in the browser.
+    const learned = (await getTierState(rig.ctx.pool, page.id))!;
+    await putTierState(rig.ctx.pool, { ...learned, fullAt: new Date(Date.now() - 8 * 86_400_000) });
     rig.site.article(path, articleFor(path, { tweet: tweet('900000000000000001', 'error') }));
     const second = await runCapture(rig.ctx, page.id, `page-test-${++run}`);
     const t = (await findTargetByUrl(rig.ctx.pool, canonicalTweetUrl('900000000000000001')))!;

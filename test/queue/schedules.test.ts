@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addTarget, removeTarget, setPaused } from '../../src/targets/manage-targets.ts';
-import { listTargets } from '../../src/db/targets.ts';
-import { reconcileSchedules, schedulerId } from '../../src/queue/schedules.ts';
+import { insertTargets, listTargets } from '../../src/db/targets.ts';
+import { reconcileSchedules, reconcileTargetSchedules, schedulerId } from '../../src/queue/schedules.ts';
 import { jitterMs } from '../../src/target-model/schedule.ts';
 import { startWorker } from '../../src/app/workers.ts';
 import { processors } from '../../jobs/index.ts';
@@ -74,5 +74,30 @@ describe('schedules reconciled from Postgres', () => {
     } finally {
       await worker.close();
     }
+  });
+});
+
+describe('schedules restored from the scheduled targets alone', () => {
+  const rig = useContextRig();
+
+  it('after a wipe, gives every active and screening target its scheduler as addTarget did, and none to a paused one', async () => {
+    const every = await addTarget(rig.ctx, { url: 'https://www.africom.mil/restore/every', every: '6h' });
+    const cron = await addTarget(rig.ctx, { url: 'https://www.africom.mil/restore/cron', cron: '15 */4 * * *' });
+    const paused = await addTarget(rig.ctx, { url: 'https://www.africom.mil/restore/paused', every: '1h' });
+    await setPaused(rig.ctx, paused.id, true);
+    const [screening] = await insertTargets(rig.ctx.pool, [{ ...every, url: 'https://www.africom.mil/restore/screening' }], { screening: 'pending' });
+    const timing = async (id: number) => {
+      const s = await rig.ctx.captureQueue.getJobScheduler(schedulerId(id));
+      return s && { every: s.every, offset: s.offset ?? 0, pattern: s.pattern, data: s.template?.data };
+    };
+    const before = [await timing(every.id), await timing(cron.id)];
+    await deletePrefixKeys(rig.ctx.config.queuePrefix);
+
+    const result = await reconcileTargetSchedules(rig.ctx.pool, rig.ctx);
+    expect(result).toEqual({ created: 3, updated: 0, removed: 0, unchanged: 0 });
+    expect([await timing(every.id), await timing(cron.id)]).toEqual(before);
+    expect((await timing(screening!.id))?.every).toBe(6 * 3_600_000);
+    expect(await timing(paused.id)).toBeUndefined();
+    expect(await reconcileTargetSchedules(rig.ctx.pool, rig.ctx)).toEqual({ created: 0, updated: 0, removed: 0, unchanged: 3 });
   });
 });

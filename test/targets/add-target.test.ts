@@ -16,7 +16,7 @@ describe('parseNewTarget', () => {
       tags: [],
       schedule: { every: '6h' },
       fetcher: 'browser',
-      options: { ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false },
+      options: { ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false, fullEvery: '7d' },
     });
   });
 

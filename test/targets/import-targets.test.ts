@@ -97,9 +97,9 @@ describe('importing targets', () => {
 
   it('validates each CSV column as `targets add` validates its flag', async () => {
     const csv = [
-      'url,name,tags,every,cron,fetcher,phrases,ignore,not_found,wait_for,confirm,archive,embeds',
-      'https://www.africom.mil/flintlock,Flintlock,mali;niger,1h,,http,Assimi Goita;Sahel,.views;#clock,page (is )?gone,main,3,yes,no',
-      'https://www.army.mil/cron,,,,15 */4 * * *,,,,,,,,',
+      'url,name,tags,every,cron,fetcher,phrases,ignore,not_found,wait_for,confirm,archive,embeds,full_every',
+      'https://www.africom.mil/flintlock,Flintlock,mali;niger,1h,,http,Assimi Goita;Sahel,.views;#clock,page (is )?gone,main,3,yes,no,12h',
+      'https://www.army.mil/cron,,,,15 */4 * * *,,,,,,,,,',
     ].join('\n');
     const plan = await planImport(rig.ctx.config, parseImportFile(csv), { tags: ['batch'] });
     expect(plan.invalid).toEqual([]);
@@ -112,9 +112,17 @@ describe('importing targets', () => {
         tags: ['batch', 'mali', 'niger'],
         schedule: { every: '1h' },
         fetcher: 'http',
-        options: { phrases: ['Assimi Goita', 'Sahel'], ignore: ['.views', '#clock'], notFound: ['page (is )?gone'], waitFor: 'main', confirm: 3, archive: true, watchEmbeds: false },
+        options: { phrases: ['Assimi Goita', 'Sahel'], ignore: ['.views', '#clock'], notFound: ['page (is )?gone'], waitFor: 'main', confirm: 3, archive: true, watchEmbeds: false, fullEvery: '12h' },
       },
-      expect.objectContaining({ url: 'https://www.army.mil/cron', schedule: { cron: '15 */4 * * *' }, tags: ['batch'], fetcher: 'browser' }),
+      expect.objectContaining({ url: 'https://www.army.mil/cron', schedule: { cron: '15 */4 * * *' }, tags: ['batch'], fetcher: 'browser', options: expect.objectContaining({ fullEvery: '7d' }) }),
+    ]);
+  });
+
+  it('refuses a bad full_every as `targets add --full-every` does, naming the column', async () => {
+    const plan = await planImport(rig.ctx.config, parseImportFile('url,full_every\nhttps://ok.example/1,weekly\nhttps://ok.example/2,30s\n'));
+    expect(plan.invalid).toEqual([
+      { line: 2, field: 'full_every', message: expect.stringMatching(/"weekly" is not a duration; write it like 7d/) },
+      { line: 3, field: 'full_every', message: expect.stringMatching(/"30s" is out of range/) },
     ]);
   });
 

@@ -67,7 +67,7 @@ describe('importing an export: every check that keeps a damaged or foreign file 
     await putSourcePage(source.pool, { sourceId: archive.id, targetId: 1, archiveTimestamp: '20190218120000', delistedAt: new Date('2026-01-02T00:00:00Z') });
     await source.pool.query(
       `insert into snapshots (target_id, job_id, fetcher, requested_url, final_url, status, started_at, duration_ms, fingerprint, origin, archived_at, archive_url)
-       values (1, 'wayback-copy-1-20190218120000', 'http', $1, $1, 200, now(), 5, 'f', 'archive', '2019-02-18T12:00:00Z', $2)`,
+       values (1, 'wayback-copy-1-20190218120000', 'http', $1, $1, 200, now(), 5, sha256('f'), 'archive', '2019-02-18T12:00:00Z', $2)`,
       ['https://www.africom.mil/story/1', 'https://web.archive.org/web/20190218120000/https://www.africom.mil/story/1'],
     );
     lines = [];
@@ -90,7 +90,7 @@ describe('importing an export: every check that keeps a damaged or foreign file 
     expect(await newestArchiveTimestamp(db.pool, 1)).toBe('20190218120000');
     expect(await findDelisting(db.pool, 1)).toEqual({ sourceId: 1, delistedAt: new Date('2026-01-02T00:00:00Z') });
     expect(report.blobsVerified).toBe(2);
-    const { rows } = await db.pool.query<{ data: Buffer }>('select data from blobs where sha256 = $1', [sha256Hex(ALL_BYTES)]);
+    const { rows } = await db.pool.query<{ data: Buffer }>("select data from blobs where sha256 = decode($1, 'hex')", [sha256Hex(ALL_BYTES)]);
     expect(rows[0]!.data.equals(ALL_BYTES)).toBe(true);
     const next = await insertTarget(db.pool, parseNewTarget({ url: 'https://www.defense.gov/News/3' }, '6h'));
     expect(next!.id).toBe(3);

@@ -18,7 +18,7 @@ describe('review UI: who may do what, and forms only from our own pages', () => 
     browser = await launchUiBrowser();
     const target = await insertTarget(server.ctx.pool, {
       kind: 'page', url: 'https://www.africom.mil/media-room/article/31514', tweetId: null, name: 'Flintlock 2019', tags: ['mali'],
-      schedule: { every: '6h' }, fetcher: 'browser', options: { ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false },
+      schedule: { every: '6h' }, fetcher: 'browser', options: { ignore: [], phrases: [], confirm: 2, notFound: [], watchEmbeds: true, archive: false, fullEvery: '7d' },
     });
     targetId = target!.id;
   });

@@ -10,13 +10,12 @@ import { insertSource } from '../../src/db/sources.ts';
 import { putSourcePage } from '../../src/db/source-screening.ts';
 import { getWatchState } from '../../src/db/target-states.ts';
 import { parseNewSource } from '../../src/sources/source-model.ts';
-import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
-import { processors } from '../../jobs/index.ts';
 import { articleHtml, type ArticleSpec } from '../../src/demo/fixture-site.ts';
 import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { unschedule } from '../helpers/unschedule.ts';
 import { articleFor, withoutPhrase } from '../helpers/watch.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
+import { useWorker } from '../helpers/worker-rig.ts';
 
 const noop = () => undefined;
 const ARCHIVED = '20190218120000';
@@ -32,13 +31,7 @@ describe('an archive source: archived copies as baselines, judged by the live ca
     await wayback?.close();
   });
   const rig = useFixtureRig(() => ({ SCRUBWATCH_WAYBACK_URL: wayback.url, SCRUBWATCH_WAYBACK_REPLAY_URL: wayback.url, SCRUBWATCH_CONFIRM_DELAY: '1s' }));
-  let worker: RunningWorker;
-  beforeAll(async () => {
-    worker = await startWorker(rig.ctx, processors);
-  });
-  afterAll(async () => {
-    await worker?.close();
-  });
+  useWorker(rig);
 
   /** A page the archive source listed, archived (or not) at ARCHIVED as `archived`, now served as `now` (or gone). */
   async function archivedPage(sourceId: number, path: string, archived: ArticleSpec | null, now: ArticleSpec | 'gone') {

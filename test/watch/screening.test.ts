@@ -6,8 +6,6 @@ import { listSnapshots } from '../../src/db/snapshots.ts';
 import { insertSource } from '../../src/db/sources.ts';
 import { putSourcePage, setScreening } from '../../src/db/source-screening.ts';
 import { parseNewSource } from '../../src/sources/source-model.ts';
-import { startWorker, type RunningWorker } from '../../src/app/workers.ts';
-import { processors } from '../../jobs/index.ts';
 import { articleHtml, type ArticleSpec } from '../../src/demo/fixture-site.ts';
 import type { WatchJobData, WatchJobResult } from '../../src/queue/queues.ts';
 import { schedulerId, syncTargetSchedule } from '../../src/queue/schedules.ts';
@@ -16,6 +14,7 @@ import { useFixtureRig } from '../helpers/fixture-rig.ts';
 import { unschedule } from '../helpers/unschedule.ts';
 import { articleFor, withoutPhrase } from '../helpers/watch.ts';
 import { startFakeWayback, type FakeWayback } from '../helpers/wayback.ts';
+import { useWorker } from '../helpers/worker-rig.ts';
 
 const GOITA = 'Assimi Goita';
 const ARCHIVED = '20200101000000';
@@ -29,13 +28,7 @@ describe('screening: an only-matching source keeps watching the pages that name 
     await wayback?.close();
   });
   const rig = useFixtureRig(() => ({ SCRUBWATCH_WAYBACK_REPLAY_URL: wayback.url }));
-  let worker: RunningWorker;
-  beforeAll(async () => {
-    worker = await startWorker(rig.ctx, processors);
-  });
-  afterAll(async () => {
-    await worker?.close();
-  });
+  useWorker(rig);
 
   const spec = (path: string, naming: boolean) => {
     const article = { ...articleFor(path), tweet: null };

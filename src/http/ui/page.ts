@@ -27,6 +27,13 @@ export const PAGE_CSP = [
 export const PAGE_ID = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 export const PAGE_ID_PARAMS = { type: 'object', properties: { id: PAGE_ID }, required: ['id'] } as const;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Whether this server offers the queue dashboard (only with the queues on Redis); the nav links it only then. */
+    queueBoardOffered?: boolean;
+  }
+}
+
 /** What every template gets besides its own data. */
 function locals(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   const principal = request.principal;
@@ -35,6 +42,7 @@ function locals(request: FastifyRequest, reply: FastifyReply): Record<string, un
     csrf: reply.generateCsrf({ userInfo: csrfBinding(request) }),
     can: (capability: Capability) => (principal ? can(principal.role, capability) : false),
     path: request.url.split('?')[0],
+    queueBoardOffered: request.server.queueBoardOffered === true,
     h: helpers,
   };
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import { unseenWords } from '../../targets/seen-words.ts';
+import { tierLines, type TierSummary } from '../../tiers/tier-summary.ts';
 
 /** Where the templates live: a layout, one template per page, and partials. */
 export const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
@@ -27,8 +28,6 @@ const KIND_LABELS: Record<string, string> = {
   tweet_withheld: 'Tweet withheld',
 };
 
-export const ALERT_KINDS = Object.keys(KIND_LABELS);
-
 /** Formatting the templates share. */
 export const helpers = {
   /** `2024-05-01 12:30 UTC`: one unambiguous format everywhere. */
@@ -39,6 +38,10 @@ export const helpers = {
     return KIND_LABELS[kind] ?? kind;
   },
   unseen: unseenWords,
+  /** What two-tier checking learned of a target, one sentence a line, times as everywhere else. */
+  tier(summary: TierSummary): string[] {
+    return tierLines(summary, (iso) => helpers.time(iso));
+  },
   schedule(s: { every: string } | { cron: string }): string {
     return 'every' in s ? `every ${s.every}` : `cron ${s.cron} (UTC)`;
   },
@@ -51,6 +54,18 @@ export const helpers = {
   },
   bytes(n: number): string {
     return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  },
+  /**
+   * A target URL as a row shows it: host and path, no scheme, query or fragment (the full URL goes in a `title`,
+   * see partials/target-url.eta). Anything that is not a URL is shown whole.
+   */
+  shortUrl(url: string): string {
+    try {
+      const u = new URL(url);
+      return `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+    } catch {
+      return url;
+    }
   },
   /** Only http(s) URLs become links; anything else from the web is shown as text. */
   isWebUrl(url: unknown): boolean {

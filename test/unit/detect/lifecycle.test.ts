@@ -112,3 +112,20 @@ describe('advance: blind watches', () => {
     expect(log.flatMap((l) => l.alerts)).toEqual([]);
   });
 });
+
+describe('advance: what an alert says of the page', () => {
+  const LONG = 'Col. Assimi Goita, commander of Mali’s special forces, said the exercise allowed his soldiers to rehearse the cross-border cooperation that the fight against violent extremist organizations requires.';
+
+  it('quotes a long paragraph in its summary cut at a word, as the page wrote it', () => {
+    const cut: Finding = { kind: 'content_removed', key: 'content_removed:long', item: { kind: 'paragraph', text: LONG } };
+    const doc: Finding = { kind: 'document_removed', key: 'document_removed:fact-sheet', item: { text: `Fact sheet: ${LONG}`, url: 'https://x.mil/f.pdf' } };
+    let state: WatchState = { ...INITIAL_STATE, baselineSnapshotId: 1 };
+    const step = (snapshotId: number) => advance(state, { snapshotId, capturedAt: T0, outcome: 'ok', findings: [cut, doc], confirm: 2, confirmMinGapMs: 0, unreachableAfterMs: HOUR, maxRechecks: 6 });
+    state = step(2).state;
+    const summaries = step(3).alerts.map((a) => a.summary);
+    expect(summaries).toEqual([
+      '1 paragraph removed: "Col. Assimi Goita, commander of Mali’s special forces, said the exercise allowed his soldiers to rehearse the…"',
+      '1 linked document removed: "Fact sheet: Col. Assimi Goita, commander of Mali’s special forces, said the…" https://x.mil/f.pdf',
+    ]);
+  });
+});

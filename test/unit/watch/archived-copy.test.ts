@@ -14,7 +14,7 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     id: 3, targetId: 1, jobId: 'j', fetcher: 'http', requestedUrl: PAGE, finalUrl: PAGE, redirects: [], status: 200, headers: {}, error: null,
     outcome: { kind: 'ok', signal: 'ok' }, title: 't', canonicalUrl: null, startedAt: '2026-12-07T02:00:00.000Z', durationMs: 40, fingerprint: 'f',
     parts: { facts: null, html: null, text: null, screenshot: null, raw: null }, counts: { blocks: 5, media: 2, links: 9, embeds: 0 },
-    origin: 'capture', archivedAt: null, archiveUrl: null, createdAt: '2026-12-07T02:00:00.000Z',
+    origin: 'capture', archivedAt: null, archiveUrl: null, tier: 'full', escalation: null, createdAt: '2026-12-07T02:00:00.000Z',
     ...over,
   };
 }

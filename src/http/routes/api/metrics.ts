@@ -4,6 +4,7 @@ import type { Context } from '../../../context.ts';
 import { captureDurationBuckets, countAlertsByKind, countSnapshotsByOutcome } from '../../../db/stats.ts';
 import { NOTIFY_QUEUE, CAPTURE_QUEUE, TWEET_QUEUE } from '../../../queue/queues.ts';
 import type { NotifyQueue } from '../../../queue/notify-jobs.ts';
+import { registerTierMetrics } from './tier-metrics.ts';
 
 const DAY_MS = 86_400_000;
 /** Capture duration buckets, seconds: a page takes a few seconds, the cap is 45 s by default. */
@@ -114,6 +115,7 @@ export function buildMetricsRegistry(ctx: Context, notifyQueue: NotifyQueue): Re
       for (const r of await countAlertsByKind(ctx.pool)) this.set({ kind: r.kind, state: r.state }, r.count);
     },
   });
+  registerTierMetrics(registry, ctx.pool);
   return registry;
 }
 

@@ -6,6 +6,8 @@ import { listSnapshotsPage } from '../../../db/snapshots.ts';
 import { requireTarget } from '../../../db/targets.ts';
 import { buildSnapshotDiff, loadSnapshotFacts, requireSnapshot } from '../../../review/snapshot-diff.ts';
 import { sendSnapshotMedia, sendSnapshotPart } from '../../stored-content.ts';
+import { planSnapshotPackage } from '../../../evidence/evidence-snapshots.ts';
+import { sendPackage } from '../../evidence-download.ts';
 import { bytesResponse, idParams, jsonSchema, pageOf, pageQuery, routeSchema, toPage, type IdParams } from './schemas.ts';
 
 /** A snapshot's metadata; its large parts are blobs named by `parts` and served by the routes below. */
@@ -101,6 +103,11 @@ export async function snapshotRoutes(app: FastifyInstance, options: { ctx: Conte
     schema: routeSchema('snapshots:read', TAG, 'A photo or video file the snapshot kept (only files its media list names): raster images inline, anything else (SVG, video, HTML) as an attachment of type application/octet-stream', { params: jsonSchema(mediaParams), response: { 200: bytesResponse('application/octet-stream', 'the file: a raster image with its own type, anything else as application/octet-stream') }, errors: [404] }),
     onRequest: read,
   }, async (request, reply) => sendSnapshotMedia(ctx.pool, reply, await requireSnapshot(ctx.pool, request.params.id), request.params.sha256));
+
+  app.get<{ Params: IdParams }>('/api/snapshots/:id/capture.wacz', {
+    schema: routeSchema('snapshots:read', TAG, 'The snapshot as a signed WACZ 1.1.1 package (streamed, application/wacz, as an attachment); what `scrubwatch snapshots export` writes', { params, response: { 200: bytesResponse('application/wacz', 'the WACZ package (a zip)') }, errors: [404] }),
+    onRequest: read,
+  }, async (request, reply) => sendPackage(ctx, reply, () => planSnapshotPackage(ctx.pool, request.params.id), `scrubwatch-snapshot-${request.params.id}.wacz`));
 
   app.get<{ Params: IdParams; Querystring: z.infer<typeof diffQuery> }>('/api/snapshots/:id/diff', {
     schema: routeSchema('snapshots:read', TAG, 'How snapshot {id} differs from snapshot {against} of the same target: blocks added, removed and changed, media, links, embeds, status', {

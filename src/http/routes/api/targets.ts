@@ -4,6 +4,8 @@ import type { Context } from '../../../context.ts';
 import { requireCapability } from '../../auth/plugin.ts';
 import { listTargetsPage, requireTarget, TARGET_STATES } from '../../../db/targets.ts';
 import { listSourcesOfTarget } from '../../../db/source-reports.ts';
+import { getTierState } from '../../../db/target-tiers.ts';
+import { tierSummary } from '../../../tiers/tier-summary.ts';
 import { SOURCE_KINDS } from '../../../sources/discovered.ts';
 import { addTarget, removeTarget } from '../../../targets/manage-targets.ts';
 import { newTargetSchema, targetOptionsSchema, type NewTargetInput } from '../../../targets/target-input.ts';
@@ -33,6 +35,17 @@ export const targetShape = z.looseObject({
     .array(z.object({ id: z.number().int(), kind: z.enum(SOURCE_KINDS), url: z.string(), firstListedAt: z.string(), lastListedAt: z.string(), delistedAt: z.string().nullable() }))
     .optional()
     .describe('GET /api/targets/{id}: the sources that list the target, and since when'),
+  tier: z
+    .object({
+      scriptDependent: z.boolean().nullable(),
+      trustsValidators: z.boolean().nullable(),
+      fullEvery: z.string(),
+      lastFullCaptureAt: z.string().nullable(),
+      lastFullSnapshotId: z.number().int().nullable(),
+      nextFullCaptureDue: z.string().nullable(),
+    })
+    .optional()
+    .describe('GET /api/targets/{id}: what two-tier checking learned at its last full browser capture (nulls before the first), its fullEvery, and when the next full capture is due'),
 });
 
 const listQuery = pageQuery.extend({
@@ -82,7 +95,8 @@ export async function targetRoutes(app: FastifyInstance, options: { ctx: Context
     onRequest: requireCapability('targets:read'),
   }, async (request) => {
     const found = await requireTarget(ctx.pool, request.params.id);
-    return { ...found, sources: await listSourcesOfTarget(ctx.pool, found.id) };
+    const [sources, state] = await Promise.all([listSourcesOfTarget(ctx.pool, found.id), getTierState(ctx.pool, found.id)]);
+    return { ...found, tier: tierSummary(found.options, state), sources };
   });
 
   app.patch<{ Params: IdParams; Body: TargetPatch }>('/api/targets/:id', {

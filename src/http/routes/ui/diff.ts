@@ -4,6 +4,7 @@ import { getChangeForSnapshot } from '../../../db/changes.ts';
 import { InvalidInputError, NotFoundError } from '../../../errors/index.ts';
 import { buildSnapshotDiff, loadSnapshotFacts, requireSnapshot } from '../../../review/snapshot-diff.ts';
 import { buildDiffView } from '../../ui/diff-view.ts';
+import { removedThings, wantedFromRecord } from '../../ui/removal-view.ts';
 import { renderPage, requirePage, PAGE_ID, PAGE_ID_PARAMS } from '../../ui/page.ts';
 import { visualDiff } from '../../ui/visual-diff.ts';
 import { storedContentHeaders } from '../../stored-content.ts';
@@ -37,7 +38,10 @@ export async function diffRoutes(app: FastifyInstance, options: UiOptions): Prom
     const view = buildDiffView(beforeFacts?.blocks ?? [], afterFacts?.blocks ?? [], diff.record);
     // A photo that stopped loading has no file in the later snapshot: its stored copy is the earlier one's.
     const storedCopies = Object.fromEntries((beforeFacts?.media ?? []).filter((m) => m.sha256).map((m) => [m.url, m.sha256]));
-    return renderPage(request, reply, 'diff', { title: `Diff ${before.id} → ${after.id}`, before, after, record: diff.record, view, storedCopies });
+    // Each removed thing outlined where it was: what the pixel diff cannot follow once the page below it reflowed.
+    const drawn = before.parts.screenshot !== null && after.parts.screenshot !== null;
+    const things = drawn ? removedThings(wantedFromRecord(diff.record), beforeFacts, afterFacts) : [];
+    return renderPage(request, reply, 'diff', { title: `Diff ${before.id} → ${after.id}`, before, after, record: diff.record, view, storedCopies, things });
   });
 
   app.get<DiffRequest>('/snapshots/:id/visual-diff.png', { schema: { params: PAGE_ID_PARAMS, querystring: againstQuery }, preHandler: read }, async (request, reply) => {

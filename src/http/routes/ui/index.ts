@@ -11,8 +11,10 @@ import { targetRoutes } from './targets.ts';
 import { sourceRoutes } from './sources.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { diffRoutes } from './diff.ts';
+import { screenshotCropRoutes } from './screenshot-crops.ts';
 import { searchRoutes } from './search.ts';
 import { QUEUES_PATH, queueRoutes } from './queues.ts';
+import { FrameMediaSigner } from '../../archived-frame.ts';
 import type { UiOptions } from './ui-options.ts';
 
 /** Typed errors whose message is meant for the person reading the page, and the status they answer. */
@@ -23,9 +25,11 @@ const STATUS_BY_CODE: Record<string, number> = { invalid_input: 400, blocked_url
  * pages and the dashboard are sibling scopes because each registers its own template engine; both refuse
  * state-changing requests from other origins.
  */
-export async function uiRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
+export async function uiRoutes(app: FastifyInstance, options: { ctx: Context; secret: string }): Promise<void> {
   const views = createViews();
-  const opts: UiOptions = { ctx: options.ctx, views };
+  const opts: UiOptions = { ctx: options.ctx, views, frameSigner: new FrameMediaSigner(options.secret) };
+  // The board reads Redis itself: in the other modes its link is not shown (its route still explains why).
+  app.decorate('queueBoardOffered', options.ctx.queueBackend.kind === 'redis');
   const sameOriginOnly = refuseCrossOrigin(views, new URL(options.ctx.config.publicUrl).origin);
   await app.register(async (pages) => {
     pages.addHook('onRequest', sameOriginOnly);
@@ -57,6 +61,7 @@ export async function uiRoutes(app: FastifyInstance, options: { ctx: Context }):
     await pages.register(sourceRoutes, opts);
     await pages.register(snapshotRoutes, opts);
     await pages.register(diffRoutes, opts);
+    await pages.register(screenshotCropRoutes, opts);
     await pages.register(searchRoutes, opts);
   });
   await app.register(async (board) => {

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { listAlerts, type Alert } from '../../../db/alerts.ts';
 import { listTargets, listTargetsPage, requireTarget, TARGET_STATES, type TargetState } from '../../../db/targets.ts';
 import { listSourcesOfTarget } from '../../../db/source-reports.ts';
 import { listTimeline } from '../../../db/timeline.ts';
+import { getTierState } from '../../../db/target-tiers.ts';
+import { tierSummary } from '../../../tiers/tier-summary.ts';
+import { labelSnapshot, TIMELINE_LABEL_WORDS } from '../../../review/timeline-label.ts';
 import { AppError } from '../../../errors/index.ts';
 import { checkThroughQueue, queueCheck } from '../../../checks/check-now.ts';
 import { NoWorkerError } from '../../../errors/index.ts';
@@ -18,10 +20,14 @@ interface TargetForm {
   tags?: string;
   phrases?: string;
   confirm?: string;
+  full_every?: string;
 }
 
 /** How long "Check now" waits for the worker before answering that the check is still queued. */
 const CHECK_WAIT_MS = 90_000;
+
+/** Snapshots on one page of a target's timeline; older ones are a link away. */
+const TIMELINE_PAGE = 50;
 
 /** The most targets a filtered list (by source or state) shows. */
 const FILTERED_LIMIT = 500;
@@ -62,7 +68,11 @@ export async function targetRoutes(app: FastifyInstance, options: UiOptions): Pr
         ...(form.name?.trim() ? { name: form.name.trim() } : {}),
         ...(form.every?.trim() ? { every: form.every.trim() } : {}),
         tags: list(form.tags, /[,\s]+/),
-        options: { phrases: list(form.phrases, /\r?\n/), ...(confirm !== undefined ? { confirm } : {}) },
+        options: {
+          phrases: list(form.phrases, /\r?\n/),
+          ...(confirm !== undefined ? { confirm } : {}),
+          ...(form.full_every?.trim() ? { fullEvery: form.full_every.trim() } : {}),
+        },
       });
       return reply.redirect(`/targets/${target.id}?done=added`, 303);
     } catch (err) {
@@ -72,19 +82,33 @@ export async function targetRoutes(app: FastifyInstance, options: UiOptions): Pr
     }
   });
 
-  app.get<{ Params: { id: number }; Querystring: { done?: string } }>('/targets/:id', {
-    schema: { params: PAGE_ID_PARAMS },
+  app.get<{ Params: { id: number }; Querystring: { done?: string; before?: number } }>('/targets/:id', {
+    schema: { params: PAGE_ID_PARAMS, querystring: { type: 'object', properties: { done: { type: 'string' }, before: PAGE_ID } } },
     preHandler: requirePage('targets:read', views),
   }, async (request, reply) => {
     const target = await requireTarget(ctx.pool, request.params.id);
-    const [timeline, alerts, sources] = await Promise.all([
-      listTimeline(ctx.pool, target.id, 100),
-      listAlerts(ctx.pool, { targetId: target.id, limit: 500 }),
+    const { before } = request.query;
+    // One more than a page: whether there is an older page is known without counting.
+    const [entries, sources, tierState] = await Promise.all([
+      listTimeline(ctx.pool, target.id, { before, limit: TIMELINE_PAGE + 1 }),
       listSourcesOfTarget(ctx.pool, target.id),
+      getTierState(ctx.pool, target.id),
     ]);
-    const alertsBySnapshot: Record<number, Alert[]> = {};
-    for (const a of alerts) (alertsBySnapshot[a.snapshotId] ??= []).push(a);
-    return renderPage(request, reply, 'target', { title: target.name ?? target.url, target, sources, timeline, alertsBySnapshot, notice: NOTICES[request.query.done ?? ''] ?? null });
+    const timeline = entries.slice(0, TIMELINE_PAGE).map((e) => ({
+      ...e,
+      label: labelSnapshot({ outcome: e.outcome, change: e.change, alertKinds: e.alerts.map((a) => a.kind), suspected: e.suspected }),
+    }));
+    const older = entries.length > TIMELINE_PAGE ? timeline.at(-1)!.snapshotId : null;
+    return renderPage(request, reply, 'target', {
+      title: target.name ?? target.url,
+      target,
+      tier: tierSummary(target.options, tierState),
+      sources,
+      timeline,
+      page: { before: before ?? null, older },
+      labelWords: TIMELINE_LABEL_WORDS,
+      notice: NOTICES[request.query.done ?? ''] ?? null,
+    });
   });
 
   app.post<{ Params: { id: number }; Body: { wait?: string } }>('/targets/:id/check', { schema: { params: PAGE_ID_PARAMS }, preHandler: write }, async (request, reply) => {

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { USER_AGENT } from '../capture/fetch-http.ts';
+import { USER_AGENT } from './fetch-http.ts';
 import { createAddressGuard, type AddressGuard } from '../net/guarded-lookup.ts';
 import { hostKey } from '../politeness/host-gate.ts';
 import type { HostGate } from '../politeness/host-gate.ts';
 import { HostSlots } from '../politeness/host-slots.ts';
-import type { CaptureLimits } from '../capture/types.ts';
+import type { CaptureLimits } from './types.ts';
+import type { DocumentCheck } from '../page-data/page-facts.ts';
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -32,7 +34,8 @@ export interface DocumentAnswer {
 export interface DocumentFetcher {
   /**
    * Asks for `url` (`HEAD` or `GET`, conditional when `validators` has any), following up to five redirects, each
-   * hop's address checked by the network policy; a GET's body is read when it answers 200 and is within `maxBytes`.
+   * hop's address checked by the network policy; a GET's body is read when it answers 200 and is within `maxBytes`
+   * (0: never read; the answer's body is cancelled).
    * Null when no answer came by `deadline` (epoch ms): refused, unreachable, too slow, or the host stayed busy.
    */
   fetch(url: string, method: 'HEAD' | 'GET', validators: Validators | null, maxBytes: number, deadline: number): Promise<DocumentAnswer | null>;
@@ -111,8 +114,14 @@ async function follow(asked: Asked): Promise<DocumentAnswer | null> {
       length: Number.isFinite(declared) ? declared : null,
       contentType: header(answer.headers, 'content-type'),
     };
-    if (asked.method === 'HEAD' || answer.statusCode !== 200 || declared > asked.maxBytes) {
+    if (asked.method === 'HEAD' || answer.statusCode !== 200) {
       await answer.body.dump().catch(() => undefined);
+      return { ...base, body: null };
+    }
+    if (declared > asked.maxBytes || asked.maxBytes === 0) {
+      // Not read at all, rather than read and thrown away: a file is not downloaded to learn it changed.
+      // Destroying an unread body reports an abort to its error listeners: expected here, so heard and dropped.
+      answer.body.on('error', () => undefined).destroy();
       return { ...base, body: null };
     }
     const body = await readCapped(answer.body, asked.maxBytes);
@@ -134,4 +143,29 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The answer for `url`, or 'unchanged' when its validators or its length say the stored copy (`before`) is still
+ * current: a conditional GET when `before` answered 200 with an ETag or Last-Modified; a HEAD whose status, length
+ * and final URL are compared when it answered 200 with a length but no validator (a 404 or 410 to it is the
+ * answer); otherwise, or when the HEAD differs, a GET whose body is read within `maxBytes`. Null when no answer came.
+ */
+export async function askDocument(fetcher: DocumentFetcher, url: string, before: DocumentCheck | undefined, maxBytes: number, deadline: number): Promise<DocumentAnswer | 'unchanged' | null> {
+  const answered = before !== undefined && before.status === 200;
+  const validators = answered && (before.etag || before.lastModified) ? { etag: before.etag, lastModified: before.lastModified } : null;
+  if (answered && validators === null && before.length !== null) {
+    const head = await fetcher.fetch(url, 'HEAD', null, maxBytes, deadline);
+    if (head === null) return null;
+    if (head.status === 200 && head.length === before.length && head.finalUrl === before.finalUrl) return 'unchanged';
+    if (head.status === 404 || head.status === 410) return head;
+  }
+  const answer = await fetcher.fetch(url, 'GET', validators, maxBytes, deadline);
+  return answer?.status === 304 ? 'unchanged' : answer;
+}
+
+/** What an answer says of a document, as facts.documents keeps it. */
+export function documentCheckOf(url: string, answer: DocumentAnswer): DocumentCheck {
+  const { status, finalUrl, etag, lastModified, length, body } = answer;
+  return { url, status, finalUrl, sha256: body ? createHash('sha256').update(body).digest('hex') : null, etag, lastModified, length };
 }
