@@ -62,6 +62,13 @@ export interface HostileSite {
 export const HUGE_PAGE_BYTES = 50 * 1024 * 1024;
 const STREAM_CHUNK = Buffer.from(`<p>${'Endless words of a page that never stops. '.repeat(1_500)}</p>\n`);
 
+/**
+ * The longest event-loop stall a capture of these pages may cause. Reading one on the main thread holds the loop for
+ * seconds on end (120,000 images: 8.8 s, measured beside a running suite); off it, the longest stall is well under a
+ * second on a quiet machine, and a loaded 2-core CI machine has stretched one to 1.1 s. 2 s tells the two apart.
+ */
+export const LOOP_STALL_BOUND_MS = 2_000;
+
 /** A 4.6 MB article of 120,000 images (each big enough not to be a tracking pixel), built once. */
 export const manyImagesPage = once(() => {
   const images = Array.from({ length: 120_000 }, (_, i) => `<img src="${i}.png" width=9 height=9>`).join('');
