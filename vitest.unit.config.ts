@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
+    // As in vitest.config.ts: one process per worker, its imports shared across files.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
