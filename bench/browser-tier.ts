@@ -15,9 +15,8 @@ import { createBrowserHost, findChromium } from '../src/capture/browser.ts';
 import { targetOptionsSchema } from '../src/targets/target-input.ts';
 import { createLogger } from '../src/logger.ts';
 import { startArticleSite } from './lib/article-site.ts';
-import { machine } from './lib/machine.ts';
 import { floorPage } from './floor.ts';
-import { printTable, markdownTable, type Row } from './lib/table.ts';
+import { printReport, type Row } from './lib/table.ts';
 
 const PAGES = Number(process.env.BENCH_BROWSER_PAGES ?? 10);
 const ROUNDS = Number(process.env.BENCH_BROWSER_ROUNDS ?? 3);
@@ -90,10 +89,7 @@ async function main(): Promise<void> {
       { measure: `first capture ÷ floor, median of ${ROUNDS} rounds`, value: `${round(ratio)}×`, target: '≤ 1.25×', met: ratio <= 1.25 },
     ];
     for (const [phase, ms] of phases) rows.push({ measure: `  capture phase: ${phase}, median`, value: `${Math.round(median(ms))} ms` });
-    const m = machine();
-    process.stdout.write(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}\n`);
-    printTable('the browser tier against the floor', rows);
-    process.stdout.write(`\n${markdownTable(rows)}\n`);
+    printReport('the browser tier against the floor', rows);
   } finally {
     await floorBrowser.close();
     await host.close();

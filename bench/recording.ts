@@ -17,8 +17,7 @@ import { fingerprint } from '../src/detect/snapshot-content.ts';
 import { startArticleSite } from './lib/article-site.ts';
 import { createScratch } from './lib/scratch.ts';
 import { storedBytes } from './lib/stored-bytes.ts';
-import { machine } from './lib/machine.ts';
-import { printTable, markdownTable, type Row } from './lib/table.ts';
+import { printReport, type Row } from './lib/table.ts';
 
 const PAGES = Number(process.env.BENCH_RECORDING_PAGES ?? 20);
 const ROUNDS = 2;
@@ -93,10 +92,7 @@ async function main(): Promise<void> {
       { measure: '  of which recording rows and bodies', value: `${perPage(afterAgain.exchanges - afterFirst.exchanges + afterAgain.exchangeBodies - afterFirst.exchangeBodies)} B`, target: '0 B', met: afterAgain.exchanges === afterFirst.exchanges && afterAgain.exchangeBodies === afterFirst.exchangeBodies },
     ];
     if (empty.exchanges !== 0) throw new Error('the scratch database was not empty');
-    const m = machine();
-    process.stdout.write(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}\n`);
-    printTable('recording the HTTP exchanges', rows);
-    process.stdout.write(`\n${markdownTable(rows)}\n`);
+    printReport('recording the HTTP exchanges', rows);
   } finally {
     await ctx.close();
     await site.close();

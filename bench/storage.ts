@@ -13,7 +13,7 @@ import { runCapture } from '../src/watch/capture-target.ts';
 import { startArticleSite } from './lib/article-site.ts';
 import { createScratch } from './lib/scratch.ts';
 import { storedBytes } from './lib/stored-bytes.ts';
-import { printTable, markdownTable, type Row } from './lib/table.ts';
+import { printReport, type Row } from './lib/table.ts';
 
 const PAGES = Number(process.env.BENCH_STORAGE_PAGES ?? 5);
 
@@ -61,8 +61,7 @@ async function main(): Promise<void> {
     for (const [table, key] of [['snapshots', 'id'], ['changes', 'snapshot_id']] as const) {
       for (const [column, n] of await columnSizes(scratch.pool, table, key, again)) rows.push({ measure: `  ${table}.${column}`, value: `${n} B` });
     }
-    printTable('an unchanged check, column by column (medians)', rows);
-    process.stdout.write(`\n${markdownTable(rows)}\n`);
+    printReport('an unchanged check, column by column (medians)', rows);
   } finally {
     await ctx.close();
     await site.close();

@@ -1,3 +1,5 @@
+import { describeMachine, machine } from './machine.ts';
+
 /** One line of a benchmark's table: what was measured, the figure, and the target it is held to. */
 export interface Row {
   measure: string;
@@ -20,4 +22,11 @@ export function markdownTable(rows: Row[]): string {
   const out = ['| measure | value | target | met |', '|---|---|---|---|'];
   for (const r of rows) out.push(`| ${r.measure} | ${r.value} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`);
   return out.join('\n');
+}
+
+/** What a one-table benchmark prints at its end: the machine, the table, then the same rows as Markdown. */
+export function printReport(title: string, rows: Row[]): void {
+  process.stdout.write(`machine: ${describeMachine(machine())}\n`);
+  printTable(title, rows);
+  process.stdout.write(`\n${markdownTable(rows)}\n`);
 }
