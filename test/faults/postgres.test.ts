@@ -60,10 +60,7 @@ describe('Postgres unavailable mid-capture', () => {
 
     await waitUntil('the retried capture to be saved', async () => (await countRows('snapshots')) === 2, 120_000);
     const savedAt = Date.now();
-    const job = await waitUntil('the job to complete', async () => {
-      const j = await rig.queue.getJob('pg-outage');
-      return j?.finishedOn ? j : undefined;
-    }, 30_000);
+    const job = await rig.finishedJob('pg-outage');
     expect(job.failedReason ?? '').not.toBe('');
     expect(job.attemptsMade).toBeGreaterThanOrEqual(2);
     const snapshots = (await rig.snapshots()).filter((s) => s.targetId === target.id);

@@ -56,10 +56,7 @@ describe('worker processes killed, stopped, and their browsers crashed mid-captu
       rig.gate.release(pathOf(target));
 
       await waitUntil('the retried capture to be saved', async () => (await snapshotsOf(target)).length > 0, 60_000);
-      const job = await waitUntil('the job to complete', async () => {
-        const j = await rig.queue.getJob('killed-inflight');
-        return j?.finishedOn ? j : undefined;
-      }, 30_000);
+      const job = await rig.finishedJob('killed-inflight');
       expect(job.returnvalue.snapshotId).toBeGreaterThan(0);
       const saved = await snapshotsOf(target);
       expect(saved.map((s) => [s.jobId, s.error])).toEqual([['killed-inflight', null]]);
@@ -116,9 +113,10 @@ describe('worker processes killed, stopped, and their browsers crashed mid-captu
     expect(countLines(worker, 'browser launched')).toBe(2);
     expect(await browserPidOf(worker)).not.toBe(browser);
     expect(isAlive(worker.pid!)).toBe(true);
-    const job = await rig.queue.getJob('browser-killed');
+    const job = await rig.finishedJob('browser-killed');
     // One attempt, the successful one: the crash never failed the job.
-    expect(job?.attemptsMade).toBe(1);
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toBeUndefined();
     printFigure('faults', `Chromium kill -9 mid-capture: relaunched and the page requested again after ${retryMs} ms, snapshot saved ${savedMs} ms after the kill; snapshots 1 (expected 1); failed job attempts 0`);
   });
 });

@@ -9,7 +9,7 @@ import { testEnv } from './context.ts';
 import { uniquePrefix } from './queue-prefix.ts';
 import { startHeldPages, type HeldPages } from './held-pages.ts';
 import { startPrivateRedis, type PrivateRedis } from './redis-server.ts';
-import { killTree, stopProcess, startWorkerProcess, type WorkerProcess } from './processes.ts';
+import { killTree, stopProcess, startWorkerProcess, waitUntil, type WorkerProcess } from './processes.ts';
 
 /** A plain article: text and two photos, no embedded tweet (so no tweet targets appear). */
 export function plainArticle(n: number): ArticleSpec {
@@ -34,6 +34,9 @@ export function plainArticle(n: number): ArticleSpec {
 /** A schedule that never fires during a test: the fault tests queue the captures they want themselves. */
 export const DORMANT_CRON = '0 0 1 1 *';
 
+/** A job of the capture queue, as read back from it. */
+type CaptureJob = NonNullable<Awaited<ReturnType<CaptureQueue['getJob']>>>;
+
 /**
  * What a fault test stands on: its own database, a private Redis, the fixture site behind a gate that can hold
  * pages, a queue to add jobs through, and the worker processes it starts (all stopped by `close`).
@@ -56,6 +59,11 @@ export interface FaultRig {
   /** Queues one capture of `targetId` under `jobId`, as the scheduler or `check` would. */
   enqueue(targetId: number, jobId: string): Promise<void>;
   startWorker(extra?: Record<string, string>): Promise<WorkerProcess>;
+  /**
+   * The job `jobId` once finished (completed or failed for good). A capture saves its snapshot inside the job, a
+   * moment before the job is marked done: wait for this before reading the job's attempts or outcome.
+   */
+  finishedJob(jobId: string): Promise<CaptureJob>;
   /** Snapshots per target, with their job ids. */
   snapshots(): Promise<{ targetId: number; jobId: string; id: number; error: string | null }[]>;
   close(): Promise<void>;
@@ -105,6 +113,12 @@ export async function startFaultRig(options: { persistentRedis?: boolean } = {})
       const worker = await startWorkerProcess(env(extra));
       workers.push(worker);
       return worker;
+    },
+    finishedJob(jobId) {
+      return waitUntil(`job ${jobId} to finish`, async () => {
+        const job = await queue.getJob(jobId);
+        return job?.finishedOn ? job : undefined;
+      }, 30_000);
     },
     async snapshots() {
       const { rows } = await db.pool.query<{ target_id: number; job_id: string; id: number; error_code: string | null }>(
